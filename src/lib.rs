@@ -1,4 +1,35 @@
-//! mini-ktor: the server side of Ktor rebuilt in Rust with the standard library only.
+//! # mini-ktor
+//!
+//! The server side of [Ktor](https://ktor.io), JetBrains' Kotlin web framework, rebuilt in Rust
+//! with the standard library only, so that every line between the socket and a handler can be
+//! read. It is a lesson first and a real HTTP/1.1 server second: do not put it on the internet.
+//!
+//! ```no_run
+//! use mini_ktor::prelude::*;
+//!
+//! fn main() -> std::io::Result<()> {
+//!     embedded_server(Cio, 8080, |app| {
+//!         app.routing(|route| {
+//!             route.get("/", async |call| call.respond_text("Hello World!").await);
+//!         });
+//!     })
+//!     .start(true)
+//! }
+//! ```
+//!
+//! ## Layout: a request's path through the crate
+//!
+//! | module | what it holds | Ktor counterpart |
+//! |---|---|---|
+//! | [`engine`] | `embedded_server`, the `Cio` engine, the per-connection loop | `io.ktor.server.engine`, `io.ktor.server.cio` |
+//! | [`runtime`] | executor, epoll reactor, timers, async TCP, channels, worker threads | kotlinx.coroutines, `io.ktor.network` |
+//! | [`http`] | request parser, headers, status codes, response writer | `io.ktor.http`, `io.ktor.http.cio` |
+//! | [`pipeline`] | `Pipeline`, `PipelinePhase`, `PipelineContext` (`proceed`, `finish`) | `io.ktor.util.pipeline` |
+//! | [`application`] | `Application`, `ApplicationCallPipeline`, `ApplicationCall` | `io.ktor.server.application` |
+//! | [`routing`] | `Route`, `get`/`post`, resolving a call to its handler | `io.ktor.server.routing` |
+//! | [`testing`] | `test_application`: the application without sockets | `io.ktor.server.testing` |
+//!
+//! The only `unsafe` code is in `runtime::sys`, the binding to the operating system's epoll.
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -9,3 +40,33 @@ pub mod pipeline;
 pub mod routing;
 pub mod runtime;
 pub mod testing;
+
+use std::future::Future;
+use std::pin::Pin;
+
+/// The error type of handlers and interceptors: any error, boxed.
+///
+/// A handler can use `?` on any error type; what nobody handles becomes a 500 response, or
+/// the status an [`HttpError`](application::HttpError) carries. Ktor uses exceptions for the
+/// same job.
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// `Result` with [`Error`] as its default error type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A boxed future that stays on its worker thread (it need not be `Send`).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
+
+/// What an application module usually needs, in one `use`.
+pub mod prelude {
+    pub use crate::application::{Application, ApplicationCall, ApplicationCallPipeline, HttpError};
+    pub use crate::engine::{Cio, embedded_server};
+    pub use crate::http::{ContentType, HttpMethod, HttpStatusCode};
+    pub use crate::routing::Route;
+    pub use crate::{Error, Result};
+}
+
+/// Every Rust block of TUTORIAL.md, compiled and run by `cargo test` as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../TUTORIAL.md")]
+pub struct TutorialDoctests;

@@ -1,1 +1,163 @@
-//! application (to be written)
+//! The application: the pipeline every call runs through, and what the modules put in it.
+//!
+//! A Ktor application is built by *modules*, plain functions over the application
+//! (`fun Application.module()` in Kotlin, `fn module(app: &mut Application)` here). Modules
+//! install interceptors and plugins and declare routes; `embedded_server` runs them once, at
+//! start-up, then freezes the result behind an `Arc` that every worker thread shares. From then
+//! on the application is read-only: serving a call only reads the pipeline.
+//!
+//! ```text
+//! modules ──► Application { call pipeline, routing } ──Arc──► engine workers
+//!                                                              │ one ApplicationCall per request
+//!                                                              ▼
+//!                                            Application::execute(&mut call)
+//! ```
+//!
+//! Ktor's `Application` *is* an `ApplicationCallPipeline` (it inherits from it) and is also a
+//! coroutine scope with an event monitor and a plugin registry. Rust has no inheritance, so the
+//! application owns its pipeline and forwards `intercept` to it; the registry, attributes and
+//! lifecycle events come with the plugin API.
+//!
+//! Ktor: `io.ktor.server.application.Application`
+
+mod call;
+mod call_pipeline;
+mod error;
+mod request;
+mod response;
+
+pub use call::ApplicationCall;
+pub use call_pipeline::ApplicationCallPipeline;
+pub use error::{HttpError, RequestAlreadyConsumed, ResponseAlreadySent};
+pub use request::ApplicationRequest;
+pub use response::{ApplicationResponse, OutgoingContent};
+
+use std::sync::Arc;
+
+use crate::http::HttpStatusCode;
+use crate::pipeline::{PipelineContext, PipelinePhase};
+use crate::routing::Route;
+use crate::Result;
+
+/// A configured application: its call pipeline and its routes.
+///
+/// ```
+/// use mini_ktor::prelude::*;
+///
+/// fn module(app: &mut Application) {
+///     app.intercept(ApplicationCallPipeline::MONITORING, async |ctx| {
+///         ctx.proceed().await?; // everything else runs here
+///         println!("{} {}", ctx.call().request().method(), ctx.call().request().path());
+///         Ok(())
+///     });
+///     app.routing(|route| {
+///         route.get("/", async |call| call.respond_text("Hello World!").await);
+///     });
+/// }
+/// let app = Application::from_module(module);
+/// assert_eq!(app.pipeline().phases().len(), 5);
+/// ```
+///
+/// Ktor: `io.ktor.server.application.Application`
+pub struct Application {
+    pipeline: ApplicationCallPipeline,
+    /// The root of the route tree, created by the first `routing` block.
+    routing: Option<Route>,
+}
+
+impl Application {
+    /// An empty application: the five phases, and the fallback that answers what nothing else
+    /// did.
+    pub fn new() -> Application {
+        let mut pipeline = ApplicationCallPipeline::new();
+        // Ktor's engine installs this interceptor before any module runs, so it is the first
+        // in Fallback; doing it here gives the same order.
+        pipeline.intercept(ApplicationCallPipeline::FALLBACK, respond_unhandled);
+        Application { pipeline, routing: None }
+    }
+
+    /// Builds an application by running `module` on a new one, and freezes it for sharing.
+    ///
+    /// Ktor: loading the modules of an `EmbeddedServer`
+    pub fn from_module(module: impl FnOnce(&mut Application)) -> Arc<Application> {
+        let mut application = Application::new();
+        module(&mut application);
+        Arc::new(application)
+    }
+
+    /// Adds an interceptor to one of the call pipeline's phases, e.g.
+    /// [`ApplicationCallPipeline::MONITORING`].
+    ///
+    /// # Panics
+    ///
+    /// If `phase` is not a phase of the call pipeline.
+    ///
+    /// Ktor: `Application.intercept(phase) { }`
+    pub fn intercept(
+        &mut self,
+        phase: &'static PipelinePhase,
+        interceptor: impl AsyncFn(&mut PipelineContext<'_, (), ApplicationCall>) -> Result<()> + Send + Sync + 'static,
+    ) {
+        self.pipeline.intercept(phase, interceptor);
+    }
+
+    /// Declares routes. The first call installs routing (an interceptor in the `CALL` phase);
+    /// later calls add to the same route tree, as several `routing { }` blocks do in Ktor.
+    ///
+    /// Ktor: `Application.routing { }`
+    pub fn routing(&mut self, build: impl FnOnce(&mut Route)) {
+        if self.routing.is_none() {
+            self.pipeline.intercept(ApplicationCallPipeline::CALL, route_call);
+        }
+        build(self.routing.get_or_insert_with(Route::new));
+    }
+
+    /// The application's call pipeline.
+    pub fn pipeline(&self) -> &ApplicationCallPipeline {
+        &self.pipeline
+    }
+
+    /// Runs `call` through the call pipeline. Errors that no interceptor handled are returned;
+    /// the engine turns them into a response.
+    ///
+    /// Ktor: `Application.execute(call)`
+    pub async fn execute(&self, call: &mut ApplicationCall) -> Result<()> {
+        self.pipeline.execute(call).await
+    }
+}
+
+impl Default for Application {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The routing interceptor, in `CALL`: hands the call to the route tree.
+///
+/// The route tree lives in the application, and the interceptor reaches it through the call,
+/// because the interceptor is stored inside that same application and cannot hold a reference
+/// to its owner. Ktor's `RoutingRoot` interceptor is a closure over the root for the same job.
+async fn route_call(ctx: &mut PipelineContext<'_, (), ApplicationCall>) -> Result<()> {
+    let application = Arc::clone(ctx.call().application());
+    match &application.routing {
+        Some(root) => root.handle(ctx.call()).await,
+        None => Ok(()),
+    }
+}
+
+/// The fallback interceptor: a call nobody answered gets the status a handler set, or the one
+/// routing recorded (405 when only the method was wrong), or `404 Not Found`, with no body.
+///
+/// Ktor: the `Fallback` interceptor of `BaseApplicationEngine.installDefaultInterceptors`
+async fn respond_unhandled(ctx: &mut PipelineContext<'_, (), ApplicationCall>) -> Result<()> {
+    let call = ctx.call();
+    if call.is_handled() {
+        return Ok(());
+    }
+    let status = call
+        .response()
+        .status()
+        .or(call.routing_failure)
+        .unwrap_or(HttpStatusCode::NOT_FOUND);
+    call.respond_status(status).await
+}

@@ -1,1 +1,226 @@
-//! engine (to be written)
+//! Engines: what puts an application on the network.
+//!
+//! Ktor separates the *application* (pipelines, plugins, routes) from the *engine* that
+//! accepts connections and speaks HTTP (Netty, Jetty, Tomcat or CIO). `embedded_server` ties
+//! the two together:
+//!
+//! ```text
+//! embedded_server(Cio, 8080, module)   an EmbeddedServer: engine factory + config + module
+//!   .start(true)                       1. run the module on a new Application, share it (Arc)
+//!                                      2. the engine binds and starts its workers
+//!                                      3. print "Responding at http://127.0.0.1:8080"
+//!                                      4. wait until the engine stops
+//! ```
+//!
+//! Every engine hands parsed requests to the same [`respond_to`](pipeline::respond_to) and
+//! uses the same connection loop, so they differ only in how they move bytes.
+//!
+//! Ktor: `io.ktor.server.engine` (`embeddedServer`, `EmbeddedServer`, `ApplicationEngine`)
+
+mod cio;
+pub mod connection;
+pub mod pipeline;
+
+pub use cio::{Cio, CioApplicationEngine};
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::application::Application;
+use crate::http::Limits;
+use crate::runtime;
+
+/// Where and how an engine serves: address, worker threads, and the HTTP limits.
+///
+/// Ktor: `ApplicationEngine.Configuration` with its `EngineConnectorConfig`
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// The address to bind. Default `127.0.0.1`: a server started from a tutorial is not
+    /// reachable from other machines unless asked to be (Ktor's default is `0.0.0.0`).
+    pub host: String,
+    /// The port to bind; `0` lets the system choose one (see
+    /// [`EmbeddedServer::local_address`]).
+    pub port: u16,
+    /// Worker threads, each with its own event loop. Default: the number of cores.
+    pub workers: usize,
+    /// Request size limits.
+    pub limits: Limits,
+}
+
+/// Creates engines; `Cio` is one.
+///
+/// Ktor: `io.ktor.server.engine.ApplicationEngineFactory`
+pub trait ApplicationEngineFactory {
+    /// The engine it creates.
+    type Engine: ApplicationEngine;
+
+    /// Creates an engine that will serve with `config`.
+    fn create(&self, config: EngineConfig) -> Self::Engine;
+}
+
+/// A server engine: binds, serves an application, stops.
+///
+/// Ktor: `io.ktor.server.engine.ApplicationEngine`
+pub trait ApplicationEngine {
+    /// Binds and starts serving `application`; returns the bound address once connections are
+    /// being accepted.
+    ///
+    /// Ktor: `ApplicationEngine.start(wait = false)` and `resolvedConnectors()`
+    fn start(&mut self, application: Arc<Application>) -> io::Result<SocketAddr>;
+
+    /// Blocks until the engine has stopped.
+    fn wait(&mut self);
+
+    /// Stops accepting connections and shuts the workers down. Does nothing if not started.
+    ///
+    /// Ktor: `ApplicationEngine.stop(gracePeriodMillis, timeoutMillis)`
+    fn stop(&mut self, grace: Duration, timeout: Duration);
+}
+
+/// An engine, its configuration and the application module, ready to start.
+///
+/// ```no_run
+/// use mini_ktor::prelude::*;
+///
+/// fn main() -> std::io::Result<()> {
+///     embedded_server(Cio, 8080, |app| {
+///         app.routing(|route| {
+///             route.get("/", async |call| call.respond_text("Hello World!").await);
+///         });
+///     })
+///     .configure_from_env() // PORT and WORKERS, when set, override the values above
+///     .start(true)
+/// }
+/// ```
+///
+/// Ktor: `io.ktor.server.engine.EmbeddedServer`
+pub struct EmbeddedServer<F: ApplicationEngineFactory> {
+    factory: F,
+    config: EngineConfig,
+    module: Option<Box<dyn FnOnce(&mut Application)>>,
+    engine: Option<F::Engine>,
+    local_address: Option<SocketAddr>,
+}
+
+/// A server for the application that `module` builds, served by `factory`'s engine on `port`.
+///
+/// Ktor: `embeddedServer(factory, port, module = ...)`
+pub fn embedded_server<F: ApplicationEngineFactory>(
+    factory: F,
+    port: u16,
+    module: impl FnOnce(&mut Application) + 'static,
+) -> EmbeddedServer<F> {
+    EmbeddedServer {
+        factory,
+        config: EngineConfig {
+            host: "127.0.0.1".to_string(),
+            port,
+            workers: runtime::available_parallelism(),
+            limits: Limits::default(),
+        },
+        module: Some(Box::new(module)),
+        engine: None,
+        local_address: None,
+    }
+}
+
+impl<F: ApplicationEngineFactory> EmbeddedServer<F> {
+    /// Binds to `host` instead of `127.0.0.1` (`"0.0.0.0"` for every interface).
+    ///
+    /// Ktor: the `host` parameter of `embeddedServer`
+    pub fn host(mut self, host: &str) -> Self {
+        self.config.host = host.to_string();
+        self
+    }
+
+    /// Serves with `workers` threads (at least one).
+    ///
+    /// Ktor: `ApplicationEngine.Configuration.parallelism`
+    pub fn workers(mut self, workers: usize) -> Self {
+        self.config.workers = workers.max(1);
+        self
+    }
+
+    /// Uses `limits` for request sizes.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.config.limits = limits;
+        self
+    }
+
+    /// Lets the environment override the code: `PORT` replaces the port and `WORKERS` the
+    /// worker count, when they are set. Every example calls it, so the benchmark and test
+    /// harnesses can move them. Ktor's generated `application.conf` does the same with
+    /// `port = ${?PORT}`.
+    ///
+    /// # Panics
+    ///
+    /// If `PORT` or `WORKERS` is set but not a number.
+    pub fn configure_from_env(mut self) -> Self {
+        if let Some(port) = env_number("PORT") {
+            self.config.port = port;
+        }
+        if let Some(workers) = env_number("WORKERS") {
+            self = self.workers(workers);
+        }
+        self
+    }
+
+    /// The configuration the engine will be, or was, started with.
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    /// Builds the application, starts the engine and prints `Responding at http://HOST:PORT`.
+    /// With `wait`, blocks until the engine stops; otherwise returns once it is accepting.
+    ///
+    /// Ktor: `EmbeddedServer.start(wait)`
+    pub fn start(&mut self, wait: bool) -> io::Result<()> {
+        if self.engine.is_none() {
+            let module = self.module.take().expect("the module runs only once");
+            let application = Application::from_module(module);
+            let mut engine = self.factory.create(self.config.clone());
+            let address = engine.start(application)?;
+            println!("Responding at http://{}:{}", self.config.host, address.port());
+            self.local_address = Some(address);
+            self.engine = Some(engine);
+        }
+        if wait && let Some(engine) = &mut self.engine {
+            engine.wait();
+        }
+        Ok(())
+    }
+
+    /// The address the engine is bound to, once started: how a test that asked for port 0
+    /// learns the real one.
+    ///
+    /// Ktor: `ApplicationEngine.resolvedConnectors()`
+    pub fn local_address(&self) -> Option<SocketAddr> {
+        self.local_address
+    }
+
+    /// Stops the engine: no new connections, workers shut down.
+    ///
+    /// Ktor: `EmbeddedServer.stop(gracePeriodMillis, timeoutMillis)`
+    pub fn stop(&mut self) {
+        if let Some(mut engine) = self.engine.take() {
+            engine.stop(Duration::from_secs(1), Duration::from_secs(5));
+        }
+    }
+}
+
+impl<F: ApplicationEngineFactory> Drop for EmbeddedServer<F> {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Reads a number from the environment variable `name`, if it is set.
+fn env_number<T: std::str::FromStr>(name: &str) -> Option<T> {
+    let text = std::env::var(name).ok()?;
+    match text.trim().parse() {
+        Ok(value) => Some(value),
+        Err(_) => panic!("{name}={text:?} is not a number"),
+    }
+}

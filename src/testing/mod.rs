@@ -1,1 +1,182 @@
-//! testing (to be written)
+//! The test engine: an application served in memory, with no socket and no thread.
+//!
+//! A test builds the application from the same module functions `main` uses, then sends it
+//! requests through a [`TestClient`]:
+//!
+//! ```
+//! use mini_ktor::prelude::*;
+//! use mini_ktor::testing::test_application;
+//!
+//! fn module(app: &mut Application) {
+//!     app.routing(|route| {
+//!         route.get("/", async |call| call.respond_text("Hello World!").await);
+//!     });
+//! }
+//!
+//! let client = test_application(module);
+//! let response = client.get("/");
+//! assert_eq!(response.status(), HttpStatusCode::OK);
+//! assert_eq!(response.text(), "Hello World!");
+//! assert_eq!(client.get("/missing").status(), HttpStatusCode::NOT_FOUND);
+//! ```
+//!
+//! Each request becomes an `ApplicationRequest` directly (nothing is parsed), goes through the
+//! same [`respond_to`](crate::engine::pipeline::respond_to) as a request from the network, and
+//! its response is handed back whole. So what a test sees is what a real client would see, minus
+//! the wire: a handler's error arrives as its 500 response, not as a panic in the test.
+//!
+//! Ktor's `testApplication { client.get("/") }` suspends; Rust tests are plain functions, so
+//! each request here runs to completion on the calling thread with
+//! [`block_on`](crate::runtime::block_on), which also gives handlers timers and `spawn`.
+//!
+//! Ktor: `io.ktor.server.testing.testApplication` and `TestApplicationEngine`
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use crate::application::{Application, ApplicationRequest, OutgoingContent};
+use crate::engine::pipeline::respond_to;
+use crate::http::{Headers, HttpHeaders, HttpMethod, HttpStatusCode, HttpVersion};
+use crate::runtime::block_on;
+
+/// Builds the application `module` describes and returns a client for it.
+///
+/// Ktor: `testApplication { application { module() } }`
+pub fn test_application(module: impl FnOnce(&mut Application)) -> TestClient {
+    TestClient { application: Application::from_module(module) }
+}
+
+/// Sends requests to an in-memory application.
+///
+/// Ktor: the `client` of `testApplication`
+pub struct TestClient {
+    application: Arc<Application>,
+}
+
+impl TestClient {
+    /// `GET uri`.
+    pub fn get(&self, uri: &str) -> TestResponse {
+        self.request(HttpMethod::Get, uri).send()
+    }
+
+    /// `POST uri` with `body`.
+    pub fn post(&self, uri: &str, body: impl Into<Vec<u8>>) -> TestResponse {
+        self.request(HttpMethod::Post, uri).body(body).send()
+    }
+
+    /// A request with any method, to complete with headers and a body before [`send`](TestRequest::send).
+    pub fn request(&self, method: HttpMethod, uri: &str) -> TestRequest<'_> {
+        TestRequest {
+            client: self,
+            method,
+            uri: uri.to_string(),
+            headers: Headers::new(),
+            body: Vec::new(),
+        }
+    }
+
+    /// The application under test.
+    pub fn application(&self) -> &Arc<Application> {
+        &self.application
+    }
+}
+
+/// A request being built; [`send`](Self::send) runs it.
+///
+/// Ktor: `HttpRequestBuilder` of the test client
+pub struct TestRequest<'c> {
+    client: &'c TestClient,
+    method: HttpMethod,
+    uri: String,
+    headers: Headers,
+    body: Vec<u8>,
+}
+
+impl TestRequest<'_> {
+    /// Adds a request header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.append(name, value);
+        self
+    }
+
+    /// Sets the request body (and its `Content-Length`).
+    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    /// Runs the request through the application and returns its response.
+    ///
+    /// # Panics
+    ///
+    /// If the URI's path is not valid percent-encoded UTF-8, which a test would not mean.
+    pub fn send(mut self) -> TestResponse {
+        // What a real client adds: the Host header, and the body's length.
+        if !self.headers.contains(HttpHeaders::HOST) {
+            self.headers.append(HttpHeaders::HOST, "localhost");
+        }
+        if !self.body.is_empty() && !self.headers.contains(HttpHeaders::CONTENT_LENGTH) {
+            self.headers.append(HttpHeaders::CONTENT_LENGTH, &self.body.len().to_string());
+        }
+        let is_head = self.method == HttpMethod::Head;
+        let request = ApplicationRequest::new(
+            self.method,
+            self.uri,
+            HttpVersion::Http11,
+            self.headers,
+            self.body,
+            SocketAddr::from((Ipv4Addr::LOCALHOST, 80)),
+            SocketAddr::from((Ipv4Addr::LOCALHOST, 50000)),
+        )
+        .unwrap_or_else(|error| panic!("invalid test request: {error}"));
+        let mut response = block_on(respond_to(&self.client.application, request));
+        let (status, headers, content) = response.take();
+        // As on the wire: a HEAD response has no body.
+        let body = match content {
+            _ if is_head => Vec::new(),
+            OutgoingContent::NoContent => Vec::new(),
+            OutgoingContent::Bytes(bytes) => bytes.into_owned(),
+        };
+        TestResponse { status, headers, body }
+    }
+}
+
+/// A response from the application under test.
+///
+/// Ktor: `HttpResponse` of the test client
+#[derive(Debug)]
+pub struct TestResponse {
+    status: HttpStatusCode,
+    headers: Headers,
+    body: Vec<u8>,
+}
+
+impl TestResponse {
+    /// The status.
+    pub fn status(&self) -> HttpStatusCode {
+        self.status
+    }
+
+    /// The headers the application set (the engine adds `Date`, `Content-Length` and
+    /// `Connection` on the wire; they are not here).
+    pub fn headers(&self) -> &Headers {
+        &self.headers
+    }
+
+    /// The first value of header `name`.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)
+    }
+
+    /// The body as text (invalid UTF-8 replaced).
+    ///
+    /// Ktor: `HttpResponse.bodyAsText()`
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The body's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.body
+    }
+}

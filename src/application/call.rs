@@ -1,0 +1,149 @@
+//! `ApplicationCall`: one request and its response, travelling through the pipelines together.
+//!
+//! The engine creates a call for every request it parses, runs it through the application's
+//! call pipeline, then writes whatever the call's response became. Everything a handler or an
+//! interceptor does, it does to the call: read the request, receive the body, set headers,
+//! respond.
+//!
+//! ```text
+//! engine ──► ApplicationCall { application, request, response } ──► Application::execute
+//!   ▲                                                                   │ Setup … Call … Fallback
+//!   └──────────── writes call.response (status, headers, body) ◄───────┘
+//! ```
+//!
+//! The `respond_*` methods are `async` although, in this first form, they only commit the
+//! response for the engine to write: in Ktor `respond` runs the send pipeline, which may suspend,
+//! and keeping the signature now means handlers will not change when it does here.
+//!
+//! Ktor: `io.ktor.server.application.ApplicationCall` (and `PipelineCall`)
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use super::request::ApplicationRequest;
+use super::response::{ApplicationResponse, OutgoingContent, text_bytes};
+use super::{Application, HttpError};
+use crate::http::{ContentType, HttpHeaders, HttpStatusCode};
+use crate::Result;
+
+/// A request being answered: the application serving it, the request, and the response.
+///
+/// Ktor: `io.ktor.server.application.ApplicationCall`
+pub struct ApplicationCall {
+    application: Arc<Application>,
+    request: ApplicationRequest,
+    response: ApplicationResponse,
+    /// The status routing wants when no route matched (404, or 405 when only the method was
+    /// wrong); the fallback answers with it. Ktor keeps it in the call attribute
+    /// `RoutingFailureStatusCode`.
+    pub(crate) routing_failure: Option<HttpStatusCode>,
+}
+
+impl ApplicationCall {
+    /// A call for `request`, to be served by `application`.
+    pub fn new(application: Arc<Application>, request: ApplicationRequest) -> ApplicationCall {
+        ApplicationCall {
+            application,
+            request,
+            response: ApplicationResponse::default(),
+            routing_failure: None,
+        }
+    }
+
+    /// The application serving this call.
+    ///
+    /// Ktor: `ApplicationCall.application`
+    pub fn application(&self) -> &Arc<Application> {
+        &self.application
+    }
+
+    /// The request.
+    ///
+    /// Ktor: `ApplicationCall.request`
+    pub fn request(&self) -> &ApplicationRequest {
+        &self.request
+    }
+
+    /// The response being prepared: set its status and headers here.
+    ///
+    /// Ktor: `ApplicationCall.response`
+    pub fn response(&mut self) -> &mut ApplicationResponse {
+        &mut self.response
+    }
+
+    /// Whether the call has been answered (its response is committed). Handlers and plugins
+    /// check it so that a response given early stops the rest, without `finish`.
+    ///
+    /// Ktor: `ApplicationCall.isHandled`
+    pub fn is_handled(&self) -> bool {
+        self.response.is_committed()
+    }
+
+    /// Answers with `text` as `text/plain; charset=UTF-8` (or the `Content-Type` the handler
+    /// already set). A `&'static str` is sent without being copied.
+    ///
+    /// Ktor: `ApplicationCall.respondText(text)`
+    pub async fn respond_text(&mut self, text: impl Into<Cow<'static, str>>) -> Result<()> {
+        self.respond_text_with(text, ContentType::TEXT_PLAIN_UTF8).await
+    }
+
+    /// Answers with `text` as `content_type`, exactly as given.
+    ///
+    /// Ktor: `ApplicationCall.respondText(text, contentType)`
+    pub async fn respond_text_with(
+        &mut self,
+        text: impl Into<Cow<'static, str>>,
+        content_type: ContentType,
+    ) -> Result<()> {
+        let body = OutgoingContent::Bytes(text_bytes(text.into()));
+        self.response.commit(None, Some(&content_type), body)
+    }
+
+    /// Answers with raw bytes as `content_type`.
+    ///
+    /// Ktor: `ApplicationCall.respondBytes(bytes, contentType)`
+    pub async fn respond_bytes(
+        &mut self,
+        bytes: impl Into<Cow<'static, [u8]>>,
+        content_type: ContentType,
+    ) -> Result<()> {
+        let body = OutgoingContent::Bytes(bytes.into());
+        self.response.commit(None, Some(&content_type), body)
+    }
+
+    /// Answers with `status` and an empty body.
+    ///
+    /// Ktor: `ApplicationCall.respond(HttpStatusCode)`
+    pub async fn respond_status(&mut self, status: HttpStatusCode) -> Result<()> {
+        self.response.commit(Some(status), None, OutgoingContent::NoContent)
+    }
+
+    /// Answers with `302 Found` (or `301 Moved Permanently`) and a `Location` header.
+    ///
+    /// Ktor: `ApplicationCall.respondRedirect(url, permanent)`
+    pub async fn respond_redirect(&mut self, url: &str, permanent: bool) -> Result<()> {
+        self.response.header(HttpHeaders::LOCATION, url)?;
+        let status = if permanent { HttpStatusCode::MOVED_PERMANENTLY } else { HttpStatusCode::FOUND };
+        self.respond_status(status).await
+    }
+
+    /// Takes the request body as bytes. A second receive is an error.
+    ///
+    /// Ktor: `ApplicationCall.receive<ByteArray>()`
+    pub async fn receive_bytes(&mut self) -> Result<Vec<u8>> {
+        self.request.take_body()
+    }
+
+    /// Takes the request body as UTF-8 text; a body that is not UTF-8 is a `400 Bad Request`.
+    ///
+    /// Ktor: `ApplicationCall.receiveText()`
+    pub async fn receive_text(&mut self) -> Result<String> {
+        let bytes = self.request.take_body()?;
+        String::from_utf8(bytes).map_err(|_| HttpError::bad_request("request body is not valid UTF-8").into())
+    }
+
+    /// Splits the call into its response, for the engine to write once the pipeline is done.
+    pub(crate) fn into_response(self) -> ApplicationResponse {
+        self.response
+    }
+}

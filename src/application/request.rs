@@ -1,0 +1,147 @@
+//! The request side of a call: what the client asked for, and its body.
+//!
+//! The engine parses the request head from the connection's buffer (see `http::parser`), then
+//! copies what a handler may look at into an `ApplicationRequest` that the call owns. Owning the
+//! data keeps lifetimes out of every handler's signature; the price is a few small copies per
+//! request, which the engine keeps cheap by reusing its buffers.
+//!
+//! The body is read by the engine before the pipeline runs (its length is known from
+//! `Content-Length`) and handed over once: `receive_bytes` and `receive_text` take it, and a
+//! second receive is an error, as in Ktor.
+//!
+//! Ktor: `io.ktor.server.request.ApplicationRequest`
+
+use std::cell::OnceCell;
+use std::net::SocketAddr;
+
+use super::{HttpError, RequestAlreadyConsumed};
+use crate::http::{self, Headers, HttpMethod, HttpVersion, Parameters};
+use crate::Result;
+
+/// What the client sent: method, target, headers and body.
+///
+/// Ktor: `io.ktor.server.request.ApplicationRequest`
+pub struct ApplicationRequest {
+    method: HttpMethod,
+    /// The request target exactly as received, e.g. `/search?q=ktor%20rust`.
+    uri: String,
+    /// The path of `uri`, percent-decoded (`/search`).
+    path: String,
+    /// Where the query starts in `uri` (after the `?`), or `uri.len()` when there is none.
+    query_start: usize,
+    /// Query parameters, decoded on first use: most handlers never look at them.
+    query_parameters: OnceCell<Parameters>,
+    version: HttpVersion,
+    headers: Headers,
+    /// `None` once a `receive_*` took it.
+    body: Option<Vec<u8>>,
+    local: SocketAddr,
+    remote: SocketAddr,
+}
+
+impl ApplicationRequest {
+    /// Builds a request from its parts; fails with 400 when the path is not valid
+    /// percent-encoded UTF-8.
+    pub fn new(
+        method: HttpMethod,
+        uri: String,
+        version: HttpVersion,
+        headers: Headers,
+        body: Vec<u8>,
+        local: SocketAddr,
+        remote: SocketAddr,
+    ) -> Result<ApplicationRequest, HttpError> {
+        let (raw_path, query) = http::split_target(&uri);
+        let path = http::decode_path(raw_path)
+            .map_err(|error| HttpError::bad_request(error.reason))?
+            .into_owned();
+        let query_start = uri.len() - query.len();
+        Ok(ApplicationRequest {
+            method,
+            path,
+            query_start,
+            uri,
+            query_parameters: OnceCell::new(),
+            version,
+            headers,
+            body: Some(body),
+            local,
+            remote,
+        })
+    }
+
+    /// The request method.
+    ///
+    /// Ktor: `ApplicationRequest.httpMethod`
+    pub fn method(&self) -> &HttpMethod {
+        &self.method
+    }
+
+    /// The request target as received, path and query, still percent-encoded.
+    ///
+    /// Ktor: `ApplicationRequest.uri`
+    pub fn uri(&self) -> &str {
+        &self.uri
+    }
+
+    /// The decoded path, without the query.
+    ///
+    /// Ktor: `ApplicationRequest.path()`
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The raw query string, without the `?`; empty when there is none.
+    ///
+    /// Ktor: `ApplicationRequest.queryString()`
+    pub fn query_string(&self) -> &str {
+        &self.uri[self.query_start..]
+    }
+
+    /// The decoded query parameters, in order, several values per name allowed.
+    ///
+    /// Ktor: `ApplicationRequest.queryParameters`
+    pub fn query_parameters(&self) -> &Parameters {
+        self.query_parameters.get_or_init(|| http::parse_query(self.query_string()))
+    }
+
+    /// `HTTP/1.0` or `HTTP/1.1`.
+    ///
+    /// Ktor: `ApplicationRequest.httpVersion`
+    pub fn version(&self) -> HttpVersion {
+        self.version
+    }
+
+    /// The request headers: ordered, case-insensitive, several values per name allowed.
+    ///
+    /// Ktor: `ApplicationRequest.headers`
+    pub fn headers(&self) -> &Headers {
+        &self.headers
+    }
+
+    /// The first value of header `name`, if any.
+    ///
+    /// Ktor: `ApplicationRequest.header(name)`
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)
+    }
+
+    /// The server's address on this connection.
+    ///
+    /// Ktor: `ApplicationRequest.local`
+    pub fn local_address(&self) -> SocketAddr {
+        self.local
+    }
+
+    /// The client's address.
+    ///
+    /// Ktor: `ApplicationRequest.origin.remoteAddress`
+    pub fn remote_address(&self) -> SocketAddr {
+        self.remote
+    }
+
+    /// Takes the body; the second time, an error.
+    pub(crate) fn take_body(&mut self) -> Result<Vec<u8>> {
+        self.body.take().ok_or_else(|| RequestAlreadyConsumed.into())
+    }
+}

@@ -1,0 +1,156 @@
+//! The response side of a call: status, headers, and the content once it is committed.
+//!
+//! A handler sets the status and headers, then *responds* with a body. Responding commits the
+//! response: from then on the call counts as handled (the later interceptors and the fallback
+//! look at that), and a second respond is an error, `Response has already been sent`.
+//!
+//! The engine writes the committed response after the pipeline has run, framing the body with
+//! `Content-Length` (its size is known). Ktor writes from inside the send pipeline's `Engine`
+//! phase instead, which lets a response stream while the handler is still running; streaming and
+//! the send pipeline arrive together in a later step.
+//!
+//! Ktor: `io.ktor.server.response.ApplicationResponse`
+
+use std::borrow::Cow;
+
+use super::{HttpError, ResponseAlreadySent};
+use crate::http::{self, ContentType, Headers, HttpHeaders, HttpStatusCode};
+use crate::Result;
+
+/// The body of a committed response.
+///
+/// Ktor: `io.ktor.http.content.OutgoingContent`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutgoingContent {
+    /// No body at all: `Content-Length: 0`. Ktor: `OutgoingContent.NoContent`
+    NoContent,
+    /// A body whose bytes are all known; borrowed when they are `'static`, so a constant answer
+    /// costs no allocation. Ktor: `OutgoingContent.ByteArrayContent`
+    Bytes(Cow<'static, [u8]>),
+}
+
+impl OutgoingContent {
+    /// The body's bytes (empty for `NoContent`).
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            OutgoingContent::NoContent => &[],
+            OutgoingContent::Bytes(bytes) => bytes,
+        }
+    }
+}
+
+/// What the server will answer: status, headers and content.
+///
+/// Ktor: `io.ktor.server.response.ApplicationResponse`
+#[derive(Debug, Default)]
+pub struct ApplicationResponse {
+    /// `None` until a handler sets it; sent as `200 OK` if it never does.
+    status: Option<HttpStatusCode>,
+    headers: Headers,
+    /// `Some` once committed: the call is then handled.
+    content: Option<OutgoingContent>,
+}
+
+impl ApplicationResponse {
+    /// The status set so far, if any.
+    ///
+    /// Ktor: `ApplicationResponse.status()`
+    pub fn status(&self) -> Option<HttpStatusCode> {
+        self.status
+    }
+
+    /// Sets the status the response will have.
+    ///
+    /// Ktor: `ApplicationResponse.status(value)`
+    pub fn set_status(&mut self, status: HttpStatusCode) {
+        self.status = Some(status);
+    }
+
+    /// The headers set so far.
+    ///
+    /// Ktor: `ApplicationResponse.headers`
+    pub fn headers(&self) -> &Headers {
+        &self.headers
+    }
+
+    /// Appends a header. Names must be tokens and values may not contain CR, LF or other
+    /// control characters: a handler that copies user input into a header cannot inject a
+    /// second header or a second response. The framing headers (`Content-Length`,
+    /// `Transfer-Encoding`) belong to the engine and are refused.
+    ///
+    /// Ktor: `ApplicationResponse.headers.append(name, value)`, which throws
+    /// `UnsafeHeaderException` for the framing headers
+    pub fn header(&mut self, name: &str, value: &str) -> Result<(), HttpError> {
+        let internal = |message: String| HttpError::new(HttpStatusCode::INTERNAL_SERVER_ERROR, message);
+        if !http::is_valid_header_name(name) {
+            return Err(internal(format!("invalid response header name {name:?}")));
+        }
+        if !http::is_valid_header_value(value) {
+            return Err(internal(format!("invalid value for response header {name}")));
+        }
+        if name.eq_ignore_ascii_case(HttpHeaders::CONTENT_LENGTH)
+            || name.eq_ignore_ascii_case(HttpHeaders::TRANSFER_ENCODING)
+        {
+            return Err(internal(format!("header {name} is controlled by the engine")));
+        }
+        self.headers.append(name, value);
+        Ok(())
+    }
+
+    /// Whether a respond already committed this response.
+    ///
+    /// Ktor: `ApplicationResponse.isCommitted`
+    pub fn is_committed(&self) -> bool {
+        self.content.is_some()
+    }
+
+    /// The committed content, if any.
+    pub fn content(&self) -> Option<&OutgoingContent> {
+        self.content.as_ref()
+    }
+
+    /// The status that will go on the wire: the one set, else `200 OK`.
+    pub(crate) fn effective_status(&self) -> HttpStatusCode {
+        self.status.unwrap_or(HttpStatusCode::OK)
+    }
+
+    /// Commits the response with `content`, setting `Content-Type` when given and the handler
+    /// set none. Fails if it was committed before.
+    ///
+    /// Ktor: `BaseApplicationResponse.commitHeaders` + `respondOutgoingContent`
+    pub(crate) fn commit(
+        &mut self,
+        status: Option<HttpStatusCode>,
+        content_type: Option<&ContentType>,
+        content: OutgoingContent,
+    ) -> Result<()> {
+        if self.content.is_some() {
+            return Err(ResponseAlreadySent.into());
+        }
+        if let Some(status) = status {
+            self.status = Some(status);
+        }
+        if let Some(content_type) = content_type
+            && !self.headers.contains(HttpHeaders::CONTENT_TYPE)
+        {
+            self.headers.append(HttpHeaders::CONTENT_TYPE, content_type.as_str());
+        }
+        self.content = Some(content);
+        Ok(())
+    }
+
+    /// Takes the committed parts out, for the engine to write.
+    pub(crate) fn take(&mut self) -> (HttpStatusCode, Headers, OutgoingContent) {
+        let status = self.effective_status();
+        let content = self.content.take().unwrap_or(OutgoingContent::NoContent);
+        (status, std::mem::take(&mut self.headers), content)
+    }
+}
+
+/// Text bodies: a `&'static str` stays borrowed, a `String` is moved, never copied.
+pub(crate) fn text_bytes(text: Cow<'static, str>) -> Cow<'static, [u8]> {
+    match text {
+        Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
+        Cow::Owned(text) => Cow::Owned(text.into_bytes()),
+    }
+}

@@ -1,0 +1,96 @@
+//! The engine's side of a call: run the application, and answer for whatever went wrong.
+//!
+//! Every engine (the `Cio` engine and the in-memory test engine alike) hands each parsed
+//! request to [`respond_to`], which builds the [`ApplicationCall`], runs the application's
+//! call pipeline, and returns the response to write. It is the safety net under every handler:
+//!
+//! - an error that escaped the whole pipeline becomes a response: an [`HttpError`] with its
+//!   own status and message, anything else `500 Internal Server Error` with the error's message
+//!   as the body, as Ktor's `handleFailure` does;
+//! - a *panic* in a handler or interceptor is caught at the same place and becomes a 500 too.
+//!   Only this call is affected: the worker thread and its other connections carry on.
+//!
+//! Ktor: `io.ktor.server.engine.EnginePipeline` and `defaultEnginePipeline` / `handleFailure`
+
+use std::any::Any;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::{Pin, pin};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use crate::application::{
+    Application, ApplicationCall, ApplicationRequest, ApplicationResponse, HttpError, OutgoingContent,
+};
+use crate::http::{ContentType, HttpStatusCode};
+use crate::Error;
+
+/// Runs `request` through `application` and returns the response to send, whatever happens.
+///
+/// Ktor: `EnginePipeline`'s `call` phase, `application.execute(call)`
+pub async fn respond_to(application: &Arc<Application>, request: ApplicationRequest) -> ApplicationResponse {
+    let mut call = ApplicationCall::new(Arc::clone(application), request);
+    let outcome = CatchUnwind(pin!(application.execute(&mut call))).await;
+    let failure = match outcome {
+        Ok(Ok(())) => return call.into_response(),
+        Ok(Err(error)) => error,
+        Err(panic) => Error::from(format!("handler panicked: {}", panic_message(&*panic))),
+    };
+    respond_failure(&mut call, failure);
+    call.into_response()
+}
+
+/// Answers a call whose pipeline failed, unless a response was already committed (then the
+/// client gets that one, and the error is only logged).
+///
+/// Ktor: `handleFailure` and `defaultExceptionStatusCode`
+fn respond_failure(call: &mut ApplicationCall, error: Error) {
+    let (status, message) = match error.downcast_ref::<HttpError>() {
+        Some(http) => (http.status, http.message.clone()),
+        None => (HttpStatusCode::INTERNAL_SERVER_ERROR, error.to_string()),
+    };
+    let request = call.request();
+    eprintln!("{status}: {} - {}. Exception {error}", request.method(), request.path());
+    if call.is_handled() {
+        return;
+    }
+    let content = if message.is_empty() {
+        OutgoingContent::NoContent
+    } else {
+        OutgoingContent::Bytes(message.into_bytes().into())
+    };
+    let response = call.response();
+    response.set_status(status);
+    // The only way this commit can fail is an earlier commit, ruled out just above.
+    let _ = response.commit(None, Some(&ContentType::TEXT_PLAIN_UTF8), content);
+}
+
+/// Text of a panic payload: `panic!` gives a `&str` or a `String`.
+fn panic_message(payload: &(dyn Any + Send)) -> &str {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        text
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text
+    } else {
+        "a non-text panic payload"
+    }
+}
+
+/// Polls a future, turning a panic during any poll into an `Err` carrying the panic payload.
+///
+/// It wraps a `Pin<&mut F>`, which is `Unpin`, so the future can stay pinned on the caller's
+/// stack (`pin!`) and no box or pin projection is needed. `AssertUnwindSafe` is sound enough
+/// here: after a panic the call is only read to build the error response, never resumed.
+struct CatchUnwind<'f, F>(Pin<&'f mut F>);
+
+impl<F: Future> Future for CatchUnwind<'_, F> {
+    type Output = Result<F::Output, Box<dyn Any + Send>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match catch_unwind(AssertUnwindSafe(|| self.0.as_mut().poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Media types for the `Content-Type` header (RFC 9110 §8.3).
+//!
+//! A content type is `type/subtype` followed by optional `; name=value` parameters, the
+//! charset being the one that matters for text. This module keeps the value as text and offers
+//! the constants handlers use most; parsing parameters and content negotiation arrive with the
+//! plugins that need them.
+//!
+//! One difference from Ktor, on purpose: Ktor's `respondText` adds `; charset=UTF-8` to a
+//! `text/*` type that has no charset. Here the type a handler passes is the type sent, byte for
+//! byte, so what you read in the handler is what you see in `curl -i`.
+//!
+//! Ktor: `io.ktor.http.ContentType`
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// A media type such as `text/plain` or `application/json; charset=UTF-8`.
+///
+/// ```
+/// use mini_ktor::http::ContentType;
+///
+/// assert_eq!(ContentType::TEXT_PLAIN.as_str(), "text/plain");
+/// assert_eq!(ContentType::TEXT_PLAIN.with_charset("UTF-8").as_str(), "text/plain; charset=UTF-8");
+/// assert_eq!(ContentType::new("image/png").to_string(), "image/png");
+/// ```
+///
+/// Ktor: `io.ktor.http.ContentType`
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ContentType {
+    value: Cow<'static, str>,
+}
+
+impl ContentType {
+    /// `text/plain`. Ktor: `ContentType.Text.Plain`
+    pub const TEXT_PLAIN: ContentType = ContentType::from_static("text/plain");
+    /// `text/plain; charset=UTF-8`, what `respond_text` sends by default.
+    /// Ktor: `ContentType.Text.Plain.withCharset(Charsets.UTF_8)`
+    pub const TEXT_PLAIN_UTF8: ContentType = ContentType::from_static("text/plain; charset=UTF-8");
+    /// `text/html; charset=UTF-8`. Ktor: `ContentType.Text.Html.withCharset(Charsets.UTF_8)`
+    pub const TEXT_HTML_UTF8: ContentType = ContentType::from_static("text/html; charset=UTF-8");
+    /// `application/json`. Ktor: `ContentType.Application.Json`
+    pub const APPLICATION_JSON: ContentType = ContentType::from_static("application/json");
+    /// `application/octet-stream`, for bytes of no particular type.
+    /// Ktor: `ContentType.Application.OctetStream`
+    pub const APPLICATION_OCTET_STREAM: ContentType = ContentType::from_static("application/octet-stream");
+    /// `application/x-www-form-urlencoded`, the body of an HTML form.
+    /// Ktor: `ContentType.Application.FormUrlEncoded`
+    pub const FORM_URL_ENCODED: ContentType = ContentType::from_static("application/x-www-form-urlencoded");
+
+    /// A content type from a compile-time string, without allocation.
+    pub const fn from_static(value: &'static str) -> ContentType {
+        ContentType { value: Cow::Borrowed(value) }
+    }
+
+    /// A content type from any text, such as one computed at run time.
+    ///
+    /// Ktor: `ContentType.parse(value)`
+    pub fn new(value: impl Into<Cow<'static, str>>) -> ContentType {
+        ContentType { value: value.into() }
+    }
+
+    /// This type with a `charset` parameter appended.
+    ///
+    /// Ktor: `ContentType.withCharset(charset)`
+    pub fn with_charset(&self, charset: &str) -> ContentType {
+        ContentType::new(format!("{}; charset={charset}", self.value))
+    }
+
+    /// The header value.
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+
+    /// The `type/subtype` part, lowercased comparison left to the caller.
+    ///
+    /// Ktor: `ContentType.withoutParameters()`
+    pub fn media_type(&self) -> &str {
+        self.value.split(';').next().unwrap_or_default().trim()
+    }
+}
+
+impl fmt::Display for ContentType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The media type is the part before the parameters.
+    #[test]
+    fn media_type_drops_parameters() {
+        assert_eq!(ContentType::TEXT_PLAIN_UTF8.media_type(), "text/plain");
+        assert_eq!(ContentType::new("application/json").media_type(), "application/json");
+    }
+}

@@ -1,0 +1,143 @@
+//! The execution context of one pipeline run: `proceed`, `proceed_with` and `finish`.
+//!
+//! Ktor's interceptors form an onion. Each interceptor may call `proceed()`, which runs *all the
+//! remaining* interceptors and then returns, so the code after `proceed()` runs on the way out:
+//!
+//! ```text
+//! execute ─► logging: before ─► proceed ─► routing: before ─► proceed ─► handler
+//!                                                                            │
+//!            logging: after ◄──────────── routing: after  ◄──────────────────┘
+//! ```
+//!
+//! The whole mechanism is one index into the flattened list of interceptors and a `finished`
+//! flag. [`PipelineContext::proceed`] is a loop that takes the interceptor at `index`, moves the
+//! index past it and awaits it; when that interceptor itself calls `proceed`, the same loop runs
+//! one level deeper and drains the rest. When the inner loop returns, the index is at the end,
+//! so the outer loop has nothing left to do: every interceptor runs exactly once. Three rules of
+//! Ktor's (research/ktor.md §1.3) fall out of that loop by themselves:
+//!
+//! - an interceptor that returns without calling `proceed` or `finish` does not stop anything:
+//!   the loop that called it simply moves on to the next one;
+//! - `finish` sets the flag, so no further interceptor starts, yet every interceptor suspended in
+//!   `proceed` still gets control back and runs its "after" code;
+//! - an error returned by an interceptor leaves the loop through `?`, so it comes out of the
+//!   innermost pending `proceed` of an earlier interceptor, which may handle it or pass it on.
+//!
+//! Ktor runs this with a hand-written state machine (`SuspendFunctionGun`) that avoids one
+//! coroutine frame per interceptor; its debug executor is the plain loop used here. Because the
+//! loop recurses through boxed futures (each interceptor's future is a `Box<dyn Future>`), Rust's
+//! rule against directly recursive `async fn`s does not bite: the box breaks the cycle.
+
+use std::sync::Arc;
+
+use super::Interceptor;
+use crate::Result;
+
+/// One run of a [`Pipeline`](super::Pipeline): the call (`context`), the value travelling
+/// through the interceptors (`subject`), and the cursor that `proceed` advances.
+///
+/// Interceptors receive `&mut PipelineContext` and use it to reach the context, read or replace
+/// the subject, and control the flow with [`proceed`](Self::proceed),
+/// [`proceed_with`](Self::proceed_with) and [`finish`](Self::finish).
+///
+/// Ktor: `io.ktor.util.pipeline.PipelineContext`
+pub struct PipelineContext<'p, S, C> {
+    /// The flattened interceptors of every phase, in phase order. Borrowed from the pipeline,
+    /// which outlives the run.
+    interceptors: &'p [Arc<dyn Interceptor<S, C>>],
+    /// What the pipeline runs for: the `ApplicationCall` for every server pipeline. The same for
+    /// all interceptors of one run.
+    context: &'p mut C,
+    /// The value being transformed: `()` for the call pipeline; the response message for the
+    /// send pipeline. Returned by `execute` when the run ends.
+    subject: S,
+    /// The next interceptor to start. Only ever moves forward, so each one runs once.
+    index: usize,
+    /// Set by `finish`: no interceptor starts after it.
+    finished: bool,
+}
+
+impl<'p, S, C> PipelineContext<'p, S, C> {
+    /// Starts a run at the first interceptor. Used by [`Pipeline::execute`](super::Pipeline::execute).
+    pub(crate) fn new(
+        interceptors: &'p [Arc<dyn Interceptor<S, C>>],
+        context: &'p mut C,
+        subject: S,
+    ) -> Self {
+        PipelineContext {
+            interceptors,
+            context,
+            subject,
+            index: 0,
+            finished: false,
+        }
+    }
+
+    /// Runs every remaining interceptor to completion, then returns.
+    ///
+    /// Code placed after `proceed().await` therefore runs once all later interceptors (and the
+    /// handler) are done. An error from any of them comes back from this call. Calling it a
+    /// second time in the same interceptor returns at once: nothing is left to run.
+    ///
+    /// Ktor: `PipelineContext.proceed()`
+    pub async fn proceed(&mut self) -> Result<()> {
+        // Copy the slice reference out, so that borrowing an interceptor from it does not
+        // borrow `self`, which the interceptor needs mutably.
+        let interceptors = self.interceptors;
+        while !self.finished {
+            let Some(interceptor) = interceptors.get(self.index) else {
+                break;
+            };
+            self.index += 1;
+            interceptor.intercept(self).await?;
+        }
+        Ok(())
+    }
+
+    /// Replaces the subject, then [`proceed`](Self::proceed)s with it.
+    ///
+    /// Ktor: `PipelineContext.proceedWith(subject)`
+    pub async fn proceed_with(&mut self, subject: S) -> Result<()> {
+        self.subject = subject;
+        self.proceed().await
+    }
+
+    /// Stops the run: no further interceptor starts. Interceptors waiting in `proceed` still
+    /// resume and run their remaining code.
+    ///
+    /// Ktor: `PipelineContext.finish()`
+    pub fn finish(&mut self) {
+        self.finished = true;
+    }
+
+    /// Whether [`finish`](Self::finish) was called during this run.
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// The object this pipeline runs for (for the server's pipelines, the call).
+    ///
+    /// Ktor: `PipelineContext.context`
+    pub fn context(&mut self) -> &mut C {
+        self.context
+    }
+
+    /// The current subject.
+    ///
+    /// Ktor: `PipelineContext.subject`
+    pub fn subject(&self) -> &S {
+        &self.subject
+    }
+
+    /// Replaces the subject without proceeding; later interceptors see the new value.
+    ///
+    /// Ktor: `PipelineContext.subject = value`
+    pub fn set_subject(&mut self, subject: S) {
+        self.subject = subject;
+    }
+
+    /// Ends the run and hands back the final subject.
+    pub(crate) fn into_subject(self) -> S {
+        self.subject
+    }
+}

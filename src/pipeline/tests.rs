@@ -1,0 +1,182 @@
+//! The execution rules of research/ktor.md §1.3, one named test each.
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use super::*;
+
+static A: PipelinePhase = PipelinePhase::new("A");
+static B: PipelinePhase = PipelinePhase::new("B");
+static C: PipelinePhase = PipelinePhase::new("C");
+
+type Log = Vec<String>;
+
+/// These interceptors never wait for I/O, so one poll with a no-op waker completes them; no
+/// runtime is needed to test the pipeline's rules.
+fn run<T>(future: impl Future<Output = T>) -> T {
+    let mut future = pin!(future);
+    match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(value) => value,
+        Poll::Pending => panic!("a synchronous pipeline run should complete in one poll"),
+    }
+}
+
+fn pipeline() -> Pipeline<String, Log> {
+    Pipeline::new(&[&A, &B, &C])
+}
+
+fn push(ctx: &mut PipelineContext<'_, String, Log>, entry: &str) {
+    ctx.context().push(entry.to_string());
+}
+
+/// Interceptors run in phase order, not in the order they were registered.
+#[test]
+fn phase_order_beats_registration_order() {
+    let mut p = pipeline();
+    p.intercept(&C, async |ctx| Ok(push(ctx, "c")));
+    p.intercept(&A, async |ctx| Ok(push(ctx, "a")));
+    p.intercept(&B, async |ctx| Ok(push(ctx, "b1")));
+    p.intercept(&B, async |ctx| Ok(push(ctx, "b2")));
+    let mut log = Log::new();
+    run(p.execute(&mut log, String::new())).unwrap();
+    assert_eq!(log, ["a", "b1", "b2", "c"]);
+}
+
+/// Code after `proceed` runs once everything after it is done: the onion.
+#[test]
+fn proceed_runs_the_rest_then_returns() {
+    let mut p = pipeline();
+    p.intercept(&A, async |ctx| {
+        push(ctx, "a: before");
+        ctx.proceed().await?;
+        push(ctx, "a: after");
+        Ok(())
+    });
+    p.intercept(&B, async |ctx| {
+        push(ctx, "b: before");
+        ctx.proceed().await?;
+        push(ctx, "b: after");
+        Ok(())
+    });
+    p.intercept(&C, async |ctx| Ok(push(ctx, "c")));
+    let mut log = Log::new();
+    run(p.execute(&mut log, String::new())).unwrap();
+    assert_eq!(log, ["a: before", "b: before", "c", "b: after", "a: after"]);
+}
+
+/// Returning without `proceed` or `finish` is an implicit proceed: the next interceptor runs.
+#[test]
+fn returning_without_proceed_continues() {
+    let mut p = pipeline();
+    p.intercept(&A, async |ctx| Ok(push(ctx, "a")));
+    p.intercept(&B, async |ctx| Ok(push(ctx, "b")));
+    let mut log = Log::new();
+    run(p.execute(&mut log, String::new())).unwrap();
+    assert_eq!(log, ["a", "b"]);
+}
+
+/// `finish` stops every later interceptor, but an outer interceptor's code after its
+/// `proceed` still runs.
+#[test]
+fn finish_stops_the_rest_but_outer_code_still_runs() {
+    let mut p = pipeline();
+    p.intercept(&A, async |ctx| {
+        ctx.proceed().await?;
+        push(ctx, "a: after");
+        Ok(())
+    });
+    p.intercept(&B, async |ctx| {
+        push(ctx, "b: finishing");
+        ctx.finish();
+        Ok(())
+    });
+    p.intercept(&B, async |ctx| Ok(push(ctx, "b2: must not run")));
+    p.intercept(&C, async |ctx| Ok(push(ctx, "c: must not run")));
+    let mut log = Log::new();
+    run(p.execute(&mut log, String::new())).unwrap();
+    assert_eq!(log, ["b: finishing", "a: after"]);
+}
+
+/// An error leaves through the innermost pending `proceed`, where an earlier interceptor can
+/// catch it; the interceptors after the failing one never start.
+#[test]
+fn error_comes_out_of_the_innermost_pending_proceed() {
+    let mut p = pipeline();
+    p.intercept(&A, async |ctx| {
+        let outcome = ctx.proceed().await;
+        let message = format!("a caught: {}", outcome.unwrap_err());
+        push(ctx, &message);
+        Ok(())
+    });
+    p.intercept(&B, async |_ctx| Err("boom".into()));
+    p.intercept(&C, async |ctx| Ok(push(ctx, "c: must not run")));
+    let mut log = Log::new();
+    run(p.execute(&mut log, String::new())).unwrap();
+    assert_eq!(log, ["a caught: boom"]);
+}
+
+/// An error nobody handles comes out of `execute`.
+#[test]
+fn unhandled_error_comes_out_of_execute() {
+    let mut p = pipeline();
+    p.intercept(&B, async |_ctx| Err("boom".into()));
+    let mut log = Log::new();
+    let error = run(p.execute(&mut log, String::new())).unwrap_err();
+    assert_eq!(error.to_string(), "boom");
+}
+
+/// `proceed_with` replaces the subject for the rest of the run, and `execute` returns the
+/// final subject.
+#[test]
+fn proceed_with_replaces_the_subject() {
+    let mut p = pipeline();
+    p.intercept(&A, async |ctx| {
+        let next = format!("{}+a", ctx.subject());
+        ctx.proceed_with(next).await
+    });
+    p.intercept(&B, async |ctx| {
+        let seen = ctx.subject().clone();
+        push(ctx, &seen);
+        ctx.set_subject(format!("{seen}+b"));
+        Ok(())
+    });
+    let mut log = Log::new();
+    let subject = run(p.execute(&mut log, "s".to_string())).unwrap();
+    assert_eq!(log, ["s+a"]);
+    assert_eq!(subject, "s+a+b");
+}
+
+/// A second `proceed` in the same interceptor returns at once: nothing runs twice.
+#[test]
+fn second_proceed_returns_at_once() {
+    let mut p = pipeline();
+    p.intercept(&A, async |ctx| {
+        ctx.proceed().await?;
+        ctx.proceed().await
+    });
+    p.intercept(&B, async |ctx| Ok(push(ctx, "b")));
+    let mut log = Log::new();
+    run(p.execute(&mut log, String::new())).unwrap();
+    assert_eq!(log, ["b"]);
+}
+
+/// Intercepting a phase the pipeline does not have is a configuration error.
+#[test]
+#[should_panic(expected = "Phase Phase('Elsewhere') was not registered for this pipeline")]
+fn intercepting_an_unknown_phase_panics() {
+    static ELSEWHERE: PipelinePhase = PipelinePhase::new("Elsewhere");
+    pipeline().intercept(&ELSEWHERE, async |_ctx| Ok(()));
+}
+
+/// `add_phase` appends, and ignores a phase that is already there.
+#[test]
+fn add_phase_appends_once() {
+    static D: PipelinePhase = PipelinePhase::new("D");
+    let mut p = pipeline();
+    p.add_phase(&D);
+    p.add_phase(&A);
+    let names: Vec<_> = p.phases().iter().map(|phase| phase.name()).collect();
+    assert_eq!(names, ["A", "B", "C", "D"]);
+    assert!(p.is_empty());
+}

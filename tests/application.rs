@@ -1,0 +1,178 @@
+//! The call pipeline, routing and the engine's safety net, through the in-memory test engine.
+
+use std::sync::{Arc, Mutex};
+
+use mini_ktor::prelude::*;
+use mini_ktor::testing::test_application;
+
+/// Interceptors run phase by phase around the handler, and see the call.
+#[test]
+fn interceptors_wrap_the_handler() {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&log);
+    let client = test_application(move |app| {
+        let inner = Arc::clone(&seen);
+        app.intercept(ApplicationCallPipeline::PLUGINS, async move |ctx| {
+            inner.lock().unwrap().push(format!("plugins {}", ctx.call().request().path()));
+            Ok(())
+        });
+        let outer = Arc::clone(&seen);
+        app.intercept(ApplicationCallPipeline::MONITORING, async move |ctx| {
+            outer.lock().unwrap().push("monitoring: before".to_string());
+            ctx.proceed().await?;
+            let handled = ctx.call().is_handled();
+            outer.lock().unwrap().push(format!("monitoring: after, handled={handled}"));
+            Ok(())
+        });
+        app.routing(|route| {
+            route.get("/", async |call| call.respond_text("hi").await);
+        });
+    });
+    assert_eq!(client.get("/").text(), "hi");
+    assert_eq!(
+        *log.lock().unwrap(),
+        ["monitoring: before", "plugins /", "monitoring: after, handled=true"]
+    );
+}
+
+/// An interceptor that answers and finishes keeps the route's handler from running.
+#[test]
+fn finish_in_an_interceptor_skips_routing() {
+    let client = test_application(|app| {
+        app.intercept(ApplicationCallPipeline::PLUGINS, async |ctx| {
+            if ctx.call().request().header("X-Block").is_some() {
+                ctx.call().respond_status(HttpStatusCode::FORBIDDEN).await?;
+                ctx.finish();
+            }
+            Ok(())
+        });
+        app.routing(|route| {
+            route.get("/", async |call| call.respond_text("open").await);
+        });
+    });
+    assert_eq!(client.get("/").text(), "open");
+    let blocked = client.request(HttpMethod::Get, "/").header("X-Block", "1").send();
+    assert_eq!(blocked.status(), HttpStatusCode::FORBIDDEN);
+}
+
+/// A handler's error becomes a 500 whose body is the error's message, as in Ktor.
+#[test]
+fn handler_error_is_a_500() {
+    let client = test_application(|app| {
+        app.routing(|route| {
+            route.get("/fail", async |_call| Err("database unavailable".into()));
+        });
+    });
+    let response = client.get("/fail");
+    assert_eq!(response.status(), HttpStatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(response.text(), "database unavailable");
+}
+
+/// An `HttpError` keeps its own status.
+#[test]
+fn http_error_keeps_its_status() {
+    let client = test_application(|app| {
+        app.routing(|route| {
+            route.get("/item", async |_call| Err(HttpError::bad_request("missing id").into()));
+        });
+    });
+    let response = client.get("/item");
+    assert_eq!(response.status(), HttpStatusCode::BAD_REQUEST);
+    assert_eq!(response.text(), "missing id");
+}
+
+/// A panicking handler answers 500 and the application keeps serving.
+#[test]
+fn handler_panic_is_a_500_and_serving_goes_on() {
+    let client = test_application(|app| {
+        app.routing(|route| {
+            route.get("/panic", async |_call| panic!("handler bug"));
+            route.get("/", async |call| call.respond_text("still here").await);
+        });
+    });
+    let response = client.get("/panic");
+    assert_eq!(response.status(), HttpStatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(response.text(), "handler panicked: handler bug");
+    assert_eq!(client.get("/").text(), "still here");
+}
+
+/// Responding twice is an error; the first response is the one sent.
+#[test]
+fn responding_twice_is_an_error() {
+    let client = test_application(|app| {
+        app.routing(|route| {
+            route.get("/", async |call| {
+                call.respond_text("first").await?;
+                let second = call.respond_text("second").await;
+                assert_eq!(second.unwrap_err().to_string(), "Response has already been sent");
+                Ok(())
+            });
+        });
+    });
+    assert_eq!(client.get("/").text(), "first");
+}
+
+/// The body can be received once; the second receive is an error.
+#[test]
+fn body_is_received_once() {
+    let client = test_application(|app| {
+        app.routing(|route| {
+            route.post("/echo", async |call| {
+                let text = call.receive_text().await?;
+                let again = call.receive_bytes().await;
+                assert!(again.is_err());
+                call.respond_text(format!("got {text}")).await
+            });
+        });
+    });
+    assert_eq!(client.post("/echo", "abc").text(), "got abc");
+}
+
+/// A status set by a handler that never responds is what the fallback sends.
+#[test]
+fn status_without_body_is_sent_by_fallback() {
+    let client = test_application(|app| {
+        app.routing(|route| {
+            route.post("/items", async |call| {
+                call.response().set_status(HttpStatusCode::CREATED);
+                Ok(())
+            });
+        });
+    });
+    assert_eq!(client.post("/items", "x").status(), HttpStatusCode::CREATED);
+}
+
+/// A header value with a line break is refused instead of splitting the response.
+#[test]
+fn header_injection_is_refused() {
+    let client = test_application(|app| {
+        app.routing(|route| {
+            route.get("/", async |call| {
+                call.response().header("X-Name", "a\r\nSet-Cookie: evil=1")?;
+                call.respond_text("unreachable").await
+            });
+        });
+    });
+    let response = client.get("/");
+    assert_eq!(response.status(), HttpStatusCode::INTERNAL_SERVER_ERROR);
+    assert!(response.header("Set-Cookie").is_none());
+}
+
+/// Query parameters are decoded and may repeat; the path is decoded.
+#[test]
+fn request_exposes_decoded_path_and_query() {
+    let client = test_application(|app| {
+        app.routing(|route| {
+            route.get("/a b", async |call| {
+                let request = call.request();
+                let tags: Vec<_> = request.query_parameters().get_all("tag").collect();
+                let reply = format!("{} {} {:?}", request.path(), request.query_string(), tags);
+                call.respond_text(reply).await
+            });
+        });
+    });
+    assert_eq!(
+        client.get("/a%20b?tag=x&tag=y%21").text(),
+        r#"/a b tag=x&tag=y%21 ["x", "y!"]"#
+    );
+}
