@@ -1,5 +1,6 @@
 //! HTTP/1.1 on the wire (module map and glossary to follow).
 
+pub mod chunked;
 pub mod framing;
 pub mod head;
 pub mod headers;
@@ -11,6 +12,7 @@ mod syntax;
 pub mod target;
 pub mod version;
 
+pub use chunked::{ChunkedDecoder, ChunkedStatus, encode_chunk, encode_last_chunk};
 pub use framing::{BodyFraming, expects_continue, keep_alive, request_body_framing};
 pub use head::{EMPTY_HEADER, Header, RequestHead, Status};
 pub use headers::{Headers, HttpHeaders, is_valid_header_name, is_valid_header_value};
