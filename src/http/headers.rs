@@ -88,7 +88,7 @@ impl Headers {
     /// The values of every line named `name`, in order.
     ///
     /// Ktor: `Headers.getAll`.
-    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> {
+    pub fn get_all<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a str> {
         self.entries
             .iter()
             .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
