@@ -28,6 +28,8 @@
 //! | [`chunked`] | chunked decoder and encoder | `ChunkedTransferEncoding` | 9112 §7.1 |
 //! | [`writer`] | response head serialization | `RequestResponseBuilder` | 9112 §4 |
 //! | [`date`] | IMF-fixdate, cached per thread | `GMTDate.toHttpDate` | 9110 §5.6.7 |
+//! | [`url`] | path and query decoding | `decodeURLPart`, `parseQueryString` | 3986 |
+//! | [`parameters`] | query parameter multimap | `io.ktor.http.Parameters` | — |
 //!
 //! # One request, end to end
 //!
@@ -35,6 +37,7 @@
 //! bytes ──parse_request──▶ RequestHead (borrows the buffer)
 //!   │                        ├─ request_body_framing ─▶ None | ContentLength(n) | Chunked ─▶ ChunkedDecoder
 //!   │                        ├─ keep_alive, expects_continue
+//!   │                        └─ split_target ─▶ decode_path, parse_query
 //!   └─ Err(ParseError) ─────▶ answer error.status with Connection: close, then close
 //!
 //! handler ─▶ status + Headers ──write_response_head──▶ bytes (+ encode_chunk for the body)
@@ -76,10 +79,12 @@ pub mod head;
 pub mod headers;
 pub mod limits;
 pub mod method;
+pub mod parameters;
 pub mod parser;
 pub mod status;
 mod syntax;
 pub mod target;
+pub mod url;
 pub mod version;
 pub mod writer;
 
@@ -90,8 +95,12 @@ pub use head::{EMPTY_HEADER, Header, RequestHead, Status};
 pub use headers::{Headers, HttpHeaders, is_valid_header_name, is_valid_header_value};
 pub use limits::{Limits, ParseError};
 pub use method::HttpMethod;
+pub use parameters::Parameters;
 pub use parser::parse_request;
 pub use status::HttpStatusCode;
 pub use target::is_valid_host;
+pub use url::{
+    decode_path, decode_query_component, encode_uri_component, parse_query, split_target,
+};
 pub use version::HttpVersion;
 pub use writer::{ResponseFraming, write_response_head};
