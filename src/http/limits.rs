@@ -55,6 +55,11 @@ pub struct Limits {
     pub max_chunk_line: usize,
 }
 
+/// 8 KiB target, 64 KiB head, 100 fields, 1 MiB body, 128-byte size lines:
+/// generous for browsers and API clients, small enough that a thousand idle
+/// connections cannot pin much memory.
+///
+/// Ktor: none; CIO's fixed 8192-character line limit plays this role.
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
@@ -99,11 +104,16 @@ impl ParseError {
     }
 }
 
-/// Writes `"400 Bad Request: bare LF"`.
+/// Writes `"400 Bad Request: bare LF as line terminator"`.
+///
+/// Ktor: `ParserException.message`.
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.status, self.reason)
     }
 }
 
+/// A `ParseError` is an ordinary error, so `?` can turn it into a boxed one.
+///
+/// Ktor: `ParserException`, an ordinary Kotlin exception.
 impl std::error::Error for ParseError {}

@@ -171,7 +171,10 @@ fn skip_empty_lines(buf: &[u8]) -> Step<usize> {
 /// method         = token
 /// ```
 ///
-/// Exactly one SP separates the parts (§3: no other whitespace is allowed).
+/// Exactly one SP separates the parts, as the grammar says. §3 lets a
+/// recipient split on any run of whitespace instead; like the choice of CRLF
+/// over bare LF, refusing that leniency keeps every processor on a path
+/// reading the line the same way.
 fn request_line(
     buf: &[u8],
     pos: usize,
