@@ -144,6 +144,16 @@ fn automatic_date() {
     assert!(date[..29].ends_with(" GMT"));
 }
 
+/// A handler's Date that cannot be written does not suppress the real one.
+#[test]
+fn invalid_handler_date_is_replaced() {
+    let mut headers = Headers::new();
+    headers.append("Date", "today\r\nX: 1");
+    let text = head(HttpStatusCode::OK, &headers, ResponseFraming::NoBody, false);
+    assert_eq!(text.matches("Date: ").count(), 1);
+    assert!(!text.contains("today"));
+}
+
 /// Unknown codes print Ktor's description; codes outside 100-999 become 500.
 #[test]
 fn unusual_status_codes() {

@@ -102,7 +102,11 @@ pub fn write_response_head(
     }
     out.extend_from_slice(b"\r\n");
 
-    if !headers.contains("date") {
+    // A handler's Date is used only if it will actually be written.
+    let handler_date = headers
+        .iter()
+        .any(|(name, value)| name.eq_ignore_ascii_case("date") && is_valid_header_value(value));
+    if !handler_date {
         push_field(out, b"Date", &http_date_now());
     }
     // Whether a handler already said `Connection: close`; then it is not
