@@ -1,0 +1,109 @@
+//! The data model of a parsed request head, borrowed from the input.
+//!
+//! # Concept
+//!
+//! [`parse_request`](super::parse_request) does not copy anything: the
+//! method, the target and every header name and value it returns are slices
+//! of the buffer the bytes were read into. That is why these types carry
+//! lifetimes: `'b` is the buffer, `'h` the caller's array of header slots.
+//! The engine copies out what outlives the buffer (usually into an owned
+//! [`Headers`](super::Headers)) and can then reuse the buffer for the next
+//! read.
+//!
+//! # Ktor counterpart
+//!
+//! `io.ktor.http.cio.Request` holds `CharSequence` views into a
+//! `CharArrayBuilder`, and `HttpHeadersMap` stores header offsets into it;
+//! the same zero-copy idea, with the builder in place of the read buffer.
+//! `Status`, `Header` and `EMPTY_HEADER` follow httparse, whose API shape
+//! this parser shares.
+
+use super::version::HttpVersion;
+
+/// The outcome of an incremental parse: done, or more input needed.
+///
+/// Ktor: none; CIO suspends on the channel where this returns `Partial`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status<T> {
+    /// The item is complete.
+    Complete(T),
+    /// The input ended before the item did; nothing is wrong so far.
+    Partial,
+}
+
+impl<T> Status<T> {
+    /// Whether this is `Complete`.
+    ///
+    /// Ktor: none (httparse: `Status::is_complete`).
+    pub fn is_complete(&self) -> bool {
+        matches!(self, Status::Complete(_))
+    }
+
+    /// Whether this is `Partial`.
+    ///
+    /// Ktor: none (httparse: `Status::is_partial`).
+    pub fn is_partial(&self) -> bool {
+        matches!(self, Status::Partial)
+    }
+}
+
+/// One field line, borrowed from the input buffer.
+///
+/// The value is bytes, not `str`: RFC 9110 §5.5 still allows obs-text
+/// (`%x80-FF`) in values, which need not be UTF-8. Leading and trailing
+/// whitespace are already trimmed.
+///
+/// Ktor: an entry of `io.ktor.http.cio.HttpHeadersMap`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Header<'b> {
+    /// The field name as sent (a token; compare it case-insensitively).
+    pub name: &'b str,
+    /// The field value without surrounding whitespace.
+    pub value: &'b [u8],
+}
+
+/// An empty header slot, for building the slot array: `[EMPTY_HEADER; 100]`.
+///
+/// Ktor: none (httparse: `EMPTY_HEADER`).
+pub const EMPTY_HEADER: Header<'static> = Header {
+    name: "",
+    value: b"",
+};
+
+/// A parsed request head. `'b` is the input buffer, `'h` the header slots.
+///
+/// Ktor: `io.ktor.http.cio.Request`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RequestHead<'h, 'b> {
+    /// The method token, e.g. `"GET"`; see [`HttpMethod::parse`](super::HttpMethod::parse).
+    pub method: &'b str,
+    /// The request-target exactly as sent, e.g. `"/a%20b?q=1"`.
+    pub target: &'b str,
+    /// `HTTP/1.0` or `HTTP/1.1`.
+    pub version: HttpVersion,
+    /// The field lines in the order received, duplicates included.
+    pub headers: &'h [Header<'b>],
+}
+
+impl<'h, 'b> RequestHead<'h, 'b> {
+    /// The value of the first field named `name` (case-insensitive).
+    ///
+    /// Ktor: `Request.headers[name]`.
+    pub fn header(&self, name: &str) -> Option<&'b [u8]> {
+        self.header_values(name).next()
+    }
+
+    /// The values of every field named `name`, in order.
+    ///
+    /// Ktor: `HttpHeadersMap.getAll`.
+    pub fn header_values<'n>(
+        &self,
+        name: &'n str,
+    ) -> impl Iterator<Item = &'b [u8]> + use<'h, 'b, 'n> {
+        let headers: &'h [Header<'b>] = self.headers;
+        headers
+            .iter()
+            .filter(move |h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.value)
+    }
+}

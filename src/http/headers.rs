@@ -1,0 +1,317 @@
+//! Header fields as an owned, ordered, case-insensitive multimap.
+//!
+//! # Concept
+//!
+//! A header section is a list of `name: value` lines (RFC 9110 §5). Three
+//! properties shape the container:
+//!
+//! - Names are case-insensitive (§5.1): `content-type` and `Content-Type`
+//!   are the same field.
+//! - A name may repeat (§5.2), e.g. one `Set-Cookie` line per cookie, and
+//!   the order of lines with the same name is significant (§5.3).
+//! - There are few of them (a dozen is typical), so a `Vec` scanned from the
+//!   front beats a hash map: no hashing, no per-entry allocation for buckets,
+//!   cache-friendly, and insertion order comes for free. Lookups are O(n),
+//!   which for n ≈ 10 is a handful of short string compares.
+//!
+//! # Ktor counterpart
+//!
+//! `io.ktor.http.Headers` (read-only) and `io.ktor.http.HeadersBuilder`
+//! (mutable), both backed by a case-insensitive `LinkedHashMap<String,
+//! List<String>>`. One type serves both roles here. Ktor groups values under
+//! the first spelling of a name; this type keeps every line as written, which
+//! is what the response writer needs to reproduce them in order.
+//!
+//! # Data flow
+//!
+//! Request headers are parsed as borrowed [`Header`](super::Header)s; the
+//! engine copies the ones a handler can see into a [`Headers`]. Handlers fill
+//! another [`Headers`] for the response, which the writer serializes after
+//! checking each line with [`is_valid_header_name`] and
+//! [`is_valid_header_value`].
+
+use super::syntax::{self, FIELD, TCHAR};
+
+/// An ordered multimap of header fields with case-insensitive names.
+///
+/// Ktor: `io.ktor.http.Headers` / `io.ktor.http.HeadersBuilder`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Headers {
+    /// Every field line in insertion order, names as given.
+    entries: Vec<(String, String)>,
+}
+
+impl Headers {
+    /// An empty header map. Does not allocate until the first insert.
+    ///
+    /// Ktor: `HeadersBuilder()`.
+    pub fn new() -> Headers {
+        Headers::default()
+    }
+
+    /// Adds a field line after all existing ones, keeping earlier lines with
+    /// the same name. Neither part is validated here; see
+    /// [`is_valid_header_name`] and [`is_valid_header_value`].
+    ///
+    /// Ktor: `HeadersBuilder.append`.
+    pub fn append(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.entries.push((name.into(), value.into()));
+    }
+
+    /// Replaces every line named `name` with a single line holding `value`.
+    /// The new line takes the place of the first old one (or goes last if
+    /// there was none), as Ktor's map keeps a key's position when it is set.
+    ///
+    /// Ktor: `HeadersBuilder.set`.
+    pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        let name = name.into();
+        match self.position(&name) {
+            Some(first) => {
+                self.entries[first].1 = value.into();
+                let mut index = 0;
+                self.entries.retain(|(n, _)| {
+                    index += 1;
+                    index - 1 <= first || !n.eq_ignore_ascii_case(&name)
+                });
+            }
+            None => self.entries.push((name, value.into())),
+        }
+    }
+
+    /// The value of the first line named `name`.
+    ///
+    /// Ktor: `Headers.get`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.position(name).map(|i| self.entries[i].1.as_str())
+    }
+
+    /// The values of every line named `name`, in order.
+    ///
+    /// Ktor: `Headers.getAll`.
+    pub fn get_all<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a str> {
+        self.entries
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Whether at least one line is named `name`.
+    ///
+    /// Ktor: `Headers.contains`.
+    pub fn contains(&self, name: &str) -> bool {
+        self.position(name).is_some()
+    }
+
+    /// Removes every line named `name`; returns whether there was one.
+    ///
+    /// Ktor: `HeadersBuilder.remove`.
+    pub fn remove(&mut self, name: &str) -> bool {
+        let before = self.entries.len();
+        self.entries.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        self.entries.len() != before
+    }
+
+    /// Every line as `(name, value)`, in insertion order.
+    ///
+    /// Ktor: `Headers.entries()` (which groups by name instead).
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    /// The number of lines (not of distinct names).
+    ///
+    /// Ktor: `Headers.entries().size` counts names; this counts lines.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no lines.
+    ///
+    /// Ktor: `Headers.isEmpty`.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Removes every line but keeps the allocated capacity, so a connection
+    /// can reuse one map for request after request.
+    ///
+    /// Ktor: `HeadersBuilder.clear`.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    /// Index of the first line named `name`.
+    fn position(&self, name: &str) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|(n, _)| n.eq_ignore_ascii_case(name))
+    }
+}
+
+/// Whether `name` is a valid field name: a non-empty token (RFC 9110 §5.1).
+///
+/// ```text
+/// field-name = token
+/// ```
+///
+/// A name with a space, colon, CR or LF could end the line early or start a
+/// new one, so the writer refuses names that fail this test.
+///
+/// Ktor: `io.ktor.http.HttpHeaders.checkHeaderName`.
+pub fn is_valid_header_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| syntax::is(b, TCHAR))
+}
+
+/// Whether `value` may be sent as a field value: no CR, LF, NUL or other
+/// control character except HTAB (RFC 9110 §5.5).
+///
+/// ```text
+/// field-value    = *field-content
+/// field-content  = field-vchar [ 1*( SP / HTAB / field-vchar ) field-vchar ]
+/// field-vchar    = VCHAR / obs-text
+/// ```
+///
+/// This is the header-injection guard: a handler that copies user input into
+/// a header cannot smuggle in `\r\nSet-Cookie: ...`. Non-ASCII text passes
+/// (its UTF-8 bytes are obs-text), and so do leading or trailing blanks, which
+/// a recipient trims anyway.
+///
+/// Ktor: `io.ktor.http.HttpHeaders.checkHeaderValue`.
+pub fn is_valid_header_value(value: &str) -> bool {
+    value.bytes().all(|b| syntax::is(b, FIELD))
+}
+
+/// Generates the [`HttpHeaders`] constants with their docs.
+macro_rules! header_names {
+    ($($name:ident $ktor:ident $value:literal $what:literal;)*) => {
+        impl HttpHeaders {
+            $(
+                #[doc = concat!("`", $value, "`: ", $what, ".")]
+                #[doc = ""]
+                #[doc = concat!("Ktor: `HttpHeaders.", stringify!($ktor), "`.")]
+                pub const $name: &'static str = $value;
+            )*
+        }
+    };
+}
+
+/// Names of common header fields, in their canonical spelling.
+///
+/// Ktor: `io.ktor.http.HttpHeaders`.
+#[derive(Clone, Copy, Debug)]
+pub struct HttpHeaders;
+
+header_names! {
+    ACCEPT Accept "Accept" "media types the client can use (RFC 9110 §12.5.1)";
+    ACCEPT_CHARSET AcceptCharset "Accept-Charset" "acceptable charsets (RFC 9110 §12.5.2)";
+    ACCEPT_ENCODING AcceptEncoding "Accept-Encoding" "acceptable content codings (RFC 9110 §12.5.3)";
+    ACCEPT_LANGUAGE AcceptLanguage "Accept-Language" "preferred languages (RFC 9110 §12.5.4)";
+    ACCEPT_RANGES AcceptRanges "Accept-Ranges" "range units the server supports (RFC 9110 §14.3)";
+    AGE Age "Age" "seconds since the response was generated (RFC 9111 §5.1)";
+    ALLOW Allow "Allow" "methods the target supports, sent with 405 (RFC 9110 §10.2.1)";
+    AUTHORIZATION Authorization "Authorization" "client credentials (RFC 9110 §11.6.2)";
+    CACHE_CONTROL CacheControl "Cache-Control" "caching directives (RFC 9111 §5.2)";
+    CONNECTION Connection "Connection" "hop-by-hop options such as close (RFC 9110 §7.6.1)";
+    CONTENT_DISPOSITION ContentDisposition "Content-Disposition" "inline or attachment (RFC 6266)";
+    CONTENT_ENCODING ContentEncoding "Content-Encoding" "codings applied to the content (RFC 9110 §8.4)";
+    CONTENT_LANGUAGE ContentLanguage "Content-Language" "language of the content (RFC 9110 §8.5)";
+    CONTENT_LENGTH ContentLength "Content-Length" "size of the content in bytes (RFC 9110 §8.6)";
+    CONTENT_LOCATION ContentLocation "Content-Location" "URI of the representation (RFC 9110 §8.7)";
+    CONTENT_RANGE ContentRange "Content-Range" "which part a partial response holds (RFC 9110 §14.4)";
+    CONTENT_TYPE ContentType "Content-Type" "media type of the content (RFC 9110 §8.3)";
+    COOKIE Cookie "Cookie" "cookies sent by the client (RFC 6265 §5.4)";
+    DATE Date "Date" "when the message was generated (RFC 9110 §6.6.1)";
+    ETAG ETag "ETag" "entity tag of the representation (RFC 9110 §8.8.3)";
+    EXPECT Expect "Expect" "expectations such as 100-continue (RFC 9110 §10.1.1)";
+    EXPIRES Expires "Expires" "when the response becomes stale (RFC 9111 §5.3)";
+    FORWARDED Forwarded "Forwarded" "proxy-added client information (RFC 7239)";
+    HOST Host "Host" "authority of the target URI (RFC 9110 §7.2)";
+    IF_MATCH IfMatch "If-Match" "conditional on a matching entity tag (RFC 9110 §13.1.1)";
+    IF_MODIFIED_SINCE IfModifiedSince "If-Modified-Since" "conditional on a change since a date (RFC 9110 §13.1.3)";
+    IF_NONE_MATCH IfNoneMatch "If-None-Match" "conditional on no matching entity tag (RFC 9110 §13.1.2)";
+    IF_UNMODIFIED_SINCE IfUnmodifiedSince "If-Unmodified-Since" "conditional on no change since a date (RFC 9110 §13.1.4)";
+    LAST_MODIFIED LastModified "Last-Modified" "when the representation last changed (RFC 9110 §8.8.2)";
+    LOCATION Location "Location" "redirect target or created resource (RFC 9110 §10.2.2)";
+    ORIGIN Origin "Origin" "origin that caused the request (RFC 6454 §7)";
+    RANGE Range "Range" "parts of the representation requested (RFC 9110 §14.2)";
+    REFERRER Referrer "Referer" "where the target URI was obtained, misspelt by the RFC (RFC 9110 §10.1.3)";
+    RETRY_AFTER RetryAfter "Retry-After" "how long to wait before retrying (RFC 9110 §10.2.3)";
+    SEC_WEBSOCKET_ACCEPT SecWebSocketAccept "Sec-WebSocket-Accept" "handshake proof from the server (RFC 6455 §11.3.3)";
+    SEC_WEBSOCKET_KEY SecWebSocketKey "Sec-WebSocket-Key" "handshake nonce from the client (RFC 6455 §11.3.1)";
+    SEC_WEBSOCKET_PROTOCOL SecWebSocketProtocol "Sec-WebSocket-Protocol" "WebSocket subprotocols (RFC 6455 §11.3.4)";
+    SEC_WEBSOCKET_VERSION SecWebSocketVersion "Sec-WebSocket-Version" "WebSocket protocol version (RFC 6455 §11.3.5)";
+    SERVER Server "Server" "software of the origin server (RFC 9110 §10.2.4)";
+    SET_COOKIE SetCookie "Set-Cookie" "one cookie to store, one line each (RFC 6265 §4.1)";
+    TE TE "TE" "transfer codings the client accepts (RFC 9110 §10.1.4)";
+    TRAILER Trailer "Trailer" "fields that will follow in the trailer (RFC 9110 §6.6.2)";
+    TRANSFER_ENCODING TransferEncoding "Transfer-Encoding" "codings applied for transfer, e.g. chunked (RFC 9112 §6.1)";
+    UPGRADE Upgrade "Upgrade" "protocol to switch to (RFC 9110 §7.8)";
+    USER_AGENT UserAgent "User-Agent" "software of the client (RFC 9110 §10.1.5)";
+    VARY Vary "Vary" "request fields that selected the representation (RFC 9110 §12.5.5)";
+    VIA Via "Via" "intermediaries the message passed (RFC 9110 §7.6.3)";
+    WWW_AUTHENTICATE WWWAuthenticate "WWW-Authenticate" "authentication challenge (RFC 9110 §11.6.1)";
+    X_FORWARDED_FOR XForwardedFor "X-Forwarded-For" "client address added by proxies (de facto)";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lookups ignore case; iteration keeps insertion order and spelling.
+    #[test]
+    fn case_insensitive_and_ordered() {
+        let mut h = Headers::new();
+        h.append("Set-Cookie", "a=1");
+        h.append("Content-Type", "text/plain");
+        h.append("set-cookie", "b=2");
+        assert_eq!(h.get("SET-COOKIE"), Some("a=1"));
+        assert_eq!(h.get_all("Set-Cookie").collect::<Vec<_>>(), ["a=1", "b=2"]);
+        let names: Vec<&str> = h.iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["Set-Cookie", "Content-Type", "set-cookie"]);
+        assert_eq!(h.len(), 3);
+    }
+
+    /// `set` collapses duplicates into one line at the first one's place.
+    #[test]
+    fn set_replaces_all_in_place() {
+        let mut h = Headers::new();
+        h.append("A", "1");
+        h.append("B", "2");
+        h.append("a", "3");
+        h.set("a", "9");
+        assert_eq!(h.iter().collect::<Vec<_>>(), [("A", "9"), ("B", "2")]);
+        h.set("C", "4");
+        assert_eq!(h.get("c"), Some("4"));
+    }
+
+    /// `remove` drops every line of a name; `clear` keeps capacity.
+    #[test]
+    fn remove_and_clear() {
+        let mut h = Headers::new();
+        h.append("A", "1");
+        h.append("a", "2");
+        h.append("B", "3");
+        assert!(h.remove("A"));
+        assert!(!h.remove("A"));
+        assert!(!h.contains("a") && h.contains("b"));
+        let capacity = h.entries.capacity();
+        h.clear();
+        assert!(h.is_empty());
+        assert_eq!(h.entries.capacity(), capacity);
+    }
+
+    /// Validation refuses anything that could break the line structure.
+    #[test]
+    fn validation() {
+        assert!(is_valid_header_name("X-Request-Id"));
+        for bad in ["", "Bad Name", "Colon:", "New\nLine"] {
+            assert!(!is_valid_header_name(bad), "{bad:?}");
+        }
+        assert!(is_valid_header_value("text/html; charset=utf-8"));
+        assert!(is_valid_header_value("tab\there, ünïcode, empty next"));
+        assert!(is_valid_header_value(""));
+        for bad in ["a\r\nSet-Cookie: x", "nul\0", "lf\n", "cr\r", "del\x7f"] {
+            assert!(!is_valid_header_value(bad), "{bad:?}");
+        }
+    }
+}

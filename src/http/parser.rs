@@ -1,0 +1,347 @@
+//! The request-head parser: bytes in, a borrowed [`RequestHead`] out.
+//!
+//! # Concept
+//!
+//! Every request starts with a *head*: a request line, zero or more field
+//! lines, and an empty line (RFC 9112 §2.1). A body may follow.
+//!
+//! ```text
+//! HTTP-message   = start-line CRLF
+//!                  *( field-line CRLF )
+//!                  CRLF
+//!                  [ message-body ]
+//! ```
+//!
+//! [`parse_request`] looks at the bytes received so far and gives one of
+//! three answers:
+//!
+//! - `Ok(Complete((head, consumed)))`: the head is the first `consumed` bytes;
+//!   a body, if the framing headers announce one, starts right after.
+//! - `Ok(Partial)`: nothing is wrong yet but the head is not all there. Read
+//!   more bytes, append them, and call again with the whole buffer.
+//! - `Err(ParseError)`: the head is malformed or too large; the error carries
+//!   the status code to answer with before closing the connection.
+//!
+//! It is a pure function: no I/O, no allocation, no state kept between calls.
+//! Method, target and header values borrow from the caller's buffer, and the
+//! header slots are the caller's too, typically `[EMPTY_HEADER; 100]` on the
+//! stack.
+//!
+//! # Ktor counterpart
+//!
+//! `io.ktor.http.cio.HttpParser` (`parseRequest`) suspends on a
+//! `ByteReadChannel`, reads one line at a time into a `CharArrayBuilder` and
+//! records headers as offsets in an `HttpHeadersMap`. The shape here is
+//! httparse's instead: a function over a byte slice that re-scans from the
+//! start on every call. Re-scanning sounds wasteful, but heads are small,
+//! usually arrive in a single read, and a parser without state has nothing to
+//! get out of sync. `max_head` bounds the work per call.
+//!
+//! # Data flow
+//!
+//! ```text
+//! socket ──read──▶ buffer ──parse_request──▶ Partial ─────────▶ read more, call again
+//!                                      ├───▶ Complete(head, n) ─▶ framing; body at buffer[n..]
+//!                                      └───▶ Err(e) ────────────▶ answer e.status, close
+//! ```
+//!
+//! # Decisions
+//!
+//! - **A bare LF is an error (400).** RFC 9112 §2.2 lets a recipient accept a
+//!   lone LF as a line terminator, and Ktor CIO does. But when two HTTP
+//!   processors on a path disagree about where a line ends, an attacker can
+//!   hide a second request inside the first (request smuggling). Real clients
+//!   send CRLF, so accepting only CRLF costs nothing. A bare CR (CR not
+//!   followed by LF) is an error too, one of the two options §2.2 gives.
+//! - **Empty lines before the request line are skipped**, as §2.2 recommends,
+//!   because some clients send a stray CRLF after a body. They count towards
+//!   `max_head`, so they cannot go on forever.
+//! - **obs-fold and whitespace before the colon are errors (400)**: §5.2 lets
+//!   a server reject folded lines, and §5.1 requires rejecting the latter.
+//! - **Limits are checked as soon as the bytes seen prove them broken**: a
+//!   target longer than `max_target` gives 414 before its end arrives; more
+//!   field lines than slots, or a head longer than `max_head`, gives 431. A
+//!   client that trickles an endless head gets an error, not `Partial`
+//!   forever. Ktor CIO only limits each line, to 8192 characters.
+//! - The request-target form, CONNECT and `Host` rules live in
+//!   [`target`](super::target), which explains them.
+
+pub use super::head::{EMPTY_HEADER, Header, RequestHead, Status};
+pub use super::limits::{Limits, ParseError};
+use super::status::HttpStatusCode;
+use super::syntax::{self, FIELD, TARGET, TCHAR};
+use super::target::{check_host, check_target};
+use super::version::HttpVersion;
+
+/// Why a step of the parse stopped early: not enough bytes, or bad ones.
+/// Internal helpers return `Result<T, Stop>` so `?` handles both.
+enum Stop {
+    Incomplete,
+    Invalid(ParseError),
+}
+
+impl From<ParseError> for Stop {
+    fn from(error: ParseError) -> Stop {
+        Stop::Invalid(error)
+    }
+}
+
+type Step<T> = Result<T, Stop>;
+
+/// Shorthand for a 400 error inside a `Step`.
+fn bad<T>(reason: &'static str) -> Step<T> {
+    Err(Stop::Invalid(ParseError::bad_request(reason)))
+}
+
+/// Parses a request head from the start of `buf` (see the module docs).
+///
+/// ```text
+/// HTTP-message = start-line CRLF *( field-line CRLF ) CRLF [ message-body ]
+/// ```
+///
+/// `consumed` counts every byte of the head, skipped leading empty lines and
+/// the final empty line included. At most `min(limits.max_headers,
+/// headers.len())` field lines fit; the head's `headers` is the filled prefix
+/// of `headers`. Never panics, whatever the input.
+///
+/// Ktor: `io.ktor.http.cio.parseRequest`.
+pub fn parse_request<'h, 'b>(
+    buf: &'b [u8],
+    headers: &'h mut [Header<'b>],
+    limits: &Limits,
+) -> Result<Status<(RequestHead<'h, 'b>, usize)>, ParseError> {
+    // A valid head fits in `max_head` bytes, so only that window is parsed;
+    // whatever lies beyond it cannot belong to a valid head.
+    let window = &buf[..buf.len().min(limits.max_head)];
+    match parse_head(window, headers, limits) {
+        Ok(done) => Ok(Status::Complete(done)),
+        Err(Stop::Invalid(error)) => Err(error),
+        // The window ran out, and the buffer holds more than the window:
+        // the head is certainly too large.
+        Err(Stop::Incomplete) if buf.len() > limits.max_head => Err(ParseError::new(
+            HttpStatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "request head too large",
+        )),
+        Err(Stop::Incomplete) => Ok(Status::Partial),
+    }
+}
+
+/// The body of [`parse_request`], in terms of `Step`.
+fn parse_head<'h, 'b>(
+    buf: &'b [u8],
+    headers: &'h mut [Header<'b>],
+    limits: &Limits,
+) -> Step<(RequestHead<'h, 'b>, usize)> {
+    let start = skip_empty_lines(buf)?;
+    let (method, target, version, pos) = request_line(buf, start, limits.max_target)?;
+    // Checked before the field lines arrive, so a refused target is refused early.
+    let form = check_target(method, target)?;
+    let slots = headers.len().min(limits.max_headers);
+    let (count, end) = field_lines(buf, pos, &mut headers[..slots])?;
+    let headers: &'h [Header<'b>] = &headers[..count];
+    let hosts = headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case("host"));
+    check_host(version, form, hosts.map(|h| h.value))?;
+    let head = RequestHead {
+        method,
+        target,
+        version,
+        headers,
+    };
+    Ok((head, end))
+}
+
+/// RFC 9112 §2.2: "a server that is expecting to receive and parse a
+/// request-line SHOULD ignore at least one empty line (CRLF) received prior
+/// to the request-line." Returns where the request line starts.
+fn skip_empty_lines(buf: &[u8]) -> Step<usize> {
+    let mut pos = 0;
+    while let Some(b'\r' | b'\n') = buf.get(pos) {
+        pos = crlf(buf, pos, "")?;
+    }
+    Ok(pos)
+}
+
+/// Parses the request line starting at `pos`; returns method, target,
+/// version and the position after its CRLF.
+///
+/// ```text
+/// request-line   = method SP request-target SP HTTP-version
+/// method         = token
+/// ```
+///
+/// Exactly one SP separates the parts, as the grammar says. §3 lets a
+/// recipient split on any run of whitespace instead; like the choice of CRLF
+/// over bare LF, refusing that leniency keeps every processor on a path
+/// reading the line the same way.
+fn request_line(
+    buf: &[u8],
+    pos: usize,
+    max_target: usize,
+) -> Step<(&str, &str, HttpVersion, usize)> {
+    let method_len = syntax::run(&buf[pos..], TCHAR).ok_or(Stop::Incomplete)?;
+    let method_end = pos + method_len;
+    // `run` stopped at a byte that is not a tchar, so `buf[method_end]` exists.
+    if method_len == 0 || buf[method_end] != b' ' {
+        return bad("invalid method, or method not followed by one SP");
+    }
+    let target_start = method_end + 1;
+    let target_len = target(&buf[target_start..], max_target)?;
+    let target_end = target_start + target_len;
+    let (version, end) = version(buf, target_end + 1)?;
+    let method = ascii(&buf[pos..method_end])?;
+    let target = ascii(&buf[target_start..target_end])?;
+    Ok((method, target, version, end))
+}
+
+/// Measures the request-target at the start of `rest`, including the check
+/// of the SP after it.
+///
+/// Only the character set is checked here (visible ASCII: no CTL, SP or
+/// obs-text); which *form* the target has is decided by `check_target`. The
+/// full RFC 3986 character rules are not enforced: browsers send characters
+/// such as `|` or `{` raw, and httparse and Ktor accept them too.
+fn target(rest: &[u8], max_target: usize) -> Step<usize> {
+    // Look at one byte more than allowed: if all of those are target bytes,
+    // the target is too long, whether or not its end has arrived.
+    let view = &rest[..rest.len().min(max_target.saturating_add(1))];
+    let len = match syntax::run(view, TARGET) {
+        Some(len) => len,
+        None if view.len() > max_target => {
+            let status = HttpStatusCode::URI_TOO_LONG;
+            return Err(ParseError::new(status, "request-target too long").into());
+        }
+        None => return Err(Stop::Incomplete),
+    };
+    match rest[len] {
+        b' ' if len > 0 => Ok(len),
+        b' ' => bad("empty request-target, or more than one SP"),
+        b'\r' | b'\n' => bad("request line has no HTTP-version"),
+        _ => bad("invalid byte in request-target"),
+    }
+}
+
+/// Parses the version at `pos` and the CRLF ending the request line.
+///
+/// ```text
+/// HTTP-version  = HTTP-name "/" DIGIT "." DIGIT
+/// HTTP-name     = %s"HTTP"
+/// ```
+///
+/// A well-formed version other than 1.0 or 1.1 gives 505; `%s` means the
+/// name is case-sensitive, so `http/1.1` is malformed (400).
+fn version(buf: &[u8], pos: usize) -> Step<(HttpVersion, usize)> {
+    const SHAPE: &[u8; 8] = b"HTTP/#.#";
+    let rest = buf.get(pos..).unwrap_or_default();
+    // Compare the bytes that have arrived, so garbage fails before it ends.
+    for (&got, &want) in rest.iter().zip(SHAPE) {
+        let fits = if want == b'#' {
+            got.is_ascii_digit()
+        } else {
+            got == want
+        };
+        if !fits {
+            return bad("malformed HTTP-version");
+        }
+    }
+    if rest.len() < SHAPE.len() {
+        return Err(Stop::Incomplete);
+    }
+    let end = crlf(
+        buf,
+        pos + SHAPE.len(),
+        "request line goes on after the HTTP-version",
+    )?;
+    let version = match (rest[5], rest[7]) {
+        (b'1', b'1') => HttpVersion::Http11,
+        (b'1', b'0') => HttpVersion::Http10,
+        _ => {
+            let status = HttpStatusCode::VERSION_NOT_SUPPORTED;
+            return Err(ParseError::new(status, "only HTTP/1.0 and HTTP/1.1 are supported").into());
+        }
+    };
+    Ok((version, end))
+}
+
+/// Parses field lines into `slots` up to and including the empty line that
+/// ends the head; returns how many slots were filled and the end position.
+fn field_lines<'b>(
+    buf: &'b [u8],
+    mut pos: usize,
+    slots: &mut [Header<'b>],
+) -> Step<(usize, usize)> {
+    let mut count = 0;
+    loop {
+        match buf.get(pos) {
+            None => return Err(Stop::Incomplete),
+            Some(b'\r' | b'\n') => return Ok((count, crlf(buf, pos, "")?)),
+            // obs-fold = OWS CRLF RWS: a line that starts with whitespace
+            // continues the previous one, which §5.2 lets a server reject.
+            Some(b' ' | b'\t') => {
+                return bad("obs-fold or whitespace at the start of a field line");
+            }
+            Some(_) => {}
+        }
+        let Some(slot) = slots.get_mut(count) else {
+            let status = HttpStatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE;
+            return Err(ParseError::new(status, "too many header fields").into());
+        };
+        let (header, next) = field_line(buf, pos)?;
+        *slot = header;
+        count += 1;
+        pos = next;
+    }
+}
+
+/// Parses one field line starting at `pos`; returns it and the position after
+/// its CRLF.
+///
+/// ```text
+/// field-line   = field-name ":" OWS field-value OWS
+/// field-name   = token
+/// field-value  = *field-content
+/// ```
+///
+/// RFC 9112 §5.1: "No whitespace is allowed between the field name and
+/// colon. ... A server MUST reject, with a response status code of 400".
+fn field_line(buf: &[u8], pos: usize) -> Step<(Header<'_>, usize)> {
+    let name_len = syntax::run(&buf[pos..], TCHAR).ok_or(Stop::Incomplete)?;
+    let colon = pos + name_len;
+    match buf[colon] {
+        b':' if name_len > 0 => {}
+        b':' => return bad("empty field name"),
+        b' ' | b'\t' => return bad("whitespace between field name and colon"),
+        _ => return bad("invalid byte in field name"),
+    }
+    let after_colon = &buf[colon + 1..];
+    let ows = after_colon.iter().position(|&b| !syntax::is_ows(b));
+    let value_start = colon + 1 + ows.ok_or(Stop::Incomplete)?;
+    let value_len = syntax::run(&buf[value_start..], FIELD).ok_or(Stop::Incomplete)?;
+    let value_end = value_start + value_len;
+    // The byte after the value must start CRLF; anything else is a CTL
+    // (NUL, DEL, ...) or a bare LF, all refused.
+    let next = crlf(buf, value_end, "invalid byte in field value")?;
+    let name = ascii(&buf[pos..colon])?;
+    // Leading OWS is already skipped; trailing OWS is trimmed here.
+    let value = syntax::trim_ows(&buf[value_start..value_end]);
+    Ok((Header { name, value }, next))
+}
+
+/// Expects CRLF at `pos`; returns the position after it. `other` is the
+/// error reason when the byte there is neither CR nor LF.
+fn crlf(buf: &[u8], pos: usize, other: &'static str) -> Step<usize> {
+    match (buf.get(pos), buf.get(pos + 1)) {
+        (Some(b'\r'), Some(b'\n')) => Ok(pos + 2),
+        (None, _) | (Some(b'\r'), None) => Err(Stop::Incomplete),
+        (Some(b'\r'), Some(_)) => bad("bare CR not followed by LF"),
+        (Some(b'\n'), _) => bad("bare LF as line terminator"),
+        (Some(_), _) => bad(other),
+    }
+}
+
+/// Views bytes already checked to be ASCII as `str`. The check cannot fail;
+/// it is done anyway because this crate has no `unsafe` to skip it with.
+fn ascii(bytes: &[u8]) -> Step<&str> {
+    std::str::from_utf8(bytes).or_else(|_| bad("non-ASCII byte in a token"))
+}

@@ -1,0 +1,182 @@
+//! From a request-target to a decoded path and query parameters (RFC 3986,
+//! WHATWG URL `application/x-www-form-urlencoded`).
+//!
+//! # Concept
+//!
+//! The parser hands out the target exactly as sent: `/caf%C3%A9?q=a+b`.
+//! Routing wants the path `/café` and the parameter `q = "a b"`. Three steps
+//! get there:
+//!
+//! 1. [`split_target`] cuts the target into path and query (dropping the
+//!    scheme and authority of an absolute-form target).
+//! 2. [`decode_path`] undoes percent-encoding in the path (RFC 3986 §2.1).
+//! 3. [`parse_query`] splits the query into pairs and decodes each part with
+//!    the form rules, where `+` also means space.
+//!
+//! ```text
+//! origin-form    = absolute-path [ "?" query ]
+//! pct-encoded    = "%" HEXDIG HEXDIG
+//! unreserved     = ALPHA / DIGIT / "-" / "." / "_" / "~"
+//! ```
+//!
+//! # Decisions
+//!
+//! - **Paths are strict, queries are lenient.** A broken escape in a path
+//!   (`%zz`, a lone `%`) or a path that does not decode to UTF-8 is 400: the
+//!   router could not match it reliably, and a file server must never guess
+//!   at a path. A query is decoded like browsers decode forms (the WHATWG
+//!   URL standard): a broken escape stays literal and invalid UTF-8 becomes
+//!   U+FFFD. One odd parameter then does not fail the whole request, and the
+//!   handler that reads it decides.
+//! - **`+` stays `+` in paths.** Only form encoding gives `+` the meaning of
+//!   a space; in a path it is an ordinary sub-delim.
+//! - **`%2F` decodes to `/`.** Decoding the whole path merges encoded and
+//!   literal slashes, so a router that must tell them apart should split
+//!   the raw path into segments first and decode each segment.
+//! - **Decoding borrows when it can**: a path without `%` comes back as
+//!   `Cow::Borrowed`, so the common case allocates nothing.
+//!
+//! # Ktor counterpart
+//!
+//! `io.ktor.http.decodeURLPart`, `decodeURLQueryComponent`,
+//! `parseQueryString` and `encodeURLParameter` (`io.ktor.http.Codecs.kt`,
+//! `Query.kt`). Ktor throws `URLDecodeException` on a broken escape in a
+//! query too; its `encodeURLParameter` leaves the same unreserved set alone.
+
+use super::limits::ParseError;
+use super::parameters::Parameters;
+use super::syntax::{self, UNRESERVED};
+use std::borrow::Cow;
+
+/// Splits a request-target into its path and its query (without the `?`).
+/// For an absolute-form target the scheme and authority are skipped first;
+/// an empty path is returned as `/` (RFC 9112 §3.2.1). A fragment, which
+/// clients should never send, is dropped.
+///
+/// Ktor: `ApplicationRequest.path()` and `queryString()`.
+pub fn split_target(target: &str) -> (&str, &str) {
+    let rest = match target.split_once("://") {
+        Some((_, after_scheme)) if !target.starts_with('/') => {
+            let authority_end = after_scheme
+                .find(['/', '?', '#'])
+                .unwrap_or(after_scheme.len());
+            &after_scheme[authority_end..]
+        }
+        _ => target,
+    };
+    let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    (if path.is_empty() { "/" } else { path }, query)
+}
+
+/// Percent-decodes a path. `%` must be followed by two hex digits, and the
+/// decoded bytes must be UTF-8; otherwise the result is a 400 error.
+///
+/// Ktor: `io.ktor.http.decodeURLPart`.
+pub fn decode_path(path: &str) -> Result<Cow<'_, str>, ParseError> {
+    if !path.contains('%') {
+        return Ok(Cow::Borrowed(path));
+    }
+    let mut bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    while let [first, rest @ ..] = bytes {
+        bytes = match (first, rest) {
+            (b'%', [high, low, rest @ ..]) => match escaped(*high, *low) {
+                Some(byte) => {
+                    out.push(byte);
+                    rest
+                }
+                None => {
+                    return Err(ParseError::bad_request(
+                        "malformed percent-encoding in path",
+                    ));
+                }
+            },
+            (b'%', _) => {
+                return Err(ParseError::bad_request(
+                    "malformed percent-encoding in path",
+                ));
+            }
+            (&byte, rest) => {
+                out.push(byte);
+                rest
+            }
+        };
+    }
+    String::from_utf8(out)
+        .map(Cow::Owned)
+        .map_err(|_| ParseError::bad_request("percent-decoded path is not UTF-8"))
+}
+
+/// Parses a query string (or an `application/x-www-form-urlencoded` body)
+/// into parameters. Pairs are separated by `&`; empty pairs are skipped; a
+/// pair without `=` is a name with an empty value; only the first `=`
+/// separates, so `a=b=c` gives `a` = `b=c`.
+///
+/// Ktor: `io.ktor.http.parseQueryString`.
+pub fn parse_query(query: &str) -> Parameters {
+    let mut parameters = Parameters::new();
+    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        parameters.append(decode_query_component(name), decode_query_component(value));
+    }
+    parameters
+}
+
+/// Decodes one name or value of a query: `+` becomes a space, valid `%XX`
+/// escapes become their byte, broken escapes are kept literally, and bytes
+/// that are not UTF-8 become U+FFFD (see the module docs).
+///
+/// Ktor: `io.ktor.http.decodeURLQueryComponent(plusIsSpace = true)`.
+pub fn decode_query_component(component: &str) -> String {
+    if !component.contains(['+', '%']) {
+        return component.to_owned();
+    }
+    let mut bytes = component.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    while let [first, rest @ ..] = bytes {
+        bytes = match (first, rest) {
+            (b'+', rest) => {
+                out.push(b' ');
+                rest
+            }
+            (b'%', [high, low, after @ ..]) if escaped(*high, *low).is_some() => {
+                out.extend(escaped(*high, *low));
+                after
+            }
+            (&byte, rest) => {
+                out.push(byte);
+                rest
+            }
+        };
+    }
+    match String::from_utf8(out) {
+        Ok(text) => text,
+        Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
+    }
+}
+
+/// Percent-encodes every byte of `text` except the unreserved characters
+/// (`A-Z a-z 0-9 - . _ ~`), with upper-case hex as RFC 3986 §2.1 recommends.
+/// Safe for any part of a URI, and for form values.
+///
+/// Ktor: `io.ktor.http.encodeURLParameter`.
+pub fn encode_uri_component(text: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(text.len());
+    for &byte in text.as_bytes() {
+        if syntax::is(byte, UNRESERVED) {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xf)]));
+        }
+    }
+    out
+}
+
+/// The byte that `%` followed by `high` and `low` stands for, if both are hex.
+fn escaped(high: u8, low: u8) -> Option<u8> {
+    Some(syntax::hex_value(high)? << 4 | syntax::hex_value(low)?)
+}

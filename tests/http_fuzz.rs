@@ -1,0 +1,200 @@
+//! Randomized corruption tests: valid messages are mutated many times with
+//! a seeded generator, and the parsers must never panic, must always stop,
+//! and must keep their invariants. Fixed seeds keep any failure reproducible.
+
+use mini_ktor::http::{
+    ChunkedDecoder, ChunkedStatus, EMPTY_HEADER, Header, Limits, Status, parse_request,
+};
+
+/// SplitMix64: a tiny, well-mixed 64-bit generator, enough for test input.
+struct Rng(u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n`; `n` must not be zero.
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Bytes that sit on grammar boundaries, more likely to find bugs than noise.
+const INTERESTING: &[u8] = b"\r\n \t:;,=0aF\x00\x7f\x80\xff%/?*\"";
+
+/// Applies one to four random edits: bit flips, insertions, deletions,
+/// duplicated runs, truncation, and replacement by an interesting byte.
+fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
+    let mut bytes = input.to_vec();
+    for _ in 0..1 + rng.below(4) {
+        let len = bytes.len();
+        let at = rng.below(len + 1);
+        match rng.below(6) {
+            0 if at < len => bytes[at] ^= 1 << rng.below(8),
+            1 => {
+                let byte = if rng.below(2) == 0 {
+                    INTERESTING[rng.below(INTERESTING.len())]
+                } else {
+                    rng.next() as u8
+                };
+                bytes.insert(at, byte);
+            }
+            2 if at < len => {
+                bytes.remove(at);
+            }
+            3 if at < len => {
+                let end = (at + 1 + rng.below(16)).min(len);
+                let run = bytes[at..end].to_vec();
+                bytes.splice(at..at, run);
+            }
+            4 => bytes.truncate(at),
+            5 if at < len => bytes[at] = INTERESTING[rng.below(INTERESTING.len())],
+            _ => {}
+        }
+    }
+    bytes
+}
+
+/// Valid request heads to start from (some with a body after them).
+const REQUESTS: &[&[u8]] = &[
+    b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n",
+    b"\r\nPOST /submit?a=1 HTTP/1.1\r\nHost: h:8080\r\nContent-Length: 3\r\nX:  v \r\n\r\nabc",
+    b"OPTIONS * HTTP/1.1\r\nHost: [::1]\r\nAccept: */*\r\nAccept: text/html\r\n\r\n",
+    b"GET http://a.example/p HTTP/1.1\r\nHost: a.example\r\nX-Bin: \x80\xff\r\nEmpty:\r\n\r\n",
+    b"PUT /x HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+];
+
+/// An owned copy of a head, for comparing two parses.
+type Snapshot = (String, String, Vec<(String, Vec<u8>)>);
+
+/// Parses `input`; `Ok(Some((snapshot, consumed)))` when complete.
+fn parse(input: &[u8], limits: &Limits) -> Result<Option<(Snapshot, usize)>, u16> {
+    let mut slots: [Header<'_>; 8] = [EMPTY_HEADER; 8];
+    match parse_request(input, &mut slots, limits) {
+        Ok(Status::Complete((head, consumed))) => {
+            let headers = head
+                .headers
+                .iter()
+                .map(|h| (h.name.to_owned(), h.value.to_vec()))
+                .collect();
+            Ok(Some((
+                (head.method.to_owned(), head.target.to_owned(), headers),
+                consumed,
+            )))
+        }
+        Ok(Status::Partial) => Ok(None),
+        Err(error) => Err(error.status.value),
+    }
+}
+
+/// 10,000 corrupted heads: no panic; a complete head lies within the buffer,
+/// parses identically on its own, and every shorter prefix of it is Partial;
+/// a Partial buffer's prefixes are Partial too.
+#[test]
+fn corrupted_requests() {
+    let mut rng = Rng(0x5eed_0001);
+    let tight = Limits {
+        max_target: 16,
+        max_head: 80,
+        max_headers: 4,
+        ..Limits::default()
+    };
+    for case in 0..10_000 {
+        let input = mutate(&mut rng, REQUESTS[case % REQUESTS.len()]);
+        let limits = if case % 3 == 0 {
+            tight.clone()
+        } else {
+            Limits::default()
+        };
+        let prefix = rng.below(input.len() + 1);
+        match parse(&input, &limits) {
+            Ok(Some((head, consumed))) => {
+                assert!(consumed <= input.len(), "case {case}");
+                assert_eq!(
+                    parse(&input[..consumed], &limits),
+                    Ok(Some((head, consumed))),
+                    "case {case}"
+                );
+                let short = prefix.min(consumed.saturating_sub(1));
+                assert_eq!(
+                    parse(&input[..short], &limits),
+                    Ok(None),
+                    "case {case} at {short}"
+                );
+            }
+            Ok(None) => assert_eq!(parse(&input[..prefix], &limits), Ok(None), "case {case}"),
+            Err(status) => assert!(
+                [400, 414, 431, 501, 505].contains(&status),
+                "case {case}: {status}"
+            ),
+        }
+    }
+}
+
+/// Valid chunked bodies to start from.
+const BODIES: &[&[u8]] = &[
+    b"5\r\nhello\r\n0\r\n\r\n",
+    b"3;ext=\"q v\"\r\nabc\r\n1A\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\nTrailer: x\r\n\r\n",
+    b"0000\r\n\r\n",
+    b"1 ;a\r\n\r\r\n2\r\n\r\n\r\n0;z\r\nA: b\r\nC:\r\n\r\nNEXT",
+];
+
+/// One decoding result: output, consumed bytes and completion, or an error.
+type Outcome = Result<(Vec<u8>, usize, bool), (u16, &'static str)>;
+
+/// Decodes `input` in one call.
+fn one_shot(input: &[u8], limits: &Limits) -> Outcome {
+    let mut out = Vec::new();
+    match ChunkedDecoder::from_limits(limits).decode(input, &mut out) {
+        Ok(ChunkedStatus::Complete { consumed }) => Ok((out, consumed, true)),
+        Ok(ChunkedStatus::Partial { consumed }) => Ok((out, consumed, false)),
+        Err(error) => Err((error.status.value, error.reason)),
+    }
+}
+
+/// Decodes `input` in random pieces of 0 to 8 bytes.
+fn in_pieces(rng: &mut Rng, input: &[u8], limits: &Limits) -> Outcome {
+    let mut decoder = ChunkedDecoder::from_limits(limits);
+    let (mut out, mut offset) = (Vec::new(), 0);
+    while offset < input.len() {
+        let end = (offset + rng.below(9)).min(input.len());
+        match decoder.decode(&input[offset..end], &mut out) {
+            Ok(ChunkedStatus::Complete { consumed }) => return Ok((out, offset + consumed, true)),
+            Ok(ChunkedStatus::Partial { consumed }) => assert_eq!(consumed, end - offset),
+            Err(error) => return Err((error.status.value, error.reason)),
+        }
+        offset = end;
+    }
+    Ok((out, offset, decoder.is_complete()))
+}
+
+/// 10,000 corrupted chunked bodies fed in random pieces: no panic, the same
+/// outcome as a single call, and `consumed` within the input.
+#[test]
+fn corrupted_chunked_bodies() {
+    let mut rng = Rng(0x5eed_0002);
+    let limits = Limits {
+        max_chunk_line: 32,
+        max_body: 4096,
+        max_head: 64,
+        ..Limits::default()
+    };
+    for case in 0..10_000 {
+        let input = mutate(&mut rng, BODIES[case % BODIES.len()]);
+        let whole = one_shot(&input, &limits);
+        if let Ok((_, consumed, _)) = &whole {
+            assert!(*consumed <= input.len(), "case {case}");
+        }
+        assert_eq!(
+            in_pieces(&mut rng, &input, &limits),
+            whole,
+            "case {case}: {input:?}"
+        );
+    }
+}
