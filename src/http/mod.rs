@@ -30,6 +30,7 @@
 //! | [`date`] | IMF-fixdate, cached per thread | `GMTDate.toHttpDate` | 9110 §5.6.7 |
 //! | [`url`] | path and query decoding | `decodeURLPart`, `parseQueryString` | 3986 |
 //! | [`parameters`] | query parameter multimap | `io.ktor.http.Parameters` | — |
+//! | [`content_type`] | media types for `Content-Type` | `io.ktor.http.ContentType` | 9110 §8.3 |
 //!
 //! # One request, end to end
 //!
@@ -73,6 +74,7 @@
 //! - **percent-encoding**: `%XX`, one byte written as two hex digits in a URI.
 
 pub mod chunked;
+pub mod content_type;
 pub mod date;
 pub mod framing;
 pub mod head;
@@ -88,6 +90,7 @@ pub mod url;
 pub mod version;
 pub mod writer;
 
+pub use content_type::ContentType;
 pub use chunked::{ChunkedDecoder, ChunkedStatus, encode_chunk, encode_last_chunk};
 pub use date::{format_http_date, http_date_now};
 pub use framing::{BodyFraming, expects_continue, keep_alive, request_body_framing};
