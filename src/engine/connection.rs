@@ -156,7 +156,7 @@ fn parse_head(buffer: &[u8], limits: &Limits) -> Result<Option<(Head, usize)>, P
     let mut headers = Headers::new();
     for header in head.headers {
         // Header values are bytes (obs-text is allowed); handlers get text.
-        headers.append(header.name, &String::from_utf8_lossy(header.value));
+        headers.append(header.name, String::from_utf8_lossy(header.value));
     }
     let owned = Head {
         method: HttpMethod::parse(head.method),

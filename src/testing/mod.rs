@@ -116,7 +116,7 @@ impl TestRequest<'_> {
             self.headers.append(HttpHeaders::HOST, "localhost");
         }
         if !self.body.is_empty() && !self.headers.contains(HttpHeaders::CONTENT_LENGTH) {
-            self.headers.append(HttpHeaders::CONTENT_LENGTH, &self.body.len().to_string());
+            self.headers.append(HttpHeaders::CONTENT_LENGTH, self.body.len().to_string());
         }
         let is_head = self.method == HttpMethod::Head;
         let request = ApplicationRequest::new(
