@@ -49,5 +49,20 @@
 //! Ktor counterparts: kotlinx.coroutines (`runBlocking`, `launch`, `delay`, `Channel`) and
 //! ktor-network (`SelectorManager`, `ServerSocket`, `Socket`).
 
+mod executor;
+mod future;
+mod join;
+mod reactor;
+mod registration;
 mod slab;
 mod sys;
+mod task;
+mod timer;
+
+#[cfg(test)]
+mod test_support;
+
+pub use executor::{block_on, spawn};
+pub use future::{Race, race, yield_now};
+pub use join::{JoinError, JoinHandle};
+pub use timer::{Elapsed, Sleep, Timeout, sleep, sleep_until, timeout};
