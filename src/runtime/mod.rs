@@ -51,7 +51,9 @@
 
 mod executor;
 mod future;
+mod io;
 mod join;
+mod net;
 mod reactor;
 mod registration;
 mod slab;
@@ -64,5 +66,7 @@ mod test_support;
 
 pub use executor::{block_on, spawn};
 pub use future::{Race, race, yield_now};
+pub use io::{AsyncRead, AsyncWrite};
 pub use join::{JoinError, JoinHandle};
+pub use net::{TcpListener, TcpStream};
 pub use timer::{Elapsed, Sleep, Timeout, sleep, sleep_until, timeout};
