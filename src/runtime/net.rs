@@ -1,0 +1,347 @@
+//! [`TcpListener`] and [`TcpStream`]: std's sockets, made non-blocking and registered with the
+//! worker's reactor.
+//!
+//! # How a read works
+//!
+//! ```text
+//!   loop {
+//!       match socket.read(buf) {            // a plain, non-blocking system call
+//!           Ok(n)           => return Ok(n),
+//!           Err(WouldBlock) => wait until the reactor says "readable", then loop,
+//!           Err(Interrupted)=> loop,          // a signal arrived; just try again
+//!           Err(e)          => return Err(e),
+//!       }
+//!   }
+//! ```
+//!
+//! Writing and accepting have the same shape. "Wait" means: store this task's waker in the
+//! socket's registration and return `Pending`; the reactor wakes it on the next edge. Trying
+//! the system call *first* is what makes edge-triggered epoll safe (see `reactor.rs`), and it
+//! also makes the common case fast: when the bytes are already there, no waiting happens at
+//! all, and a request costs one `read` and one `write`.
+//!
+//! # Sockets stay on their worker
+//!
+//! Each socket owns a `Registration`, which holds an `Rc` of the reactor, so `TcpListener` and
+//! `TcpStream` are `!Send`. The compiler thus refuses to move a registered socket to another
+//! thread, where its wake-ups would arrive at the wrong reactor. To spread connections over the
+//! workers of a [`Runtime`](crate::runtime::Runtime), accept with
+//! [`TcpListener::accept_std`] (an unregistered `std::net::TcpStream`, which *is* `Send`), move
+//! it into `Runtime::spawn_on`, and call [`TcpStream::from_std`] on the target worker.
+//!
+//! A `TcpStream` supports one reading task and one writing task at the same time (say, a
+//! WebSocket reader and writer): `&TcpStream` implements both traits, so the stream can be
+//! shared through an `Rc`. Two tasks reading at once would overwrite each other's waker.
+//!
+//! Ktor counterpart: ktor-network's `ServerSocket` (`aSocket(selector).tcp().bind()`) and
+//! `Socket`, whose suspending reads register a `SelectInterest` with the `SelectorManager`.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
+use std::os::fd::{AsFd, AsRawFd};
+
+use super::io::{AsyncRead, AsyncWrite};
+use super::registration::{Direction, Registration};
+use super::sys;
+
+/// How many finished handshakes the kernel queues for `accept` (std's default is 128). A
+/// burst larger than the queue sees its extra connections retried a second later, so a server
+/// facing many clients at once wants room; see `sys/listen.rs`.
+const BACKLOG: u32 = 1024;
+
+/// Runs the non-blocking `syscall` until it succeeds, waiting on `registration` after each
+/// `WouldBlock`. The heart of every socket operation; see the module docs.
+async fn retry<T>(
+    registration: &Registration,
+    direction: Direction,
+    mut syscall: impl FnMut() -> io::Result<T>,
+) -> io::Result<T> {
+    loop {
+        match syscall() {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => registration.ready(direction).await,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            result => return result,
+        }
+    }
+}
+
+/// A TCP socket accepting connections, registered with the current worker.
+///
+/// Ktor: `io.ktor.network.sockets.ServerSocket`
+#[derive(Debug)]
+pub struct TcpListener {
+    // Field order matters: the registration must go (epoll_ctl DEL) before the socket closes.
+    registration: Registration,
+    listener: std::net::TcpListener,
+}
+
+impl TcpListener {
+    /// Binds a listening socket (a plain, immediate system call) and registers it with the
+    /// current worker. Panics outside a worker.
+    ///
+    /// An echo server, one task per connection:
+    ///
+    /// ```no_run
+    /// use mini_ktor::runtime::{block_on, spawn, AsyncRead, AsyncWrite, TcpListener};
+    ///
+    /// fn main() -> std::io::Result<()> {
+    ///     block_on(async {
+    ///         let listener = TcpListener::bind("127.0.0.1:8080")?;
+    ///         loop {
+    ///             let (mut stream, _peer) = listener.accept().await?;
+    ///             // Detached: the task runs on, and an error ends only this connection.
+    ///             drop(spawn(async move {
+    ///                 let mut buf = [0u8; 1024];
+    ///                 while let Ok(n @ 1..) = stream.read(&mut buf).await {
+    ///                     if stream.write_all(&buf[..n]).await.is_err() {
+    ///                         break;
+    ///                     }
+    ///                 }
+    ///             }));
+    ///         }
+    ///     })
+    /// }
+    /// ```
+    ///
+    /// Ktor: `aSocket(selector).tcp().bind(host, port)`
+    pub fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
+        TcpListener::from_std(std::net::TcpListener::bind(addr)?)
+    }
+
+    /// Takes over a std listener (which may have been bound on another thread): makes it
+    /// non-blocking, lengthens its accept queue to 1024 connections (std asks for 128), and
+    /// registers it with the current worker. Panics outside a worker.
+    ///
+    /// Ktor: (no counterpart; a `ServerSocket` is bound by its selector)
+    pub fn from_std(listener: std::net::TcpListener) -> io::Result<TcpListener> {
+        listener.set_nonblocking(true)?;
+        sys::listen::set_backlog(listener.as_fd(), BACKLOG)?;
+        let registration = Registration::new(listener.as_raw_fd())?;
+        Ok(TcpListener {
+            registration,
+            listener,
+        })
+    }
+
+    /// The address the listener is bound to (useful after binding port 0).
+    ///
+    /// Ktor: `ServerSocket.localAddress`
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Waits for a connection and returns it registered with *this* worker.
+    ///
+    /// Ktor: `ServerSocket.accept`
+    pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
+        let (stream, peer) = self.accept_std().await?;
+        Ok((TcpStream::from_std(stream)?, peer))
+    }
+
+    /// Waits for a connection and returns it as a std socket registered nowhere, ready to be
+    /// sent to another worker, which takes it over with [`TcpStream::from_std`].
+    ///
+    /// Ktor: `ServerSocket.accept` (CIO then hands the socket to its connection coroutine)
+    pub async fn accept_std(&self) -> io::Result<(std::net::TcpStream, SocketAddr)> {
+        retry(&self.registration, Direction::Read, || {
+            self.listener.accept()
+        })
+        .await
+    }
+}
+
+/// A TCP connection registered with the current worker.
+///
+/// Ktor: `io.ktor.network.sockets.Socket`
+#[derive(Debug)]
+pub struct TcpStream {
+    // Field order matters: the registration must go (epoll_ctl DEL) before the socket closes.
+    registration: Registration,
+    stream: std::net::TcpStream,
+}
+
+impl TcpStream {
+    /// Connects to `addr`.
+    ///
+    /// std offers no non-blocking connect, so this performs a *blocking* connect and then
+    /// registers the socket: the worker stalls for one round trip. That is fine on loopback
+    /// (tests, benchmarks), not for a client calling slow remote hosts; a full runtime starts
+    /// the connect with a raw `socket`/`connect(EINPROGRESS)` and waits for writability.
+    ///
+    /// Ktor: `aSocket(selector).tcp().connect(host, port)`
+    pub async fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
+        TcpStream::from_std(std::net::TcpStream::connect(addr)?)
+    }
+
+    /// Takes over a connected std socket: makes it non-blocking and registers it with the
+    /// current worker. This is how a connection accepted elsewhere joins its worker.
+    /// Panics outside a worker.
+    ///
+    /// Ktor: (no counterpart; CIO sockets start on their selector)
+    pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
+        stream.set_nonblocking(true)?;
+        let registration = Registration::new(stream.as_raw_fd())?;
+        Ok(TcpStream {
+            registration,
+            stream,
+        })
+    }
+
+    /// The remote address.
+    ///
+    /// Ktor: `Socket.remoteAddress`
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.stream.peer_addr()
+    }
+
+    /// The local address.
+    ///
+    /// Ktor: `Socket.localAddress`
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.stream.local_addr()
+    }
+
+    /// Enables or disables Nagle's algorithm (`true`: send small writes at once).
+    ///
+    /// Ktor: `SocketOptions.TCPClientSocketOptions.noDelay`
+    pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
+        self.stream.set_nodelay(nodelay)
+    }
+
+    /// Shuts down the read half, the write half, or both. After `Shutdown::Write` the peer
+    /// reads end-of-stream, while this side can still read its answer.
+    ///
+    /// Ktor: `Socket.close` / `ByteWriteChannel.close` (half-close)
+    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        self.stream.shutdown(how)
+    }
+
+    async fn read_shared(&self, buf: &mut [u8]) -> io::Result<usize> {
+        retry(&self.registration, Direction::Read, || {
+            (&self.stream).read(buf)
+        })
+        .await
+    }
+
+    async fn write_shared(&self, buf: &[u8]) -> io::Result<usize> {
+        retry(&self.registration, Direction::Write, || {
+            (&self.stream).write(buf)
+        })
+        .await
+    }
+}
+
+impl AsyncRead for TcpStream {
+    async fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.read_shared(buf).await
+    }
+}
+
+impl AsyncWrite for TcpStream {
+    async fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_shared(buf).await
+    }
+}
+
+/// Lets one task read while another writes, through a shared `&TcpStream` (as std does).
+impl AsyncRead for &TcpStream {
+    async fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.read_shared(buf).await
+    }
+}
+
+/// Lets one task write while another reads, through a shared `&TcpStream` (as std does).
+impl AsyncWrite for &TcpStream {
+    async fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_shared(buf).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::test_support::watchdog;
+    use crate::runtime::{block_on, reactor, spawn};
+    use std::rc::Rc;
+
+    /// 2 MiB of recognisable bytes.
+    fn payload() -> Vec<u8> {
+        (0..2 * 1024 * 1024).map(|i| (i % 251) as u8).collect()
+    }
+
+    /// Sends `payload()` on `stream` from one task while this one reads everything the peer
+    /// sends, through a shared `&TcpStream`. Returns what was read.
+    async fn exchange(stream: Rc<TcpStream>) -> io::Result<Vec<u8>> {
+        let writer = {
+            let stream = Rc::clone(&stream);
+            spawn(async move {
+                let mut sink: &TcpStream = &stream;
+                sink.write_all(&payload()).await?;
+                stream.shutdown(Shutdown::Write)
+            })
+        };
+        let mut source: &TcpStream = &stream;
+        let (mut received, mut buf) = (Vec::new(), vec![0u8; 64 * 1024]);
+        loop {
+            match source.read(&mut buf).await? {
+                0 => break,
+                n => received.extend_from_slice(&buf[..n]),
+            }
+        }
+        writer.await.expect("writer task panicked")?;
+        Ok(received)
+    }
+
+    /// Both ends of a loopback connection send 2 MiB at once. Neither side can finish unless
+    /// reading and writing progress together, so this exercises waiting for writability,
+    /// end-of-stream after a half-close, and one reader plus one writer sharing a stream.
+    #[test]
+    fn full_duplex_transfer() {
+        watchdog(|| {
+            block_on(async {
+                let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+                let addr = listener.local_addr().unwrap();
+                // The kernel completes the handshake from the backlog; accept picks it up.
+                let client = TcpStream::connect(addr).await.unwrap();
+                let (server, peer) = listener.accept().await.unwrap();
+                assert_eq!(peer, client.local_addr().unwrap());
+                assert_eq!(server.peer_addr().unwrap(), peer);
+                server.set_nodelay(true).unwrap();
+                let client = spawn(exchange(Rc::new(client)));
+                let server = spawn(exchange(Rc::new(server)));
+                assert!(client.await.unwrap().unwrap() == payload());
+                assert!(server.await.unwrap().unwrap() == payload());
+            })
+        });
+    }
+
+    /// A socket accepted with `accept_std` joins the worker through `from_std`; dropping the
+    /// sockets removes every registration from the reactor.
+    #[test]
+    fn accept_std_then_from_std_and_deregistration() {
+        watchdog(|| {
+            block_on(async {
+                let reactor = reactor::current();
+                let listener =
+                    TcpListener::from_std(std::net::TcpListener::bind("127.0.0.1:0").unwrap())
+                        .unwrap();
+                let mut client = TcpStream::connect(listener.local_addr().unwrap())
+                    .await
+                    .unwrap();
+                let (std_stream, _) = listener.accept_std().await.unwrap();
+                assert_eq!(
+                    reactor.registrations(),
+                    2,
+                    "the std stream is not registered"
+                );
+                let mut server = TcpStream::from_std(std_stream).unwrap();
+                client.write_all(b"ping").await.unwrap();
+                let mut buf = [0u8; 4];
+                server.read_exact(&mut buf).await.unwrap();
+                assert_eq!(&buf, b"ping");
+                drop((client, server, listener));
+                assert_eq!(reactor.registrations(), 0);
+            })
+        });
+    }
+}

@@ -1,0 +1,313 @@
+//! Timers: [`sleep`], [`sleep_until`] and [`timeout`].
+//!
+//! # How a sleep works
+//!
+//! Each worker's reactor keeps its timers in one sorted map:
+//!
+//! ```text
+//!   BTreeMap<(deadline: Instant, id: u64), Waker>
+//! ```
+//!
+//! 1. `sleep(d)` only computes a deadline; nothing is registered until the future is polled.
+//! 2. The first poll inserts `(deadline, id) → waker`. The `id` is a counter that keeps two
+//!    sleeps with the same deadline apart. Later polls only replace the waker if it changed.
+//! 3. Before blocking, the reactor asks for the smallest key: that deadline becomes the
+//!    `epoll_wait` timeout. After the wait, it pops every entry whose deadline has passed and
+//!    wakes it. The woken task polls the `Sleep` again, which sees the deadline has passed.
+//! 4. A `Sleep` dropped early (say, the loser of a `timeout`) removes its entry, so the map
+//!    holds exactly the sleeps that someone still awaits.
+//!
+//! A sorted map gives "nearest deadline" in O(log n) and fires timers in deadline order.
+//!
+//! # Ktor counterpart and what was not chosen
+//!
+//! kotlinx.coroutines' `delay` and `withTimeout` play this role (on the JVM, backed by a
+//! scheduled executor or the event loop's own delayed-task queue). Tokio uses a hierarchical
+//! timing wheel: O(1) insert and removal, millisecond resolution, built for millions of
+//! timers. A `BTreeMap` is a few lines, exact, and fast enough for one timer per connection.
+
+use std::collections::BTreeMap;
+use std::error::Error;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+use super::reactor::{self, Reactor};
+
+/// The timer table of one reactor. See the module docs.
+#[derive(Default)]
+pub(crate) struct Timers {
+    /// Armed timers, ordered by deadline then by id.
+    map: BTreeMap<(Instant, u64), Waker>,
+    /// The id the next timer gets. Never reused (a `u64` does not run out).
+    next_id: u64,
+}
+
+impl Timers {
+    /// Arms a timer and returns its id.
+    fn insert(&mut self, deadline: Instant, waker: Waker) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.map.insert((deadline, id), waker);
+        id
+    }
+
+    /// Makes sure timer `(deadline, id)` will wake `waker`, re-arming it if it already fired.
+    fn update(&mut self, deadline: Instant, id: u64, waker: &Waker) {
+        match self.map.get_mut(&(deadline, id)) {
+            Some(stored) if stored.will_wake(waker) => {}
+            Some(stored) => *stored = waker.clone(),
+            None => {
+                self.map.insert((deadline, id), waker.clone());
+            }
+        }
+    }
+
+    /// Disarms a timer (a no-op if it already fired).
+    fn remove(&mut self, deadline: Instant, id: u64) -> Option<Waker> {
+        self.map.remove(&(deadline, id))
+    }
+
+    /// The nearest deadline, if any timer is armed.
+    pub(crate) fn next_deadline(&self) -> Option<Instant> {
+        self.map
+            .first_key_value()
+            .map(|((deadline, _), _)| *deadline)
+    }
+
+    /// Removes and returns the waker of the earliest timer if its deadline is `<= now`.
+    pub(crate) fn pop_expired(&mut self, now: Instant) -> Option<Waker> {
+        match self.next_deadline() {
+            Some(deadline) if deadline <= now => self.map.pop_first().map(|(_, waker)| waker),
+            _ => None,
+        }
+    }
+}
+
+/// Waits until `duration` has passed. Must be awaited inside a worker.
+///
+/// Kotlin: `kotlinx.coroutines.delay`
+pub fn sleep(duration: Duration) -> Sleep {
+    sleep_until(Instant::now() + duration)
+}
+
+/// Waits until `deadline`. Must be awaited inside a worker.
+///
+/// Kotlin: `kotlinx.coroutines.delay` (with an absolute time)
+pub fn sleep_until(deadline: Instant) -> Sleep {
+    Sleep {
+        deadline,
+        armed: None,
+    }
+}
+
+/// The future returned by [`sleep`] and [`sleep_until`].
+///
+/// It holds an `Rc` of its worker's reactor once polled, so it is `!Send`: it is armed in one
+/// worker's timer table and must be dropped there too.
+///
+/// Kotlin: `kotlinx.coroutines.delay`
+#[must_use = "futures do nothing unless you `.await` them"]
+pub struct Sleep {
+    deadline: Instant,
+    /// `None` until the first poll; then the reactor holding the timer and the timer's id.
+    armed: Option<(Rc<Reactor>, u64)>,
+}
+
+impl Sleep {
+    /// The instant this sleep completes.
+    ///
+    /// Kotlin: (no direct counterpart; `delay` takes a duration)
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+}
+
+impl fmt::Debug for Sleep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let armed = self.armed.is_some();
+        f.debug_struct("Sleep")
+            .field("deadline", &self.deadline)
+            .field("armed", &armed)
+            .finish()
+    }
+}
+
+impl Future for Sleep {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // The clock decides, not the fact of being woken: a wake may come from elsewhere
+        // (the other side of a `race`), and the reactor only wakes us once it is time.
+        if Instant::now() >= self.deadline {
+            self.disarm();
+            return Poll::Ready(());
+        }
+        let deadline = self.deadline;
+        match &self.armed {
+            // Polled again before the deadline: the task may have a new waker (say, the
+            // sleep was moved into another task), so make sure the timer holds the current one.
+            Some((reactor, id)) => {
+                let mut timers = reactor.timers.borrow_mut();
+                timers.update(deadline, *id, cx.waker());
+            }
+            // First poll: arm the timer on this worker's reactor and remember where it is.
+            None => {
+                let reactor = reactor::current();
+                let waker = cx.waker().clone();
+                let id = reactor.timers.borrow_mut().insert(deadline, waker);
+                self.armed = Some((reactor, id));
+            }
+        }
+        Poll::Pending
+    }
+}
+
+impl Sleep {
+    /// Removes this sleep's timer, if armed (the waker is dropped after the borrow ends).
+    fn disarm(&mut self) {
+        if let Some((reactor, id)) = self.armed.take() {
+            let waker = reactor.timers.borrow_mut().remove(self.deadline, id);
+            drop(waker);
+        }
+    }
+}
+
+impl Drop for Sleep {
+    fn drop(&mut self) {
+        self.disarm();
+    }
+}
+
+/// Runs `future`, giving up after `duration`.
+///
+/// The output is `Ok` with the future's output, or `Err(Elapsed)` if time ran out first; the
+/// future is then dropped (cancelled) when the `Timeout` is.
+///
+/// Kotlin: `kotlinx.coroutines.withTimeout`
+pub fn timeout<F: Future>(duration: Duration, future: F) -> Timeout<F> {
+    Timeout {
+        future: Box::pin(future),
+        sleep: sleep(duration),
+    }
+}
+
+/// The future returned by [`timeout`].
+///
+/// The inner future is boxed. A `Timeout` is polled through `Pin<&mut Timeout>`, and reaching
+/// a pinned field from it ("pin projection") takes either the `pin-project` crate or code the
+/// compiler cannot check. A box is pinned on its own, so one allocation buys plain safe code.
+/// `Sleep` needs no box: it has no self-references, so it is `Unpin`.
+///
+/// Kotlin: `kotlinx.coroutines.withTimeout`
+#[must_use = "futures do nothing unless you `.await` them"]
+pub struct Timeout<F> {
+    future: Pin<Box<F>>,
+    sleep: Sleep,
+}
+
+impl<F: Future> Future for Timeout<F> {
+    type Output = Result<F::Output, Elapsed>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // The work first: a future that is ready at the deadline still wins.
+        if let Poll::Ready(output) = self.future.as_mut().poll(cx) {
+            return Poll::Ready(Ok(output));
+        }
+        match Pin::new(&mut self.sleep).poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(Elapsed(()))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+/// The error of a [`timeout`] whose time ran out.
+///
+/// Kotlin: `kotlinx.coroutines.TimeoutCancellationException`
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Elapsed(());
+
+impl fmt::Display for Elapsed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("deadline has elapsed")
+    }
+}
+
+impl Error for Elapsed {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::test_support::watchdog;
+    use crate::runtime::{block_on, spawn};
+    use std::cell::RefCell;
+    use std::future::pending;
+
+    /// A 50 ms sleep takes at least 50 ms and, on an idle machine, far less than a second.
+    #[test]
+    fn sleep_waits_about_the_duration() {
+        let elapsed = watchdog(|| {
+            block_on(async {
+                let start = Instant::now();
+                sleep(Duration::from_millis(50)).await;
+                start.elapsed()
+            })
+        });
+        assert!(elapsed >= Duration::from_millis(50), "{elapsed:?}");
+        assert!(elapsed < Duration::from_secs(1), "{elapsed:?}");
+    }
+
+    /// Sleeps started in scrambled order complete in deadline order.
+    #[test]
+    fn sleeps_fire_in_deadline_order() {
+        let order = watchdog(|| {
+            block_on(async {
+                let order = Rc::new(RefCell::new(Vec::new()));
+                let mut handles = Vec::new();
+                for ms in [40u64, 10, 30, 0, 20] {
+                    let order = Rc::clone(&order);
+                    handles.push(spawn(async move {
+                        sleep(Duration::from_millis(ms)).await;
+                        order.borrow_mut().push(ms);
+                    }));
+                }
+                for handle in handles {
+                    handle.await.unwrap();
+                }
+                order.take()
+            })
+        });
+        assert_eq!(order, [0, 10, 20, 30, 40]);
+    }
+
+    /// A future that never completes times out with `Elapsed`; a ready one returns `Ok`.
+    #[test]
+    fn timeout_fires_only_when_needed() {
+        watchdog(|| {
+            block_on(async {
+                let slow = timeout(Duration::from_millis(20), pending::<()>()).await;
+                assert_eq!(slow, Err(Elapsed(())));
+                assert_eq!(slow.unwrap_err().to_string(), "deadline has elapsed");
+                let fast = timeout(Duration::from_secs(5), async { 7 }).await;
+                assert_eq!(fast, Ok(7));
+            })
+        });
+    }
+
+    /// A dropped sleep disarms its timer, so the table does not keep dead entries.
+    #[test]
+    fn dropped_sleep_disarms() {
+        watchdog(|| {
+            block_on(async {
+                let reactor = reactor::current();
+                let outcome =
+                    timeout(Duration::from_millis(10), sleep(Duration::from_secs(60))).await;
+                assert!(outcome.is_err());
+                assert_eq!(reactor.timers.borrow().next_deadline(), None);
+            })
+        });
+    }
+}
