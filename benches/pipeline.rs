@@ -50,5 +50,8 @@ fn main() {
     let sixteen = ns_per_run(16, runs);
     println!("pipeline run, no interceptors:       {base:8.1} ns");
     println!("pipeline run, 16 empty interceptors: {sixteen:8.1} ns");
-    println!("per empty interceptor:               {:8.1} ns", (sixteen - base) / 16.0);
+    println!(
+        "per empty interceptor:               {:8.1} ns",
+        (sixteen - base) / 16.0
+    );
 }

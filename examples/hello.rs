@@ -23,7 +23,8 @@ pub fn module(app: &mut Application) {
     app.routing(|route| {
         route.get("/", async |call| call.respond_text("Hello World!").await);
         route.get("/plaintext", async |call| {
-            call.respond_text_with("Hello, World!", ContentType::TEXT_PLAIN).await
+            let text = "Hello, World!"; // the TechEmpower plaintext test
+            call.respond_text_with(text, ContentType::TEXT_PLAIN).await
         });
     });
 }

@@ -13,7 +13,10 @@ fn interceptors_wrap_the_handler() {
     let client = test_application(move |app| {
         let inner = Arc::clone(&seen);
         app.intercept(ApplicationCallPipeline::PLUGINS, async move |ctx| {
-            inner.lock().unwrap().push(format!("plugins {}", ctx.call().request().path()));
+            inner
+                .lock()
+                .unwrap()
+                .push(format!("plugins {}", ctx.call().request().path()));
             Ok(())
         });
         let outer = Arc::clone(&seen);
@@ -21,7 +24,10 @@ fn interceptors_wrap_the_handler() {
             outer.lock().unwrap().push("monitoring: before".to_string());
             ctx.proceed().await?;
             let handled = ctx.call().is_handled();
-            outer.lock().unwrap().push(format!("monitoring: after, handled={handled}"));
+            outer
+                .lock()
+                .unwrap()
+                .push(format!("monitoring: after, handled={handled}"));
             Ok(())
         });
         app.routing(|route| {
@@ -31,7 +37,11 @@ fn interceptors_wrap_the_handler() {
     assert_eq!(client.get("/").text(), "hi");
     assert_eq!(
         *log.lock().unwrap(),
-        ["monitoring: before", "plugins /", "monitoring: after, handled=true"]
+        [
+            "monitoring: before",
+            "plugins /",
+            "monitoring: after, handled=true"
+        ]
     );
 }
 
@@ -73,7 +83,9 @@ fn handler_error_is_a_500() {
 fn http_error_keeps_its_status() {
     let client = test_application(|app| {
         app.routing(|route| {
-            route.get("/item", async |_call| Err(HttpError::bad_request("missing id").into()));
+            route.get("/item", async |_call| {
+                Err(HttpError::bad_request("missing id").into())
+            });
         });
     });
     let response = client.get("/item");

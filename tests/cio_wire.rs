@@ -35,7 +35,10 @@ struct WireResponse {
 
 impl WireResponse {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -47,7 +50,11 @@ fn read_response(stream: &mut TcpStream, buffered: &mut Vec<u8>) -> WireResponse
         }
         let mut chunk = [0u8; 4096];
         let n = stream.read(&mut chunk).expect("read");
-        assert!(n > 0, "connection closed mid-response: {:?}", String::from_utf8_lossy(buffered));
+        assert!(
+            n > 0,
+            "connection closed mid-response: {:?}",
+            String::from_utf8_lossy(buffered)
+        );
         buffered.extend_from_slice(&chunk[..n]);
     };
     let head = String::from_utf8(buffered[..head_end - 4].to_vec()).unwrap();
@@ -72,7 +79,11 @@ fn read_response(stream: &mut TcpStream, buffered: &mut Vec<u8>) -> WireResponse
     }
     let body = buffered[head_end..head_end + length].to_vec();
     buffered.drain(..head_end + length);
-    WireResponse { status_line, headers, body }
+    WireResponse {
+        status_line,
+        headers,
+        body,
+    }
 }
 
 /// Reads until the server closes the connection; returns everything it sent.
@@ -89,7 +100,9 @@ fn two_requests_on_one_keep_alive_connection() {
     let mut stream = connect(address);
     let mut buffered = Vec::new();
 
-    stream.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .unwrap();
     let first = read_response(&mut stream, &mut buffered);
     assert_eq!(first.status_line, "HTTP/1.1 200 OK");
     assert_eq!(first.body, b"Hello World!");
@@ -98,7 +111,9 @@ fn two_requests_on_one_keep_alive_connection() {
     assert!(first.header("date").is_some_and(|date| date.ends_with(" GMT")));
     assert_eq!(first.header("connection"), None);
 
-    stream.write_all(b"GET /plaintext HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    stream
+        .write_all(b"GET /plaintext HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .unwrap();
     let second = read_response(&mut stream, &mut buffered);
     assert_eq!(second.status_line, "HTTP/1.1 200 OK");
     assert_eq!(second.body, b"Hello, World!");
@@ -112,10 +127,18 @@ fn pipelined_requests_are_answered_in_order() {
     let (_server, address) = start_hello();
     let mut stream = connect(address);
     let request = |path: &str| format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n");
-    let batch = [request("/"), request("/plaintext"), request("/nowhere"), request("/")].concat();
+    let batch = [
+        request("/"),
+        request("/plaintext"),
+        request("/nowhere"),
+        request("/"),
+    ]
+    .concat();
     stream.write_all(batch.as_bytes()).unwrap();
     let mut buffered = Vec::new();
-    let bodies: Vec<_> = (0..4).map(|_| read_response(&mut stream, &mut buffered)).collect();
+    let bodies: Vec<_> = (0..4)
+        .map(|_| read_response(&mut stream, &mut buffered))
+        .collect();
     assert_eq!(bodies[0].body, b"Hello World!");
     assert_eq!(bodies[1].body, b"Hello, World!");
     assert_eq!(bodies[2].status_line, "HTTP/1.1 404 Not Found");
@@ -127,7 +150,9 @@ fn pipelined_requests_are_answered_in_order() {
 fn connection_close_is_honoured() {
     let (_server, address) = start_hello();
     let mut stream = connect(address);
-    stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
     let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
     assert!(all.starts_with("HTTP/1.1 200 OK\r\n"), "{all}");
     assert!(all.contains("\r\nConnection: close\r\n"), "{all}");
@@ -151,7 +176,9 @@ fn content_length_body_keeps_the_stream_in_step() {
     let (_server, address) = start_hello();
     let mut stream = connect(address);
     stream
-        .write_all(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .write_all(
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\nHost: x\r\n\r\n",
+        )
         .unwrap();
     let mut buffered = Vec::new();
     let first = read_response(&mut stream, &mut buffered);
@@ -165,11 +192,17 @@ fn content_length_body_keeps_the_stream_in_step() {
 fn malformed_request_gets_400_and_close() {
     let (_server, address) = start_hello();
     let mut stream = connect(address);
-    stream.write_all(b"GET / HTTP/1.1\r\nHost : x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost : x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
     let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
     assert!(all.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{all}");
     assert!(all.contains("\r\nConnection: close\r\n"), "{all}");
-    assert_eq!(all.matches("HTTP/1.1").count(), 1, "only the error is answered: {all}");
+    assert_eq!(
+        all.matches("HTTP/1.1").count(),
+        1,
+        "only the error is answered: {all}"
+    );
 }
 
 /// A client that half-closes after its request still gets the response.
@@ -177,7 +210,9 @@ fn malformed_request_gets_400_and_close() {
 fn half_closed_client_gets_its_response() {
     let (_server, address) = start_hello();
     let mut stream = connect(address);
-    stream.write_all(b"GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    stream
+        .write_all(b"GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
     stream.shutdown(Shutdown::Write).unwrap();
     let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
     assert!(all.ends_with("Hello, World!"), "{all}");

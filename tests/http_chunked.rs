@@ -123,10 +123,7 @@ fn size_line_at_limit() {
 /// A body of exactly max_body bytes is accepted.
 #[test]
 fn body_at_limit() {
-    let result = decode_with(
-        ChunkedDecoder::new(128, 5),
-        b"2\r\nab\r\n3\r\ncde\r\n0\r\n\r\n",
-    );
+    let result = decode_with(ChunkedDecoder::new(128, 5), b"2\r\nab\r\n3\r\ncde\r\n0\r\n\r\n");
     assert_eq!(result.map(|(b, _)| b), Ok(b"abcde".to_vec()));
 }
 
@@ -170,12 +167,7 @@ fn every_prefix_is_partial() {
             );
         }
         let result = decode_all(body).map(|(_, s)| s);
-        assert_eq!(
-            result,
-            Ok(ChunkedStatus::Complete {
-                consumed: body.len()
-            })
-        );
+        assert_eq!(result, Ok(ChunkedStatus::Complete { consumed: body.len() }));
     }
 }
 
@@ -234,10 +226,5 @@ fn encode_decode_round_trip() {
     };
     let (body, status) = decode_with(ChunkedDecoder::from_limits(&limits), &wire).unwrap();
     assert_eq!(body, data);
-    assert_eq!(
-        status,
-        ChunkedStatus::Complete {
-            consumed: wire.len()
-        }
-    );
+    assert_eq!(status, ChunkedStatus::Complete { consumed: wire.len() });
 }

@@ -1,8 +1,8 @@
 //! Table tests for body framing, keep-alive and `Expect: 100-continue`.
 
 use mini_ktor::http::{
-    BodyFraming, EMPTY_HEADER, Limits, RequestHead, Status, expects_continue, keep_alive,
-    parse_request, request_body_framing,
+    BodyFraming, EMPTY_HEADER, Limits, RequestHead, Status, expects_continue, keep_alive, parse_request,
+    request_body_framing,
 };
 
 /// Parses `version` plus `fields` (CRLF-separated field lines) as a POST

@@ -2,9 +2,7 @@
 //! a seeded generator, and the parsers must never panic, must always stop,
 //! and must keep their invariants. Fixed seeds keep any failure reproducible.
 
-use mini_ktor::http::{
-    ChunkedDecoder, ChunkedStatus, EMPTY_HEADER, Header, Limits, Status, parse_request,
-};
+use mini_ktor::http::{ChunkedDecoder, ChunkedStatus, EMPTY_HEADER, Header, Limits, Status, parse_request};
 
 /// SplitMix64: a tiny, well-mixed 64-bit generator, enough for test input.
 struct Rng(u64);

@@ -1,8 +1,6 @@
 //! Table tests for target splitting, path and query decoding, and encoding.
 
-use mini_ktor::http::{
-    decode_path, decode_query_component, encode_uri_component, parse_query, split_target,
-};
+use mini_ktor::http::{decode_path, decode_query_component, encode_uri_component, parse_query, split_target};
 use std::borrow::Cow;
 
 /// Each row: name, doc, target, expected path and query.
@@ -94,10 +92,7 @@ query! {
 /// Everything but the unreserved set is escaped, with upper-case hex.
 #[test]
 fn encode_component() {
-    assert_eq!(
-        encode_uri_component("a b&c/é~-._"),
-        "a%20b%26c%2F%C3%A9~-._"
-    );
+    assert_eq!(encode_uri_component("a b&c/é~-._"), "a%20b%26c%2F%C3%A9~-._");
     assert_eq!(encode_uri_component("+%"), "%2B%25");
     assert_eq!(encode_uri_component(""), "");
 }

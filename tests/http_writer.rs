@@ -27,12 +27,7 @@ fn with_date(pairs: &[(&str, &str)]) -> Headers {
 fn ok_with_content_length() {
     let headers = with_date(&[("Content-Type", "text/plain"), ("X-A", "1")]);
     assert_eq!(
-        head(
-            HttpStatusCode::OK,
-            &headers,
-            ResponseFraming::Length(5),
-            false
-        ),
+        head(HttpStatusCode::OK, &headers, ResponseFraming::Length(5), false),
         "HTTP/1.1 200 OK\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nContent-Type: text/plain\r\n\
          X-A: 1\r\nContent-Length: 5\r\n\r\n"
     );
@@ -90,12 +85,7 @@ fn switching_protocols_keeps_upgrade_headers() {
 fn handler_framing_headers_are_skipped() {
     let headers = with_date(&[("content-length", "999"), ("Transfer-Encoding", "gzip")]);
     assert_eq!(
-        head(
-            HttpStatusCode::OK,
-            &headers,
-            ResponseFraming::Length(2),
-            false
-        ),
+        head(HttpStatusCode::OK, &headers, ResponseFraming::Length(2), false),
         "HTTP/1.1 200 OK\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nContent-Length: 2\r\n\r\n"
     );
 }
@@ -118,12 +108,7 @@ fn invalid_lines_are_dropped() {
 #[test]
 fn connection_close_not_repeated() {
     let headers = with_date(&[("Connection", "close")]);
-    let text = head(
-        HttpStatusCode::OK,
-        &headers,
-        ResponseFraming::Length(0),
-        true,
-    );
+    let text = head(HttpStatusCode::OK, &headers, ResponseFraming::Length(0), true);
     assert_eq!(text.matches("Connection").count(), 1);
     assert!(text.ends_with("Connection: close\r\nContent-Length: 0\r\n\r\n"));
 }

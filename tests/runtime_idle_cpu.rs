@@ -40,12 +40,7 @@ fn process_cpu_time() -> (Duration, Duration) {
     }
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
     // After the command name "(...)", field n of the line is at index n - 3.
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .unwrap()
-        .1
-        .split_whitespace()
-        .collect();
+    let fields: Vec<&str> = stat.rsplit_once(')').unwrap().1.split_whitespace().collect();
     let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
     (Duration::from_millis(ticks * 10), Duration::from_millis(10))
 }
@@ -108,9 +103,7 @@ fn idle_server_uses_less_than_one_percent_of_a_core() {
     let test = thread::spawn(move || tx.send(measure()).unwrap());
     let (used, resolution) = match rx.recv_timeout(LIMIT) {
         Ok(result) => result,
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            std::panic::resume_unwind(test.join().unwrap_err())
-        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => std::panic::resume_unwind(test.join().unwrap_err()),
         Err(mpsc::RecvTimeoutError::Timeout) => panic!("idle test still running after {LIMIT:?}"),
     };
     // With the 10 ms fallback clock, one tick can be crossed by a few microseconds of work.

@@ -44,9 +44,7 @@ async fn echo(socket: std::net::TcpStream, served: Served) -> io::Result<()> {
 /// The soft limit on open file descriptors, from `/proc/self/limits` (1024 if unreadable).
 fn open_files_limit() -> usize {
     let limits = std::fs::read_to_string("/proc/self/limits").unwrap_or_default();
-    let line = limits
-        .lines()
-        .find(|line| line.starts_with("Max open files"));
+    let line = limits.lines().find(|line| line.starts_with("Max open files"));
     let soft = line.and_then(|line| line.split_whitespace().nth(3)?.parse().ok());
     soft.unwrap_or(1024)
 }
@@ -57,9 +55,7 @@ fn clients(addr: SocketAddr, first: usize, count: usize, barrier: &Barrier) -> u
     let mut streams = Vec::with_capacity(count);
     for _ in 0..count {
         let stream = std::net::TcpStream::connect(addr).expect("connect");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         streams.push(stream);
     }
     barrier.wait(); // every connection of this wave is open now
@@ -116,10 +112,7 @@ fn run() -> (usize, [usize; 2]) {
                 thread::spawn(move || clients(addr, start, end - start, &barrier))
             })
             .collect();
-        matched += threads
-            .into_iter()
-            .map(|t| t.join().unwrap())
-            .sum::<usize>();
+        matched += threads.into_iter().map(|t| t.join().unwrap()).sum::<usize>();
         first += wave;
     }
 
@@ -129,10 +122,7 @@ fn run() -> (usize, [usize; 2]) {
     assert!(accept_outcome.unwrap_err().is_cancelled());
     (
         matched,
-        [
-            served[0].load(Ordering::SeqCst),
-            served[1].load(Ordering::SeqCst),
-        ],
+        [served[0].load(Ordering::SeqCst), served[1].load(Ordering::SeqCst)],
     )
 }
 
@@ -143,9 +133,7 @@ fn echo_1000_concurrent_connections_on_two_workers() {
     let test = thread::spawn(move || tx.send(run()).unwrap());
     let (matched, served) = match rx.recv_timeout(LIMIT) {
         Ok(result) => result,
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            std::panic::resume_unwind(test.join().unwrap_err())
-        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => std::panic::resume_unwind(test.join().unwrap_err()),
         Err(mpsc::RecvTimeoutError::Timeout) => panic!("echo test still running after {LIMIT:?}"),
     };
     assert_eq!(matched, CONNECTIONS);

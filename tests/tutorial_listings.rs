@@ -17,7 +17,9 @@ fn anchored_regions(source: &str) -> Vec<(String, String)> {
             assert!(open.is_none(), "nested anchor {name}");
             open = Some((name.to_string(), Vec::new()));
         } else if let Some(name) = trimmed.strip_prefix("// ANCHOR_END: ") {
-            let (start, lines) = open.take().unwrap_or_else(|| panic!("ANCHOR_END {name} without ANCHOR"));
+            let (start, lines) = open
+                .take()
+                .unwrap_or_else(|| panic!("ANCHOR_END {name} without ANCHOR"));
             assert_eq!(start, name, "anchor names must match");
             regions.push((start, lines.join("\n")));
         } else if let Some((_, lines)) = &mut open {
@@ -47,7 +49,10 @@ fn tutorial_quotes_anchored_regions_verbatim() {
             }
         }
     }
-    assert!(checked >= 2, "expected the hello and modules regions at least, found {checked}");
+    assert!(
+        checked >= 2,
+        "expected the hello and modules regions at least, found {checked}"
+    );
 }
 
 /// The extractor itself: regions are found, in order, without their marker lines.
@@ -55,7 +60,13 @@ fn tutorial_quotes_anchored_regions_verbatim() {
 fn anchors_are_extracted() {
     let source = "a\n// ANCHOR: x\nb\n  c\n// ANCHOR_END: x\nd\n    // ANCHOR: y\ne\n    // ANCHOR_END: y\n";
     let regions = anchored_regions(source);
-    assert_eq!(regions, [("x".to_string(), "b\n  c".to_string()), ("y".to_string(), "e".to_string())]);
+    assert_eq!(
+        regions,
+        [
+            ("x".to_string(), "b\n  c".to_string()),
+            ("y".to_string(), "e".to_string())
+        ]
+    );
 }
 
 fn rust_files(directory: &Path) -> Vec<std::path::PathBuf> {

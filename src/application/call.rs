@@ -23,8 +23,8 @@ use std::sync::Arc;
 use super::request::ApplicationRequest;
 use super::response::{ApplicationResponse, OutgoingContent, text_bytes};
 use super::{Application, HttpError};
-use crate::http::{ContentType, HttpHeaders, HttpStatusCode};
 use crate::Result;
+use crate::http::{ContentType, HttpHeaders, HttpStatusCode};
 
 /// A request being answered: the application serving it, the request, and the response.
 ///
@@ -115,7 +115,8 @@ impl ApplicationCall {
     ///
     /// Ktor: `ApplicationCall.respond(HttpStatusCode)`
     pub async fn respond_status(&mut self, status: HttpStatusCode) -> Result<()> {
-        self.response.commit(Some(status), None, OutgoingContent::NoContent)
+        self.response
+            .commit(Some(status), None, OutgoingContent::NoContent)
     }
 
     /// Answers with `302 Found` (or `301 Moved Permanently`) and a `Location` header.
@@ -123,7 +124,11 @@ impl ApplicationCall {
     /// Ktor: `ApplicationCall.respondRedirect(url, permanent)`
     pub async fn respond_redirect(&mut self, url: &str, permanent: bool) -> Result<()> {
         self.response.header(HttpHeaders::LOCATION, url)?;
-        let status = if permanent { HttpStatusCode::MOVED_PERMANENTLY } else { HttpStatusCode::FOUND };
+        let status = if permanent {
+            HttpStatusCode::MOVED_PERMANENTLY
+        } else {
+            HttpStatusCode::FOUND
+        };
         self.respond_status(status).await
     }
 

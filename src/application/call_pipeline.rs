@@ -20,8 +20,8 @@
 //! Ktor: `io.ktor.server.application.ApplicationCallPipeline`
 
 use super::ApplicationCall;
-use crate::pipeline::{Pipeline, PipelineContext, PipelinePhase};
 use crate::Result;
+use crate::pipeline::{Pipeline, PipelineContext, PipelinePhase};
 
 static SETUP: PipelinePhase = PipelinePhase::new("Setup");
 static MONITORING: PipelinePhase = PipelinePhase::new("Monitoring");
@@ -64,7 +64,13 @@ impl ApplicationCallPipeline {
     /// Ktor: `ApplicationCallPipeline()`
     pub fn new() -> Self {
         ApplicationCallPipeline {
-            pipeline: Pipeline::new(&[Self::SETUP, Self::MONITORING, Self::PLUGINS, Self::CALL, Self::FALLBACK]),
+            pipeline: Pipeline::new(&[
+                Self::SETUP,
+                Self::MONITORING,
+                Self::PLUGINS,
+                Self::CALL,
+                Self::FALLBACK,
+            ]),
         }
     }
 
@@ -78,7 +84,10 @@ impl ApplicationCallPipeline {
     pub fn intercept(
         &mut self,
         phase: &'static PipelinePhase,
-        interceptor: impl AsyncFn(&mut PipelineContext<'_, (), ApplicationCall>) -> Result<()> + Send + Sync + 'static,
+        interceptor: impl AsyncFn(&mut PipelineContext<'_, (), ApplicationCall>) -> Result<()>
+        + Send
+        + Sync
+        + 'static,
     ) {
         self.pipeline.intercept(phase, interceptor);
     }

@@ -38,7 +38,10 @@ pub struct HttpError {
 impl HttpError {
     /// An error answered with `status` and `message`.
     pub fn new(status: HttpStatusCode, message: impl Into<String>) -> HttpError {
-        HttpError { status, message: message.into() }
+        HttpError {
+            status,
+            message: message.into(),
+        }
     }
 
     /// `400 Bad Request`: the client sent something this handler cannot use.

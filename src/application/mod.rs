@@ -34,10 +34,10 @@ pub use response::{ApplicationResponse, OutgoingContent};
 
 use std::sync::Arc;
 
+use crate::Result;
 use crate::http::HttpStatusCode;
 use crate::pipeline::{PipelineContext, PipelinePhase};
 use crate::routing::Route;
-use crate::Result;
 
 /// A configured application: its call pipeline and its routes.
 ///
@@ -47,7 +47,8 @@ use crate::Result;
 /// fn module(app: &mut Application) {
 ///     app.intercept(ApplicationCallPipeline::MONITORING, async |ctx| {
 ///         ctx.proceed().await?; // everything else runs here
-///         println!("{} {}", ctx.call().request().method(), ctx.call().request().path());
+///         let request = ctx.call().request();
+///         println!("{} {}", request.method(), request.path());
 ///         Ok(())
 ///     });
 ///     app.routing(|route| {
@@ -73,7 +74,10 @@ impl Application {
         // Ktor's engine installs this interceptor before any module runs, so it is the first
         // in Fallback; doing it here gives the same order.
         pipeline.intercept(ApplicationCallPipeline::FALLBACK, respond_unhandled);
-        Application { pipeline, routing: None }
+        Application {
+            pipeline,
+            routing: None,
+        }
     }
 
     /// Builds an application by running `module` on a new one, and freezes it for sharing.
@@ -96,7 +100,10 @@ impl Application {
     pub fn intercept(
         &mut self,
         phase: &'static PipelinePhase,
-        interceptor: impl AsyncFn(&mut PipelineContext<'_, (), ApplicationCall>) -> Result<()> + Send + Sync + 'static,
+        interceptor: impl AsyncFn(&mut PipelineContext<'_, (), ApplicationCall>) -> Result<()>
+        + Send
+        + Sync
+        + 'static,
     ) {
         self.pipeline.intercept(phase, interceptor);
     }

@@ -15,8 +15,8 @@ use std::cell::OnceCell;
 use std::net::SocketAddr;
 
 use super::{HttpError, RequestAlreadyConsumed};
-use crate::http::{self, Headers, HttpMethod, HttpVersion, Parameters};
 use crate::Result;
+use crate::http::{self, Headers, HttpMethod, HttpVersion, Parameters};
 
 /// What the client sent: method, target, headers and body.
 ///
@@ -102,7 +102,8 @@ impl ApplicationRequest {
     ///
     /// Ktor: `ApplicationRequest.queryParameters`
     pub fn query_parameters(&self) -> &Parameters {
-        self.query_parameters.get_or_init(|| http::parse_query(self.query_string()))
+        self.query_parameters
+            .get_or_init(|| http::parse_query(self.query_string()))
     }
 
     /// `HTTP/1.0` or `HTTP/1.1`.

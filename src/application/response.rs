@@ -14,8 +14,8 @@
 use std::borrow::Cow;
 
 use super::{HttpError, ResponseAlreadySent};
-use crate::http::{self, ContentType, Headers, HttpHeaders, HttpStatusCode};
 use crate::Result;
+use crate::http::{self, ContentType, Headers, HttpHeaders, HttpStatusCode};
 
 /// The body of a committed response.
 ///
@@ -133,7 +133,8 @@ impl ApplicationResponse {
         if let Some(content_type) = content_type
             && !self.headers.contains(HttpHeaders::CONTENT_TYPE)
         {
-            self.headers.append(HttpHeaders::CONTENT_TYPE, content_type.as_str());
+            self.headers
+                .append(HttpHeaders::CONTENT_TYPE, content_type.as_str());
         }
         self.content = Some(content);
         Ok(())

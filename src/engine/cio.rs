@@ -31,7 +31,7 @@ use super::connection::{self, Peer};
 use super::{ApplicationEngine, ApplicationEngineFactory, EngineConfig};
 use crate::application::Application;
 use crate::http::Limits;
-use crate::runtime::{self, Runtime, TcpListener, TcpStream, oneshot, race, sleep};
+use crate::runtime::{self, Runtime, RuntimeHandle, TcpListener, TcpStream, oneshot, race, sleep};
 
 /// The CIO engine factory: `embedded_server(Cio, port, module)`.
 ///
@@ -43,7 +43,10 @@ impl ApplicationEngineFactory for Cio {
     type Engine = CioApplicationEngine;
 
     fn create(&self, config: EngineConfig) -> CioApplicationEngine {
-        CioApplicationEngine { config, running: None }
+        CioApplicationEngine {
+            config,
+            running: None,
+        }
     }
 }
 
@@ -61,23 +64,29 @@ struct Running {
     stop: oneshot::Sender<()>,
     /// `None` once joined, by `wait` or `stop`.
     acceptor: Option<thread::JoinHandle<()>>,
-    workers: Arc<Runtime>,
+    workers: Runtime,
 }
 
 impl ApplicationEngine for CioApplicationEngine {
     fn start(&mut self, application: Arc<Application>) -> io::Result<SocketAddr> {
         let listener = std::net::TcpListener::bind((self.config.host.as_str(), self.config.port))?;
         let address = listener.local_addr()?;
-        let workers = Arc::new(Runtime::new(self.config.workers)?);
+        let workers = Runtime::new(self.config.workers)?;
         let (stop, stopped) = oneshot::channel();
         let acceptor = {
-            let workers = Arc::clone(&workers);
+            let workers = workers.handle();
             let limits = self.config.limits.clone();
             thread::Builder::new()
                 .name("mini-ktor-acceptor".to_string())
-                .spawn(move || runtime::block_on(accept_loop(listener, workers, application, limits, stopped)))?
+                .spawn(move || {
+                    runtime::block_on(accept_loop(listener, workers, application, limits, stopped))
+                })?
         };
-        self.running = Some(Running { stop, acceptor: Some(acceptor), workers });
+        self.running = Some(Running {
+            stop,
+            acceptor: Some(acceptor),
+            workers,
+        });
         Ok(address)
     }
 
@@ -96,11 +105,8 @@ impl ApplicationEngine for CioApplicationEngine {
         if let Some(acceptor) = running.acceptor {
             let _ = acceptor.join();
         }
-        // The acceptor has dropped its handle, so this is the last one: stop the workers, which
-        // drops every open connection.
-        if let Ok(workers) = Arc::try_unwrap(running.workers) {
-            workers.shutdown();
-        }
+        // Stop the workers, which drops every open connection.
+        running.workers.shutdown();
     }
 }
 
@@ -109,7 +115,7 @@ impl ApplicationEngine for CioApplicationEngine {
 /// Ktor: `httpServer`'s accept loop
 async fn accept_loop(
     listener: std::net::TcpListener,
-    workers: Arc<Runtime>,
+    workers: RuntimeHandle,
     application: Arc<Application>,
     limits: Limits,
     mut stopped: oneshot::Receiver<()>,
@@ -133,7 +139,9 @@ async fn accept_loop(
                 let application = Arc::clone(&application);
                 let limits = limits.clone();
                 // The receiver of the task's outcome is dropped: a connection reports nothing.
-                drop(workers.spawn_on(next_worker, move || serve_socket(stream, remote, application, limits)));
+                drop(workers.spawn_on(next_worker, move || {
+                    serve_socket(stream, remote, application, limits)
+                }));
                 next_worker = (next_worker + 1) % workers.workers();
             }
             Err(error) => {
@@ -147,7 +155,12 @@ async fn accept_loop(
 }
 
 /// Runs on a worker: registers the socket with that worker's reactor and serves it.
-async fn serve_socket(stream: std::net::TcpStream, remote: SocketAddr, application: Arc<Application>, limits: Limits) {
+async fn serve_socket(
+    stream: std::net::TcpStream,
+    remote: SocketAddr,
+    application: Arc<Application>,
+    limits: Limits,
+) {
     let Ok(mut stream) = TcpStream::from_std(stream) else {
         return;
     };

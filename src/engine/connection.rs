@@ -103,14 +103,20 @@ pub async fn serve<S: AsyncRead + AsyncWrite>(
         let request = match request {
             Ok(request) => request,
             Err(error) => {
-                let error = ParseError { status: error.status, reason: "invalid request target" };
+                let error = ParseError {
+                    status: error.status,
+                    reason: "invalid request target",
+                };
                 return answer_error(stream, &mut output, error).await;
             }
         };
 
         let mut response = respond_to(application, request).await;
         let (status, mut headers, content) = response.take();
-        if headers.get(HttpHeaders::CONNECTION).is_some_and(|value| value.eq_ignore_ascii_case("close")) {
+        if headers
+            .get(HttpHeaders::CONNECTION)
+            .is_some_and(|value| value.eq_ignore_ascii_case("close"))
+        {
             close = true;
             headers.remove(HttpHeaders::CONNECTION);
         } else if !close && version == HttpVersion::Http10 {
@@ -251,7 +257,11 @@ fn write_response(
 }
 
 /// Answers a request that could not be parsed or framed, then ends the connection.
-async fn answer_error<S: AsyncWrite>(stream: &mut S, output: &mut Vec<u8>, error: ParseError) -> io::Result<()> {
+async fn answer_error<S: AsyncWrite>(
+    stream: &mut S,
+    output: &mut Vec<u8>,
+    error: ParseError,
+) -> io::Result<()> {
     let mut headers = Headers::new();
     headers.append(HttpHeaders::CONTENT_TYPE, "text/plain; charset=UTF-8");
     let content = OutgoingContent::Bytes(error.reason.as_bytes().into());
@@ -285,7 +295,11 @@ const INITIAL_INPUT: usize = 4096;
 impl InputBuffer {
     fn new() -> InputBuffer {
         // Allocated on the first read, so a connection that never sends costs nothing here.
-        InputBuffer { bytes: Vec::new(), start: 0, end: 0 }
+        InputBuffer {
+            bytes: Vec::new(),
+            start: 0,
+            end: 0,
+        }
     }
 
     fn pending(&self) -> &[u8] {

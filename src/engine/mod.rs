@@ -79,6 +79,9 @@ pub trait ApplicationEngine {
     fn stop(&mut self, grace: Duration, timeout: Duration);
 }
 
+/// An application module, boxed until `start` runs it.
+type Module = Box<dyn FnOnce(&mut Application)>;
+
 /// An engine, its configuration and the application module, ready to start.
 ///
 /// ```no_run
@@ -99,7 +102,7 @@ pub trait ApplicationEngine {
 pub struct EmbeddedServer<F: ApplicationEngineFactory> {
     factory: F,
     config: EngineConfig,
-    module: Option<Box<dyn FnOnce(&mut Application)>>,
+    module: Option<Module>,
     engine: Option<F::Engine>,
     local_address: Option<SocketAddr>,
 }

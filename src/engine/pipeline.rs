@@ -19,11 +19,11 @@ use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use crate::Error;
 use crate::application::{
     Application, ApplicationCall, ApplicationRequest, ApplicationResponse, HttpError, OutgoingContent,
 };
 use crate::http::{ContentType, HttpStatusCode};
-use crate::Error;
 
 /// Runs `request` through `application` and returns the response to send, whatever happens.
 ///
@@ -50,7 +50,11 @@ fn respond_failure(call: &mut ApplicationCall, error: Error) {
         None => (HttpStatusCode::INTERNAL_SERVER_ERROR, error.to_string()),
     };
     let request = call.request();
-    eprintln!("{status}: {} - {}. Exception {error}", request.method(), request.path());
+    eprintln!(
+        "{status}: {} - {}. Exception {error}",
+        request.method(),
+        request.path()
+    );
     if call.is_handled() {
         return;
     }

@@ -49,7 +49,9 @@ impl ContentType {
 
     /// A content type from a compile-time string, without allocation.
     pub const fn from_static(value: &'static str) -> ContentType {
-        ContentType { value: Cow::Borrowed(value) }
+        ContentType {
+            value: Cow::Borrowed(value),
+        }
     }
 
     /// A content type from any text, such as one computed at run time.
@@ -93,6 +95,9 @@ mod tests {
     #[test]
     fn media_type_drops_parameters() {
         assert_eq!(ContentType::TEXT_PLAIN_UTF8.media_type(), "text/plain");
-        assert_eq!(ContentType::new("application/json").media_type(), "application/json");
+        assert_eq!(
+            ContentType::new("application/json").media_type(),
+            "application/json"
+        );
     }
 }

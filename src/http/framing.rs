@@ -69,10 +69,7 @@ pub enum BodyFraming {
 /// `limits.max_body` (413).
 ///
 /// Ktor: `io.ktor.http.cio.expectHttpBody` / `parseHttpBody`.
-pub fn request_body_framing(
-    head: &RequestHead,
-    limits: &Limits,
-) -> Result<BodyFraming, ParseError> {
+pub fn request_body_framing(head: &RequestHead, limits: &Limits) -> Result<BodyFraming, ParseError> {
     let has_te = head.header("transfer-encoding").is_some();
     let has_cl = head.header("content-length").is_some();
     match (has_te, has_cl) {

@@ -65,10 +65,7 @@ pub struct Header<'b> {
 /// An empty header slot, for building the slot array: `[EMPTY_HEADER; 100]`.
 ///
 /// Ktor: none (httparse: `EMPTY_HEADER`).
-pub const EMPTY_HEADER: Header<'static> = Header {
-    name: "",
-    value: b"",
-};
+pub const EMPTY_HEADER: Header<'static> = Header { name: "", value: b"" };
 
 /// A parsed request head. `'b` is the input buffer, `'h` the header slots.
 ///
@@ -96,10 +93,7 @@ impl<'h, 'b> RequestHead<'h, 'b> {
     /// The values of every field named `name`, in order.
     ///
     /// Ktor: `HttpHeadersMap.getAll`.
-    pub fn header_values<'n>(
-        &self,
-        name: &'n str,
-    ) -> impl Iterator<Item = &'b [u8]> + use<'h, 'b, 'n> {
+    pub fn header_values<'n>(&self, name: &'n str) -> impl Iterator<Item = &'b [u8]> + use<'h, 'b, 'n> {
         let headers: &'h [Header<'b>] = self.headers;
         headers
             .iter()

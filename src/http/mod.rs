@@ -90,8 +90,8 @@ pub mod url;
 pub mod version;
 pub mod writer;
 
-pub use content_type::ContentType;
 pub use chunked::{ChunkedDecoder, ChunkedStatus, encode_chunk, encode_last_chunk};
+pub use content_type::ContentType;
 pub use date::{format_http_date, http_date_now};
 pub use framing::{BodyFraming, expects_continue, keep_alive, request_body_framing};
 pub use head::{EMPTY_HEADER, Header, RequestHead, Status};
@@ -102,8 +102,6 @@ pub use parameters::Parameters;
 pub use parser::parse_request;
 pub use status::HttpStatusCode;
 pub use target::is_valid_host;
-pub use url::{
-    decode_path, decode_query_component, encode_uri_component, parse_query, split_target,
-};
+pub use url::{decode_path, decode_query_component, encode_uri_component, parse_query, split_target};
 pub use version::HttpVersion;
 pub use writer::{ResponseFraming, write_response_head};

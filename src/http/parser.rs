@@ -139,9 +139,7 @@ fn parse_head<'h, 'b>(
     let slots = headers.len().min(limits.max_headers);
     let (count, end) = field_lines(buf, pos, &mut headers[..slots])?;
     let headers: &'h [Header<'b>] = &headers[..count];
-    let hosts = headers
-        .iter()
-        .filter(|h| h.name.eq_ignore_ascii_case("host"));
+    let hosts = headers.iter().filter(|h| h.name.eq_ignore_ascii_case("host"));
     check_host(version, form, hosts.map(|h| h.value))?;
     let head = RequestHead {
         method,
@@ -175,11 +173,7 @@ fn skip_empty_lines(buf: &[u8]) -> Step<usize> {
 /// recipient split on any run of whitespace instead; like the choice of CRLF
 /// over bare LF, refusing that leniency keeps every processor on a path
 /// reading the line the same way.
-fn request_line(
-    buf: &[u8],
-    pos: usize,
-    max_target: usize,
-) -> Step<(&str, &str, HttpVersion, usize)> {
+fn request_line(buf: &[u8], pos: usize, max_target: usize) -> Step<(&str, &str, HttpVersion, usize)> {
     let method_len = syntax::run(&buf[pos..], TCHAR).ok_or(Stop::Incomplete)?;
     let method_end = pos + method_len;
     // `run` stopped at a byte that is not a tchar, so `buf[method_end]` exists.
@@ -266,11 +260,7 @@ fn version(buf: &[u8], pos: usize) -> Step<(HttpVersion, usize)> {
 
 /// Parses field lines into `slots` up to and including the empty line that
 /// ends the head; returns how many slots were filled and the end position.
-fn field_lines<'b>(
-    buf: &'b [u8],
-    mut pos: usize,
-    slots: &mut [Header<'b>],
-) -> Step<(usize, usize)> {
+fn field_lines<'b>(buf: &'b [u8], mut pos: usize, slots: &mut [Header<'b>]) -> Step<(usize, usize)> {
     let mut count = 0;
     loop {
         match buf.get(pos) {

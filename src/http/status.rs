@@ -171,10 +171,7 @@ mod tests {
     /// `from_value` finds listed codes and labels the rest as unknown.
     #[test]
     fn from_value_known_and_unknown() {
-        assert_eq!(
-            HttpStatusCode::from_value(414),
-            HttpStatusCode::URI_TOO_LONG
-        );
+        assert_eq!(HttpStatusCode::from_value(414), HttpStatusCode::URI_TOO_LONG);
         let odd = HttpStatusCode::from_value(599);
         assert_eq!((odd.value, odd.description), (599, "Unknown Status Code"));
     }

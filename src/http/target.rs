@@ -78,9 +78,7 @@ pub(crate) fn check_target(method: &str, target: &str) -> Result<TargetForm, Par
     if target == "*" {
         return match method {
             "OPTIONS" => Ok(TargetForm::Asterisk),
-            _ => Err(ParseError::bad_request(
-                "asterisk-form target without OPTIONS",
-            )),
+            _ => Err(ParseError::bad_request("asterisk-form target without OPTIONS")),
         };
     }
     match absolute_authority(target) {
@@ -118,9 +116,9 @@ pub(crate) fn check_host<'a>(
         // HTTP/1.0 predates Host; RFC 9112 §3.2 only requires it of HTTP/1.1.
         None if version == HttpVersion::Http10 => Ok(()),
         None => Err(ParseError::bad_request("HTTP/1.1 request without Host")),
-        Some([]) if form == TargetForm::Absolute => Err(ParseError::bad_request(
-            "empty Host with an absolute-form target",
-        )),
+        Some([]) if form == TargetForm::Absolute => {
+            Err(ParseError::bad_request("empty Host with an absolute-form target"))
+        }
         Some([]) => Ok(()),
         Some(value) if is_valid_host(value) => Ok(()),
         Some(_) => Err(ParseError::bad_request("invalid Host value")),

@@ -57,9 +57,7 @@ use std::borrow::Cow;
 pub fn split_target(target: &str) -> (&str, &str) {
     let rest = match target.split_once("://") {
         Some((_, after_scheme)) if !target.starts_with('/') => {
-            let authority_end = after_scheme
-                .find(['/', '?', '#'])
-                .unwrap_or(after_scheme.len());
+            let authority_end = after_scheme.find(['/', '?', '#']).unwrap_or(after_scheme.len());
             &after_scheme[authority_end..]
         }
         _ => target,
@@ -87,15 +85,11 @@ pub fn decode_path(path: &str) -> Result<Cow<'_, str>, ParseError> {
                     rest
                 }
                 None => {
-                    return Err(ParseError::bad_request(
-                        "malformed percent-encoding in path",
-                    ));
+                    return Err(ParseError::bad_request("malformed percent-encoding in path"));
                 }
             },
             (b'%', _) => {
-                return Err(ParseError::bad_request(
-                    "malformed percent-encoding in path",
-                ));
+                return Err(ParseError::bad_request("malformed percent-encoding in path"));
             }
             (&byte, rest) => {
                 out.push(byte);

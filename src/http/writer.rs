@@ -113,8 +113,8 @@ pub fn write_response_head(
     // repeated below.
     let mut said_close = false;
     for (name, value) in headers.iter() {
-        let owned = name.eq_ignore_ascii_case("content-length")
-            || name.eq_ignore_ascii_case("transfer-encoding");
+        let owned =
+            name.eq_ignore_ascii_case("content-length") || name.eq_ignore_ascii_case("transfer-encoding");
         if owned || !is_valid_header_name(name) || !is_valid_header_value(value) {
             continue;
         }

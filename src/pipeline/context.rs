@@ -22,6 +22,11 @@
 //!   `proceed` still gets control back and runs its "after" code;
 //! - an error returned by an interceptor leaves the loop through `?`, so it comes out of the
 //!   innermost pending `proceed` of an earlier interceptor, which may handle it or pass it on.
+//!   An error passed on all the way ends the run. An error *handled* unwinds only the calls in
+//!   between: when the handler returns, the loop that called it carries on with the
+//!   interceptors after the one that failed, exactly as Ktor's loop does. That is why Ktor's
+//!   error handlers respond, and why the interceptors after them check whether the call is
+//!   already handled.
 //!
 //! Ktor runs this with a hand-written state machine (`SuspendFunctionGun`) that avoids one
 //! coroutine frame per interceptor; its debug executor is the plain loop used here. Because the

@@ -173,7 +173,11 @@ impl<S, C> Pipeline<S, C> {
     /// # Panics
     ///
     /// If `phase` is not one of this pipeline's phases.
-    pub fn intercept_shared(&mut self, phase: &'static PipelinePhase, interceptor: Arc<dyn Interceptor<S, C>>) {
+    pub fn intercept_shared(
+        &mut self,
+        phase: &'static PipelinePhase,
+        interceptor: Arc<dyn Interceptor<S, C>>,
+    ) {
         let Some(content) = self.phases.iter_mut().find(|content| content.phase.is(phase)) else {
             panic!("Phase {phase} was not registered for this pipeline");
         };

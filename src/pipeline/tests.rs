@@ -26,18 +26,20 @@ fn pipeline() -> Pipeline<String, Log> {
     Pipeline::new(&[&A, &B, &C])
 }
 
-fn push(ctx: &mut PipelineContext<'_, String, Log>, entry: &str) {
+/// Appends `entry` to the run's log; returns `Ok` so a one-line interceptor can end with it.
+fn push(ctx: &mut PipelineContext<'_, String, Log>, entry: &str) -> Result<()> {
     ctx.context().push(entry.to_string());
+    Ok(())
 }
 
 /// Interceptors run in phase order, not in the order they were registered.
 #[test]
 fn phase_order_beats_registration_order() {
     let mut p = pipeline();
-    p.intercept(&C, async |ctx| Ok(push(ctx, "c")));
-    p.intercept(&A, async |ctx| Ok(push(ctx, "a")));
-    p.intercept(&B, async |ctx| Ok(push(ctx, "b1")));
-    p.intercept(&B, async |ctx| Ok(push(ctx, "b2")));
+    p.intercept(&C, async |ctx| push(ctx, "c"));
+    p.intercept(&A, async |ctx| push(ctx, "a"));
+    p.intercept(&B, async |ctx| push(ctx, "b1"));
+    p.intercept(&B, async |ctx| push(ctx, "b2"));
     let mut log = Log::new();
     run(p.execute(&mut log, String::new())).unwrap();
     assert_eq!(log, ["a", "b1", "b2", "c"]);
@@ -48,18 +50,18 @@ fn phase_order_beats_registration_order() {
 fn proceed_runs_the_rest_then_returns() {
     let mut p = pipeline();
     p.intercept(&A, async |ctx| {
-        push(ctx, "a: before");
+        push(ctx, "a: before")?;
         ctx.proceed().await?;
-        push(ctx, "a: after");
+        push(ctx, "a: after")?;
         Ok(())
     });
     p.intercept(&B, async |ctx| {
-        push(ctx, "b: before");
+        push(ctx, "b: before")?;
         ctx.proceed().await?;
-        push(ctx, "b: after");
+        push(ctx, "b: after")?;
         Ok(())
     });
-    p.intercept(&C, async |ctx| Ok(push(ctx, "c")));
+    p.intercept(&C, async |ctx| push(ctx, "c"));
     let mut log = Log::new();
     run(p.execute(&mut log, String::new())).unwrap();
     assert_eq!(log, ["a: before", "b: before", "c", "b: after", "a: after"]);
@@ -69,8 +71,8 @@ fn proceed_runs_the_rest_then_returns() {
 #[test]
 fn returning_without_proceed_continues() {
     let mut p = pipeline();
-    p.intercept(&A, async |ctx| Ok(push(ctx, "a")));
-    p.intercept(&B, async |ctx| Ok(push(ctx, "b")));
+    p.intercept(&A, async |ctx| push(ctx, "a"));
+    p.intercept(&B, async |ctx| push(ctx, "b"));
     let mut log = Log::new();
     run(p.execute(&mut log, String::new())).unwrap();
     assert_eq!(log, ["a", "b"]);
@@ -83,37 +85,42 @@ fn finish_stops_the_rest_but_outer_code_still_runs() {
     let mut p = pipeline();
     p.intercept(&A, async |ctx| {
         ctx.proceed().await?;
-        push(ctx, "a: after");
+        push(ctx, "a: after")?;
         Ok(())
     });
     p.intercept(&B, async |ctx| {
-        push(ctx, "b: finishing");
+        push(ctx, "b: finishing")?;
         ctx.finish();
         Ok(())
     });
-    p.intercept(&B, async |ctx| Ok(push(ctx, "b2: must not run")));
-    p.intercept(&C, async |ctx| Ok(push(ctx, "c: must not run")));
+    p.intercept(&B, async |ctx| push(ctx, "b2: must not run"));
+    p.intercept(&C, async |ctx| push(ctx, "c: must not run"));
     let mut log = Log::new();
     run(p.execute(&mut log, String::new())).unwrap();
     assert_eq!(log, ["b: finishing", "a: after"]);
 }
 
 /// An error leaves through the innermost pending `proceed`, where an earlier interceptor can
-/// catch it; the interceptors after the failing one never start.
+/// catch it. The error unwinds only the calls in between: once the catcher returns, the run goes
+/// on with the interceptors after the one that failed, as Ktor's loop does. (That is why
+/// Ktor's error handlers respond, and the interceptors after them check `isHandled`.)
 #[test]
 fn error_comes_out_of_the_innermost_pending_proceed() {
     let mut p = pipeline();
     p.intercept(&A, async |ctx| {
         let outcome = ctx.proceed().await;
         let message = format!("a caught: {}", outcome.unwrap_err());
-        push(ctx, &message);
-        Ok(())
+        push(ctx, &message)
     });
     p.intercept(&B, async |_ctx| Err("boom".into()));
-    p.intercept(&C, async |ctx| Ok(push(ctx, "c: must not run")));
+    p.intercept(&B, async |ctx| push(ctx, "b2: after the catch"));
+    p.intercept(&C, async |ctx| push(ctx, "c: after the catch"));
     let mut log = Log::new();
     run(p.execute(&mut log, String::new())).unwrap();
-    assert_eq!(log, ["a caught: boom"]);
+    assert_eq!(
+        log,
+        ["a caught: boom", "b2: after the catch", "c: after the catch"]
+    );
 }
 
 /// An error nobody handles comes out of `execute`.
@@ -137,7 +144,7 @@ fn proceed_with_replaces_the_subject() {
     });
     p.intercept(&B, async |ctx| {
         let seen = ctx.subject().clone();
-        push(ctx, &seen);
+        push(ctx, &seen)?;
         ctx.set_subject(format!("{seen}+b"));
         Ok(())
     });
@@ -155,7 +162,7 @@ fn second_proceed_returns_at_once() {
         ctx.proceed().await?;
         ctx.proceed().await
     });
-    p.intercept(&B, async |ctx| Ok(push(ctx, "b")));
+    p.intercept(&B, async |ctx| push(ctx, "b"));
     let mut log = Log::new();
     run(p.execute(&mut log, String::new())).unwrap();
     assert_eq!(log, ["b"]);

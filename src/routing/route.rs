@@ -64,20 +64,30 @@ pub struct Route {
 impl Route {
     /// An empty route table.
     pub(crate) fn new() -> Route {
-        Route { endpoints: Vec::new() }
+        Route {
+            endpoints: Vec::new(),
+        }
     }
 
     /// Answers `GET path` with `handler`.
     ///
     /// Ktor: `Route.get(path) { }`
-    pub fn get(&mut self, path: &str, handler: impl AsyncFn(&mut ApplicationCall) -> Result<()> + Send + Sync + 'static) {
+    pub fn get(
+        &mut self,
+        path: &str,
+        handler: impl AsyncFn(&mut ApplicationCall) -> Result<()> + Send + Sync + 'static,
+    ) {
         self.method(HttpMethod::Get, path, handler);
     }
 
     /// Answers `POST path` with `handler`.
     ///
     /// Ktor: `Route.post(path) { }`
-    pub fn post(&mut self, path: &str, handler: impl AsyncFn(&mut ApplicationCall) -> Result<()> + Send + Sync + 'static) {
+    pub fn post(
+        &mut self,
+        path: &str,
+        handler: impl AsyncFn(&mut ApplicationCall) -> Result<()> + Send + Sync + 'static,
+    ) {
         self.method(HttpMethod::Post, path, handler);
     }
 

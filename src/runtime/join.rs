@@ -62,9 +62,7 @@ impl JoinError {
                 Err(_) => "(the panic payload is not a string)".to_owned(),
             },
         };
-        JoinError {
-            panic: Some(message),
-        }
+        JoinError { panic: Some(message) }
     }
 
     /// The error of a task dropped before it finished (its worker stopped).
@@ -127,9 +125,7 @@ struct Slot<T> {
 impl<T> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let finished = self.slot.borrow().outcome.is_some();
-        f.debug_struct("JoinHandle")
-            .field("finished", &finished)
-            .finish()
+        f.debug_struct("JoinHandle").field("finished", &finished).finish()
     }
 }
 

@@ -273,11 +273,7 @@ mod tests {
         });
         assert_eq!(received.len(), 4_000);
         for producer in 0..4 {
-            let own: Vec<u32> = received
-                .iter()
-                .filter(|m| m.0 == producer)
-                .map(|m| m.1)
-                .collect();
+            let own: Vec<u32> = received.iter().filter(|m| m.0 == producer).map(|m| m.1).collect();
             assert_eq!(own, (0..1_000).collect::<Vec<_>>());
         }
     }

@@ -143,10 +143,7 @@ impl TcpListener {
     ///
     /// Ktor: `ServerSocket.accept` (CIO then hands the socket to its connection coroutine)
     pub async fn accept_std(&self) -> io::Result<(std::net::TcpStream, SocketAddr)> {
-        retry(&self.registration, Direction::Read, || {
-            self.listener.accept()
-        })
-        .await
+        retry(&self.registration, Direction::Read, || self.listener.accept()).await
     }
 }
 
@@ -181,10 +178,7 @@ impl TcpStream {
     pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
         stream.set_nonblocking(true)?;
         let registration = Registration::new(stream.as_raw_fd())?;
-        Ok(TcpStream {
-            registration,
-            stream,
-        })
+        Ok(TcpStream { registration, stream })
     }
 
     /// The remote address.
@@ -217,17 +211,11 @@ impl TcpStream {
     }
 
     async fn read_shared(&self, buf: &mut [u8]) -> io::Result<usize> {
-        retry(&self.registration, Direction::Read, || {
-            (&self.stream).read(buf)
-        })
-        .await
+        retry(&self.registration, Direction::Read, || (&self.stream).read(buf)).await
     }
 
     async fn write_shared(&self, buf: &[u8]) -> io::Result<usize> {
-        retry(&self.registration, Direction::Write, || {
-            (&self.stream).write(buf)
-        })
-        .await
+        retry(&self.registration, Direction::Write, || (&self.stream).write(buf)).await
     }
 }
 
@@ -323,17 +311,10 @@ mod tests {
             block_on(async {
                 let reactor = reactor::current();
                 let listener =
-                    TcpListener::from_std(std::net::TcpListener::bind("127.0.0.1:0").unwrap())
-                        .unwrap();
-                let mut client = TcpStream::connect(listener.local_addr().unwrap())
-                    .await
-                    .unwrap();
+                    TcpListener::from_std(std::net::TcpListener::bind("127.0.0.1:0").unwrap()).unwrap();
+                let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
                 let (std_stream, _) = listener.accept_std().await.unwrap();
-                assert_eq!(
-                    reactor.registrations(),
-                    2,
-                    "the std stream is not registered"
-                );
+                assert_eq!(reactor.registrations(), 2, "the std stream is not registered");
                 let mut server = TcpStream::from_std(std_stream).unwrap();
                 client.write_all(b"ping").await.unwrap();
                 let mut buf = [0u8; 4];

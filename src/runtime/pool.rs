@@ -180,11 +180,7 @@ impl Runtime {
     /// See [`RuntimeHandle::spawn_on`].
     ///
     /// Kotlin: `kotlinx.coroutines.async` (on a chosen dispatcher)
-    pub fn spawn_on<F, Fut>(
-        &self,
-        index: usize,
-        make: F,
-    ) -> oneshot::Receiver<Result<Fut::Output, JoinError>>
+    pub fn spawn_on<F, Fut>(&self, index: usize, make: F) -> oneshot::Receiver<Result<Fut::Output, JoinError>>
     where
         F: FnOnce() -> Fut + Send + 'static,
         Fut: Future + 'static,
@@ -237,11 +233,7 @@ impl RuntimeHandle {
     /// If `index >= self.workers()`.
     ///
     /// Kotlin: `kotlinx.coroutines.async` (on a chosen dispatcher)
-    pub fn spawn_on<F, Fut>(
-        &self,
-        index: usize,
-        make: F,
-    ) -> oneshot::Receiver<Result<Fut::Output, JoinError>>
+    pub fn spawn_on<F, Fut>(&self, index: usize, make: F) -> oneshot::Receiver<Result<Fut::Output, JoinError>>
     where
         F: FnOnce() -> Fut + Send + 'static,
         Fut: Future + 'static,
@@ -321,8 +313,7 @@ mod tests {
             let in_future = runtime.spawn_on(0, || async { panic!("job failed") });
             let error = block_on(in_future).unwrap().unwrap_err();
             assert_eq!(error.panic_message(), Some("job failed"));
-            let in_make =
-                runtime.spawn_on(0, || -> std::future::Ready<()> { panic!("make failed") });
+            let in_make = runtime.spawn_on(0, || -> std::future::Ready<()> { panic!("make failed") });
             let error = block_on(in_make).unwrap().unwrap_err();
             assert_eq!(error.panic_message(), Some("make failed"));
             let later = runtime.spawn_on(0, || async { 7 });

@@ -37,11 +37,6 @@ pub(crate) fn thread_cpu_time() -> Duration {
     // one is field 3 (the state), so field n is at index n - 3: utime (14) and stime (15).
     let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
     let fields: Vec<&str> = after_name.split_whitespace().collect();
-    let field = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
+    let field = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
     Duration::from_millis((field(11) + field(12)) * 10)
 }

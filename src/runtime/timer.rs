@@ -73,9 +73,7 @@ impl Timers {
 
     /// The nearest deadline, if any timer is armed.
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
-        self.map
-            .first_key_value()
-            .map(|((deadline, _), _)| *deadline)
+        self.map.first_key_value().map(|((deadline, _), _)| *deadline)
     }
 
     /// Removes and returns the waker of the earliest timer if its deadline is `<= now`.
@@ -303,8 +301,7 @@ mod tests {
         watchdog(|| {
             block_on(async {
                 let reactor = reactor::current();
-                let outcome =
-                    timeout(Duration::from_millis(10), sleep(Duration::from_secs(60))).await;
+                let outcome = timeout(Duration::from_millis(10), sleep(Duration::from_secs(60))).await;
                 assert!(outcome.is_err());
                 assert_eq!(reactor.timers.borrow().next_deadline(), None);
             })

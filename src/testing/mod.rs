@@ -43,7 +43,9 @@ use crate::runtime::block_on;
 ///
 /// Ktor: `testApplication { application { module() } }`
 pub fn test_application(module: impl FnOnce(&mut Application)) -> TestClient {
-    TestClient { application: Application::from_module(module) }
+    TestClient {
+        application: Application::from_module(module),
+    }
 }
 
 /// Sends requests to an in-memory application.
@@ -116,7 +118,8 @@ impl TestRequest<'_> {
             self.headers.append(HttpHeaders::HOST, "localhost");
         }
         if !self.body.is_empty() && !self.headers.contains(HttpHeaders::CONTENT_LENGTH) {
-            self.headers.append(HttpHeaders::CONTENT_LENGTH, self.body.len().to_string());
+            self.headers
+                .append(HttpHeaders::CONTENT_LENGTH, self.body.len().to_string());
         }
         let is_head = self.method == HttpMethod::Head;
         let request = ApplicationRequest::new(
@@ -137,7 +140,11 @@ impl TestRequest<'_> {
             OutgoingContent::NoContent => Vec::new(),
             OutgoingContent::Bytes(bytes) => bytes.into_owned(),
         };
-        TestResponse { status, headers, body }
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
     }
 }
 

@@ -169,10 +169,7 @@ impl Epoll {
     /// The reactor never calls it: a socket is registered once, for both directions, and
     /// edge-triggered registrations need no re-arming. It completes the wrapper (and is tested)
     /// for readers who try level-triggered or one-shot mode.
-    #[allow(
-        dead_code,
-        reason = "the edge-triggered reactor never changes a registration"
-    )]
+    #[allow(dead_code, reason = "the edge-triggered reactor never changes a registration")]
     pub(crate) fn modify(&self, fd: RawFd, token: usize, interest: Interest) -> io::Result<()> {
         self.ctl(EPOLL_CTL_MOD, fd, token, interest)
     }
@@ -220,14 +217,7 @@ impl Epoll {
             // SAFETY: the pointer and `capacity` describe a live, writable buffer of
             // `EpollEvent`s that we borrow mutably for the duration of the call; the kernel
             // writes at most `capacity` entries into it.
-            let n = unsafe {
-                epoll_wait(
-                    self.fd.as_raw_fd(),
-                    events.raw.as_mut_ptr(),
-                    capacity,
-                    millis,
-                )
-            };
+            let n = unsafe { epoll_wait(self.fd.as_raw_fd(), events.raw.as_mut_ptr(), capacity, millis) };
             if n >= 0 {
                 events.len = n as usize;
                 return Ok(events.len);
@@ -255,9 +245,7 @@ mod tests {
         let epoll = Epoll::new().unwrap();
         let mut events = Events::with_capacity(8);
         let start = Instant::now();
-        let n = epoll
-            .wait(&mut events, Some(Duration::from_micros(300)))
-            .unwrap();
+        let n = epoll.wait(&mut events, Some(Duration::from_micros(300))).unwrap();
         assert_eq!(n, 0);
         assert!(start.elapsed() >= Duration::from_micros(300));
     }
@@ -276,9 +264,7 @@ mod tests {
         });
         let mut events = Events::with_capacity(8);
         // A bound instead of `None`, so a broken doorbell fails the test instead of hanging it.
-        let n = epoll
-            .wait(&mut events, Some(Duration::from_secs(10)))
-            .unwrap();
+        let n = epoll.wait(&mut events, Some(Duration::from_secs(10))).unwrap();
         thread.join().unwrap();
         assert_eq!(n, 1);
         let event = events.iter().next().unwrap();
