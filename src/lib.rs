@@ -29,7 +29,8 @@
 //! | [`routing`] | `Route`, `get`/`post`, resolving a call to its handler | `io.ktor.server.routing` |
 //! | [`testing`] | `test_application`: the application without sockets | `io.ktor.server.testing` |
 //!
-//! The only `unsafe` code is in `runtime::sys`, the binding to the operating system's epoll.
+//! Code the compiler cannot check for memory safety lives in one place only: `runtime::sys`, the
+//! binding to the operating system's epoll.
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 

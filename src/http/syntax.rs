@@ -15,8 +15,8 @@
 //!
 //! httparse builds the same kind of tables with its `byte_map!` macro and adds
 //! SIMD scanning on top. Ktor CIO (`io.ktor.http.cio.internals`) instead calls
-//! small predicate functions on `Char`s. SIMD needs `unsafe` or nightly
-//! features; this crate has neither, and a table plus slice iterators is what
+//! small predicate functions on `Char`s. SIMD needs unchecked pointer code or
+//! nightly features; this crate has neither, and a table plus slice iterators is what
 //! the optimizer turns into a tight loop anyway.
 //!
 //! # RFC grammar (RFC 9110 §5.6.2, §5.5, RFC 5234 Appendix B.1)
