@@ -21,13 +21,13 @@
 //! ```
 //!
 //! Each request becomes an `ApplicationRequest` directly (nothing is parsed), goes through the
-//! same [`respond_to`](crate::engine::pipeline::respond_to) as a request from the network, and
+//! same [`respond_to`] as a request from the network, and
 //! its response is handed back whole. So what a test sees is what a real client would see, minus
 //! the wire: a handler's error arrives as its 500 response, not as a panic in the test.
 //!
 //! Ktor's `testApplication { client.get("/") }` suspends; Rust tests are plain functions, so
 //! each request here runs to completion on the calling thread with
-//! [`block_on`](crate::runtime::block_on), which also gives handlers timers and `spawn`.
+//! [`block_on`], which also gives handlers timers and `spawn`.
 //!
 //! Ktor: `io.ktor.server.testing.testApplication` and `TestApplicationEngine`
 
