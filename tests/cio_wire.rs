@@ -229,3 +229,45 @@ fn stop_stops_accepting() {
     server.stop();
     assert!(TcpStream::connect_timeout(&address, Duration::from_secs(2)).is_err());
 }
+
+/// A chunked request body arrives decoded, and the request after it is still parsed.
+#[test]
+fn chunked_request_body_is_decoded() {
+    let mut server = embedded_server(Cio, 0, |app| {
+        app.routing(|route| {
+            route.post("/echo", async |call| {
+                let body = call.receive_text().await?;
+                call.respond_text(format!("[{body}]")).await
+            });
+        });
+    })
+    .workers(1);
+    server.start(false).unwrap();
+    let mut stream = connect(server.local_address().unwrap());
+    stream
+        .write_all(
+            b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n\
+              5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\nTrailer: t\r\n\r\n\
+              POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc",
+        )
+        .unwrap();
+    let mut buffered = Vec::new();
+    assert_eq!(read_response(&mut stream, &mut buffered).body, b"[hello, world]");
+    assert_eq!(read_response(&mut stream, &mut buffered).body, b"[abc]");
+}
+
+/// A request with both Content-Length and Transfer-Encoding is refused: the framing is never
+/// guessed (RFC 9112 §6.3).
+#[test]
+fn conflicting_framing_is_refused() {
+    let (_server, address) = start_hello();
+    let mut stream = connect(address);
+    stream
+        .write_all(
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        )
+        .unwrap();
+    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+    assert!(all.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{all}");
+    assert_eq!(all.matches("HTTP/1.1").count(), 1, "{all}");
+}
