@@ -226,7 +226,7 @@ fn stop_stops_accepting() {
     stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
     let mut buffered = Vec::new();
     assert_eq!(read_response(&mut stream, &mut buffered).body, b"Hello World!");
-    server.stop();
+    server.stop(Duration::from_secs(1), Duration::from_secs(1));
     assert!(TcpStream::connect_timeout(&address, Duration::from_secs(2)).is_err());
 }
 

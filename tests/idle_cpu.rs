@@ -79,7 +79,7 @@ fn measure() -> (Duration, Duration) {
     let (after, _) = process_cpu_time();
 
     drop(clients);
-    server.stop();
+    server.stop(Duration::from_secs(1), Duration::from_secs(1));
     (after - before, resolution)
 }
 

@@ -22,9 +22,10 @@ use std::sync::Arc;
 
 use super::request::ApplicationRequest;
 use super::response::{ApplicationResponse, OutgoingContent, text_bytes};
+use super::stream::BodyWriter;
 use super::{Application, HttpError};
 use crate::Result;
-use crate::http::{ContentType, HttpHeaders, HttpStatusCode};
+use crate::http::{self, ContentType, HttpHeaders, HttpStatusCode, Parameters};
 
 /// A request being answered: the application serving it, the request, and the response.
 ///
@@ -119,6 +120,20 @@ impl ApplicationCall {
             .commit(Some(status), None, OutgoingContent::NoContent)
     }
 
+    /// Answers with a body that `producer` writes piece by piece, sent with
+    /// `Transfer-Encoding: chunked` since its length is not known in advance. The producer runs
+    /// when the engine sends the response, after the pipeline.
+    ///
+    /// Ktor: `ApplicationCall.respondBytesWriter(contentType) { }`
+    pub async fn respond_bytes_writer(
+        &mut self,
+        content_type: ContentType,
+        producer: impl AsyncFnOnce(&mut BodyWriter<'_>) -> Result<()> + 'static,
+    ) -> Result<()> {
+        let body = OutgoingContent::Stream(Box::new(producer));
+        self.response.commit(None, Some(&content_type), body)
+    }
+
     /// Answers with `302 Found` (or `301 Moved Permanently`) and a `Location` header.
     ///
     /// Ktor: `ApplicationCall.respondRedirect(url, permanent)`
@@ -136,15 +151,33 @@ impl ApplicationCall {
     ///
     /// Ktor: `ApplicationCall.receive<ByteArray>()`
     pub async fn receive_bytes(&mut self) -> Result<Vec<u8>> {
-        self.request.take_body()
+        self.request.take_body().await
     }
 
     /// Takes the request body as UTF-8 text; a body that is not UTF-8 is a `400 Bad Request`.
     ///
     /// Ktor: `ApplicationCall.receiveText()`
     pub async fn receive_text(&mut self) -> Result<String> {
-        let bytes = self.request.take_body()?;
+        let bytes = self.request.take_body().await?;
         String::from_utf8(bytes).map_err(|_| HttpError::bad_request("request body is not valid UTF-8").into())
+    }
+
+    /// Takes an HTML form's body (`application/x-www-form-urlencoded`) as decoded parameters.
+    /// Another content type is a `415 Unsupported Media Type`.
+    ///
+    /// Ktor: `ApplicationCall.receiveParameters()`
+    pub async fn receive_parameters(&mut self) -> Result<Parameters> {
+        let content_type = self.request.header(HttpHeaders::CONTENT_TYPE).unwrap_or_default();
+        let media_type = ContentType::new(content_type.to_string());
+        if !media_type
+            .media_type()
+            .eq_ignore_ascii_case(ContentType::FORM_URL_ENCODED.as_str())
+        {
+            let message = format!("expected a form body, got Content-Type {content_type:?}");
+            return Err(HttpError::new(HttpStatusCode::UNSUPPORTED_MEDIA_TYPE, message).into());
+        }
+        let text = self.receive_text().await?;
+        Ok(http::parse_query(&text))
     }
 
     /// Splits the call into its response, for the engine to write once the pipeline is done.

@@ -20,17 +20,21 @@
 //!
 //! Ktor: `io.ktor.server.application.Application`
 
+mod body;
 mod call;
 mod call_pipeline;
 mod error;
 mod request;
 mod response;
+mod stream;
 
+pub use body::DeferredBody;
 pub use call::ApplicationCall;
 pub use call_pipeline::ApplicationCallPipeline;
 pub use error::{HttpError, RequestAlreadyConsumed, ResponseAlreadySent};
 pub use request::ApplicationRequest;
 pub use response::{ApplicationResponse, OutgoingContent};
+pub use stream::{BodyWriter, ByteSink, StreamBody};
 
 use std::sync::Arc;
 

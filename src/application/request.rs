@@ -5,15 +5,18 @@
 //! data keeps lifetimes out of every handler's signature; the price is a few small copies per
 //! request, which the engine keeps cheap by reusing its buffers.
 //!
-//! The body is read by the engine before the pipeline runs (its length is known from
-//! `Content-Length`) and handed over once: `receive_bytes` and `receive_text` take it, and a
-//! second receive is an error, as in Ktor.
+//! The body is usually read by the engine before the pipeline runs, and handed over once:
+//! `receive_bytes`, `receive_text` and `receive_parameters` take it, and a second receive is an
+//! error, as in Ktor. A client that sent `Expect: 100-continue` gets its body read only when a
+//! handler asks for it (see `body.rs`).
 //!
 //! Ktor: `io.ktor.server.request.ApplicationRequest`
 
 use std::cell::OnceCell;
 use std::net::SocketAddr;
+use std::rc::Rc;
 
+use super::body::{DeferredBody, RequestBody};
 use super::{HttpError, RequestAlreadyConsumed};
 use crate::Result;
 use crate::http::{self, Headers, HttpMethod, HttpVersion, Parameters};
@@ -33,8 +36,8 @@ pub struct ApplicationRequest {
     query_parameters: OnceCell<Parameters>,
     version: HttpVersion,
     headers: Headers,
-    /// `None` once a `receive_*` took it.
-    body: Option<Vec<u8>>,
+    /// Read already, still on the connection (`Expect: 100-continue`), or taken.
+    body: RequestBody,
     local: SocketAddr,
     remote: SocketAddr,
 }
@@ -64,7 +67,7 @@ impl ApplicationRequest {
             query_parameters: OnceCell::new(),
             version,
             headers,
-            body: Some(body),
+            body: RequestBody::Ready(body),
             local,
             remote,
         })
@@ -141,8 +144,18 @@ impl ApplicationRequest {
         self.remote
     }
 
-    /// Takes the body; the second time, an error.
-    pub(crate) fn take_body(&mut self) -> Result<Vec<u8>> {
-        self.body.take().ok_or_else(|| RequestAlreadyConsumed.into())
+    /// Leaves the body on the connection, for the engine to read when a handler asks.
+    pub(crate) fn defer_body(&mut self, body: Rc<DeferredBody>) {
+        self.body = RequestBody::Deferred(body);
+    }
+
+    /// Takes the body, waiting for the engine to read it if it was deferred; the second time,
+    /// an error.
+    pub(crate) async fn take_body(&mut self) -> Result<Vec<u8>> {
+        match std::mem::replace(&mut self.body, RequestBody::Taken) {
+            RequestBody::Ready(body) => Ok(body),
+            RequestBody::Deferred(deferred) => deferred.receive().await,
+            RequestBody::Taken => Err(RequestAlreadyConsumed.into()),
+        }
     }
 }

@@ -13,6 +13,7 @@
 
 use std::borrow::Cow;
 
+use super::stream::StreamBody;
 use super::{HttpError, ResponseAlreadySent};
 use crate::Result;
 use crate::http::{self, ContentType, Headers, HttpHeaders, HttpStatusCode};
@@ -20,21 +21,34 @@ use crate::http::{self, ContentType, Headers, HttpHeaders, HttpStatusCode};
 /// The body of a committed response.
 ///
 /// Ktor: `io.ktor.http.content.OutgoingContent`
-#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OutgoingContent {
     /// No body at all: `Content-Length: 0`. Ktor: `OutgoingContent.NoContent`
     NoContent,
     /// A body whose bytes are all known; borrowed when they are `'static`, so a constant answer
     /// costs no allocation. Ktor: `OutgoingContent.ByteArrayContent`
     Bytes(Cow<'static, [u8]>),
+    /// A body produced while it is being sent, of unknown length: sent chunked.
+    /// Ktor: `OutgoingContent.WriteChannelContent`
+    Stream(Box<dyn StreamBody>),
 }
 
 impl OutgoingContent {
-    /// The body's bytes (empty for `NoContent`).
-    pub fn bytes(&self) -> &[u8] {
+    /// The body's bytes when they are known: empty for `NoContent`, `None` for a stream.
+    pub fn bytes(&self) -> Option<&[u8]> {
         match self {
-            OutgoingContent::NoContent => &[],
-            OutgoingContent::Bytes(bytes) => bytes,
+            OutgoingContent::NoContent => Some(&[]),
+            OutgoingContent::Bytes(bytes) => Some(bytes),
+            OutgoingContent::Stream(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Debug for OutgoingContent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutgoingContent::NoContent => f.write_str("NoContent"),
+            OutgoingContent::Bytes(bytes) => write!(f, "Bytes({} bytes)", bytes.len()),
+            OutgoingContent::Stream(_) => f.write_str("Stream"),
         }
     }
 }

@@ -23,15 +23,18 @@
 
 use std::io;
 use std::net::{Shutdown, SocketAddr};
+use std::rc::Rc;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::connection::{self, Peer};
+use super::drain;
+use super::transport::{ConnectionConfig, ConnectionState};
 use super::{ApplicationEngine, ApplicationEngineFactory, EngineConfig};
 use crate::application::Application;
-use crate::http::Limits;
-use crate::runtime::{self, Runtime, RuntimeHandle, TcpListener, TcpStream, oneshot, race, sleep};
+use crate::runtime::{self, Runtime, RuntimeHandle, TcpListener, TcpStream, oneshot, race, sleep, timeout};
 
 /// The CIO engine factory: `embedded_server(Cio, port, module)`.
 ///
@@ -65,6 +68,8 @@ struct Running {
     /// `None` once joined, by `wait` or `stop`.
     acceptor: Option<thread::JoinHandle<()>>,
     workers: Runtime,
+    /// Seen by every connection: set when a graceful stop begins.
+    stopping: Arc<AtomicBool>,
 }
 
 impl ApplicationEngine for CioApplicationEngine {
@@ -73,19 +78,22 @@ impl ApplicationEngine for CioApplicationEngine {
         let address = listener.local_addr()?;
         let workers = Runtime::new(self.config.workers)?;
         let (stop, stopped) = oneshot::channel();
-        let acceptor = {
-            let workers = workers.handle();
-            let limits = self.config.limits.clone();
-            thread::Builder::new()
-                .name("mini-ktor-acceptor".to_string())
-                .spawn(move || {
-                    runtime::block_on(accept_loop(listener, workers, application, limits, stopped))
-                })?
+        let stopping = Arc::new(AtomicBool::new(false));
+        let server = Server {
+            workers: workers.handle(),
+            application,
+            config: self.config.connection.clone(),
+            stopping: Arc::clone(&stopping),
         };
+        let acceptor = thread::Builder::new()
+            .name("mini-ktor-acceptor".to_string())
+            .spawn(move || runtime::block_on(accept_loop(listener, server, stopped)))?;
+        let acceptor = Some(acceptor);
         self.running = Some(Running {
             stop,
-            acceptor: Some(acceptor),
+            acceptor,
             workers,
+            stopping,
         });
         Ok(address)
     }
@@ -97,7 +105,11 @@ impl ApplicationEngine for CioApplicationEngine {
         }
     }
 
-    fn stop(&mut self, _grace: Duration, _timeout: Duration) {
+    /// Stops gracefully: no new connections; idle ones close at once; busy ones answer their
+    /// current request with `Connection: close` and close. Whatever is still open after `grace`
+    /// is closed when the workers shut down, and the count is reported on stderr. Shutting the
+    /// workers down is immediate, so `timeout` adds nothing to `grace` here.
+    fn stop(&mut self, grace: Duration, _timeout: Duration) {
         let Some(running) = self.running.take() else {
             return;
         };
@@ -105,21 +117,48 @@ impl ApplicationEngine for CioApplicationEngine {
         if let Some(acceptor) = running.acceptor {
             let _ = acceptor.join();
         }
-        // Stop the workers, which drops every open connection.
+        running.stopping.store(true, Ordering::Release);
+        let left = drain_workers(&running.workers, Instant::now() + grace);
+        if left > 0 {
+            eprintln!(
+                "mini-ktor: {left} connection(s) still busy after the {grace:?} grace period were closed"
+            );
+        }
         running.workers.shutdown();
     }
+}
+
+/// Asks every worker to close its idle connections and waits, until `deadline`, for all its
+/// connections to end. Returns how many were still open at the deadline.
+fn drain_workers(workers: &Runtime, deadline: Instant) -> usize {
+    let drains: Vec<_> = (0..workers.workers())
+        .map(|index| workers.spawn_on(index, || async { drain::drain().await }))
+        .collect();
+    runtime::block_on(async {
+        let mut left = 0;
+        for (index, drained) in drains.into_iter().enumerate() {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if timeout(remaining, drained).await.is_err() {
+                let count = workers.spawn_on(index, || async { drain::open_connections() });
+                left += count.await.ok().and_then(Result::ok).unwrap_or(0);
+            }
+        }
+        left
+    })
+}
+
+/// What the acceptor needs to start a connection on a worker.
+struct Server {
+    workers: RuntimeHandle,
+    application: Arc<Application>,
+    config: ConnectionConfig,
+    stopping: Arc<AtomicBool>,
 }
 
 /// Accepts connections until told to stop, handing each to the next worker.
 ///
 /// Ktor: `httpServer`'s accept loop
-async fn accept_loop(
-    listener: std::net::TcpListener,
-    workers: RuntimeHandle,
-    application: Arc<Application>,
-    limits: Limits,
-    mut stopped: oneshot::Receiver<()>,
-) {
+async fn accept_loop(listener: std::net::TcpListener, server: Server, mut stopped: oneshot::Receiver<()>) {
     let listener = match TcpListener::from_std(listener) {
         Ok(listener) => listener,
         Err(error) => return eprintln!("mini-ktor: cannot watch the listening socket: {error}"),
@@ -136,13 +175,13 @@ async fn accept_loop(
         };
         match accepted {
             Ok((stream, remote)) => {
-                let application = Arc::clone(&application);
-                let limits = limits.clone();
+                let application = Arc::clone(&server.application);
+                let config = server.config.clone();
+                let state = ConnectionState::new(Arc::clone(&server.stopping));
                 // The receiver of the task's outcome is dropped: a connection reports nothing.
-                drop(workers.spawn_on(next_worker, move || {
-                    serve_socket(stream, remote, application, limits)
-                }));
-                next_worker = (next_worker + 1) % workers.workers();
+                let serve = move || serve_socket(stream, remote, application, config, state);
+                drop(server.workers.spawn_on(next_worker, serve));
+                next_worker = (next_worker + 1) % server.workers.workers();
             }
             Err(error) => {
                 // Out of file descriptors, say. Ktor logs and goes on; pausing first keeps an
@@ -159,15 +198,20 @@ async fn serve_socket(
     stream: std::net::TcpStream,
     remote: SocketAddr,
     application: Arc<Application>,
-    limits: Limits,
+    config: ConnectionConfig,
+    state: ConnectionState,
 ) {
-    let Ok(mut stream) = TcpStream::from_std(stream) else {
+    let Ok(stream) = TcpStream::from_std(stream) else {
         return;
     };
     // Responses go out in one write each (or one per pipelined batch); Nagle's algorithm would
     // only delay them.
     let _ = stream.set_nodelay(true);
     let local = stream.local_addr().unwrap_or(remote);
-    let _ = connection::serve(&mut stream, &application, Peer { local, remote }, &limits).await;
+    // Shared with this worker's connection list, so that a graceful stop can close it if idle.
+    let (stream, state) = (Rc::new(stream), Rc::new(state));
+    let _registered = drain::register(&stream, &state);
+    let peer = Peer { local, remote };
+    let _ = connection::serve(&mut &*stream, &application, peer, &config, &state).await;
     let _ = stream.shutdown(Shutdown::Both);
 }

@@ -1,40 +1,51 @@
 //! One connection, from its first byte to its close: parse, call, write, repeat.
 //!
 //! ```text
-//!  socket ──read──► input buffer ──parse_request──► head ──read body──► ApplicationRequest
-//!                                                                            │ respond_to
-//!  socket ◄─write── output buffer ◄──write_response_head + body ◄── ApplicationResponse
+//!  socket ──read──► InputBuffer ──parse_request──► head ──read body──► ApplicationRequest
+//!                                                                           │ respond_to
+//!  socket ◄─write── output buffer ◄── response head + body (body.rs) ◄── ApplicationResponse
 //! ```
 //!
-//! The loop is generic over any byte stream with our [`AsyncRead`] and [`AsyncWrite`], so the
-//! same protocol code serves a TCP socket and, in tests, an in-memory stream.
+//! The loop is generic over a [`Transport`], so the same protocol code serves the `Cio`
+//! engine's sockets, the `Blocking` engine's sockets and in-memory streams in tests.
 //!
-//! Keep-alive and pipelining: after answering, the loop goes back to the input buffer. If the
-//! client already sent the next request (pipelining), it is parsed and answered at once, and
-//! the responses collect in the output buffer; they are written in one `write` when no complete
+//! **Keep-alive and pipelining.** After answering, the loop goes back to the input buffer. If
+//! the client already sent the next request (pipelining), it is parsed and answered at once,
+//! and the responses collect in the output buffer; they are written together when no complete
 //! request is left to answer. A batch of pipelined requests therefore costs one read and one
-//! write, which is what makes pipelined throughput high. Responses stay in request order because
-//! requests are answered one after the other. Ktor's CIO engine lets the handler of one request
-//! run concurrently with parsing the next (up to 3 queued); answering in turn is simpler and
-//! gives the same order.
+//! write. Responses stay in request order because requests are answered one after the other.
+//! Ktor's CIO lets the handler of one request run while the next is parsed (up to 3 queued);
+//! answering in turn is simpler and gives the same order.
 //!
-//! Errors: a request that cannot be parsed or framed gets its status (400, 413, 414, 431, 501,
-//! 505...) with `Connection: close`, and the connection ends. Nothing after a framing error is
-//! read as a request, so a confused stream can never answer the wrong request.
+//! **Time limits.** Waiting for a new request with nothing buffered is bounded by the idle
+//! timeout (the connection then just closes); a request that has started to arrive must be
+//! complete within the request timeout, or it gets `408 Request Timeout`.
+//!
+//! **Errors.** A request that cannot be parsed or framed gets its status (400, 408, 413, 414,
+//! 417, 431, 501, 505) with `Connection: close`, then the connection ends (`refuse`). Nothing
+//! after a framing error is read as a request, so a confused stream never answers the wrong
+//! request.
 //!
 //! Ktor: `io.ktor.server.cio.backend.ServerPipeline` (`startServerConnectionPipeline`)
 
+use std::future::poll_fn;
 use std::io;
 use std::net::SocketAddr;
+use std::pin::pin;
+use std::rc::Rc;
 use std::sync::Arc;
+use std::task::Poll;
+use std::time::{Duration, Instant};
 
+use super::body::{BodyRead, read_body, write_response};
+use super::input::InputBuffer;
 use super::pipeline::respond_to;
-use crate::application::{Application, ApplicationRequest, OutgoingContent};
+use super::transport::{ConnectionConfig, ConnectionState, Transport};
+use crate::application::{Application, ApplicationRequest, ApplicationResponse, DeferredBody, HttpError};
 use crate::http::{
-    self, BodyFraming, ChunkedDecoder, ChunkedStatus, EMPTY_HEADER, Headers, HttpHeaders, HttpMethod,
-    HttpStatusCode, HttpVersion, Limits, ParseError, ResponseFraming, Status,
+    self, BodyFraming, EMPTY_HEADER, Headers, HttpHeaders, HttpMethod, HttpStatusCode, HttpVersion, Limits,
+    ParseError, Status,
 };
-use crate::runtime::{AsyncRead, AsyncWrite};
 
 /// The addresses of a connection's two ends, given to every request on it.
 #[derive(Clone, Copy, Debug)]
@@ -45,93 +56,295 @@ pub struct Peer {
     pub remote: SocketAddr,
 }
 
-/// Header slots for one parse. The parser fills at most `limits.max_headers` of them.
-const HEADER_SLOTS: usize = 128;
-
-/// Serves requests from `stream` until the client closes, asks to close, or sends something
-/// that cannot be answered. Returns when the connection should be closed.
+/// Serves requests from `stream` until the client closes, asks to close, stays silent too
+/// long, sends something that cannot be answered, or the server stops. Returns when the
+/// connection should be closed.
 ///
 /// Ktor: `startServerConnectionPipeline`
-pub async fn serve<S: AsyncRead + AsyncWrite>(
+pub async fn serve<S: Transport>(
     stream: &mut S,
     application: &Arc<Application>,
     peer: Peer,
-    limits: &Limits,
+    config: &ConnectionConfig,
+    state: &ConnectionState,
 ) -> io::Result<()> {
-    let mut input = InputBuffer::new();
-    let mut output = Vec::new();
-    loop {
-        let head = match parse_head(input.pending(), limits) {
-            Ok(Some((head, consumed))) => {
-                input.consume(consumed);
-                head
-            }
-            Ok(None) => {
-                // Nothing complete is buffered: send what is waiting, then read more.
-                flush(stream, &mut output).await?;
-                if input.read_from(stream).await? == 0 {
-                    return Ok(()); // the client closed (a half-sent request is dropped)
+    let mut connection = Connection {
+        stream,
+        application,
+        peer,
+        config,
+        state,
+        input: InputBuffer::new(),
+        output: Vec::new(),
+    };
+    connection.run().await
+}
+
+/// A connection being served: its stream, its buffers, and what it serves.
+struct Connection<'c, S> {
+    stream: &'c mut S,
+    application: &'c Arc<Application>,
+    peer: Peer,
+    config: &'c ConnectionConfig,
+    state: &'c ConnectionState,
+    input: InputBuffer,
+    /// Responses not yet written: flushed when no complete request is left to answer.
+    output: Vec<u8>,
+}
+
+/// What waiting for the next request came to.
+enum Next {
+    Head(Head),
+    /// The client closed, stayed idle too long, or the server is stopping: close quietly.
+    Close,
+    /// Something that cannot be answered normally: answer this error and close.
+    Refuse(ParseError),
+}
+
+/// Whether the body of an `Expect: 100-continue` request was read.
+#[derive(PartialEq)]
+enum Deferred {
+    Read,
+    /// The handler never asked: the client may still send it, so the connection must close.
+    Unread,
+    /// Reading it failed: the stream is out of step, so the connection must close.
+    Broken,
+}
+
+impl<S: Transport> Connection<'_, S> {
+    async fn run(&mut self) -> io::Result<()> {
+        loop {
+            let head = match self.next_head().await? {
+                Next::Head(head) => head,
+                Next::Close => return self.flush().await,
+                Next::Refuse(error) => return self.refuse(error).await,
+            };
+            let defer_body = head.expects_continue && head.framing != BodyFraming::None;
+            let body = if defer_body {
+                Vec::new()
+            } else {
+                let deadline = Instant::now() + self.config.request_timeout;
+                let limits = &self.config.limits;
+                match read_body(self.stream, &mut self.input, head.framing, limits, deadline).await? {
+                    BodyRead::Complete(body) => body,
+                    BodyRead::Closed => return Ok(()),
+                    BodyRead::Invalid(error) => return self.refuse(error).await,
                 }
-                continue;
-            }
-            Err(error) => return answer_error(stream, &mut output, error).await,
-        };
+            };
 
-        if head.expects_continue && head.framing != BodyFraming::None {
-            // The client waits for this before sending the body (RFC 9110 §10.1.1).
-            output.extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
-            flush(stream, &mut output).await?;
+            let Head {
+                method,
+                target,
+                version,
+                headers,
+                framing,
+                keep_alive,
+                ..
+            } = head;
+            let is_head = method == HttpMethod::Head;
+            let (local, remote) = (self.peer.local, self.peer.remote);
+            let request = match ApplicationRequest::new(method, target, version, headers, body, local, remote)
+            {
+                Ok(request) => request,
+                Err(error) => {
+                    return self
+                        .refuse(ParseError::new(error.status, "invalid request target"))
+                        .await;
+                }
+            };
+            let (mut response, deferred) = if defer_body {
+                self.respond_reading_body_on_demand(request, framing).await
+            } else {
+                (respond_to(self.application, request).await, Deferred::Read)
+            };
+
+            let close = !keep_alive || deferred != Deferred::Read || self.state.is_stopping();
+            let (status, mut headers, content) = response.take();
+            let close = connection_header(&mut headers, version, close);
+            let out = &mut self.output;
+            let close = write_response(
+                self.stream,
+                out,
+                status,
+                &headers,
+                content,
+                is_head,
+                version,
+                close,
+            )
+            .await?;
+            if close || self.input.is_empty() {
+                self.flush().await?;
+            }
+            if close {
+                return Ok(());
+            }
         }
-        let body = match read_body(stream, &mut input, head.framing, limits).await? {
-            Body::Complete(body) => body,
-            Body::Closed => return Ok(()),
-            Body::Invalid(error) => return answer_error(stream, &mut output, error).await,
-        };
+    }
 
-        let is_head = head.method == HttpMethod::Head;
-        let mut close = !head.keep_alive;
-        let version = head.version;
-        let request = ApplicationRequest::new(
-            head.method,
-            head.target,
-            head.version,
-            head.headers,
-            body,
-            peer.local,
-            peer.remote,
-        );
-        let request = match request {
-            Ok(request) => request,
-            Err(error) => {
-                let error = ParseError {
-                    status: error.status,
-                    reason: "invalid request target",
-                };
-                return answer_error(stream, &mut output, error).await;
+    /// Parses the next request head, reading as needed within the time limits.
+    async fn next_head(&mut self) -> io::Result<Next> {
+        // When this request started to arrive; set the first time it has to be waited for.
+        let mut started: Option<Instant> = None;
+        loop {
+            match parse_head(self.input.pending(), &self.config.limits) {
+                Ok(Some((head, consumed))) => {
+                    self.input.consume(consumed);
+                    return Ok(Next::Head(head));
+                }
+                Ok(None) => {}
+                Err(error) => return Ok(Next::Refuse(error)),
             }
-        };
+            // Nothing complete is buffered: send what is waiting, then read more.
+            self.flush().await?;
+            let deadline = if self.input.is_empty() && started.is_none() {
+                if self.state.is_stopping() {
+                    return Ok(Next::Close);
+                }
+                self.state.set_idle(true);
+                Instant::now() + self.config.idle_timeout
+            } else {
+                *started.get_or_insert_with(Instant::now) + self.config.request_timeout
+            };
+            let read = self.input.read_from(self.stream, deadline).await;
+            self.state.set_idle(false);
+            match read {
+                Ok(0) => return Ok(Next::Close), // the client closed (a half-sent request is dropped)
+                Ok(_) => {
+                    started.get_or_insert_with(Instant::now);
+                }
+                Err(error) if error.kind() == io::ErrorKind::TimedOut => {
+                    return Ok(match started {
+                        None => Next::Close,
+                        Some(_) => Next::Refuse(ParseError::new(
+                            HttpStatusCode::REQUEST_TIMEOUT,
+                            "the request did not arrive in time",
+                        )),
+                    });
+                }
+                Err(error) => return Err(error),
+            }
+        }
+    }
 
-        let mut response = respond_to(application, request).await;
-        let (status, mut headers, content) = response.take();
-        if headers
-            .get(HttpHeaders::CONNECTION)
-            .is_some_and(|value| value.eq_ignore_ascii_case("close"))
-        {
-            close = true;
-            headers.remove(HttpHeaders::CONNECTION);
-        } else if !close && version == HttpVersion::Http10 {
-            // An HTTP/1.0 client assumes the connection closes unless told otherwise.
+    /// Runs the call while a "body pump" waits beside it: when the handler asks for the body,
+    /// the pump sends `100 Continue`, reads the body and hands it over (see
+    /// `application/body.rs`). Both futures are polled in turn on this connection's task.
+    async fn respond_reading_body_on_demand(
+        &mut self,
+        mut request: ApplicationRequest,
+        framing: BodyFraming,
+    ) -> (ApplicationResponse, Deferred) {
+        let deferred = Rc::new(DeferredBody::new());
+        request.defer_body(Rc::clone(&deferred));
+        let Connection {
+            stream,
+            application,
+            config,
+            input,
+            output,
+            ..
+        } = self;
+        let stream = &mut **stream;
+        let mut call = pin!(respond_to(application, request));
+        let mut pump = pin!(async {
+            deferred.requested().await;
+            output.extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
+            if flush(stream, output).await.is_err() {
+                deferred.complete(Err("the client went away".into()));
+                return Deferred::Broken;
+            }
+            let deadline = Instant::now() + config.request_timeout;
+            let (result, outcome) = match read_body(stream, input, framing, &config.limits, deadline).await {
+                Ok(BodyRead::Complete(body)) => (Ok(body), Deferred::Read),
+                Ok(BodyRead::Closed) => (
+                    Err("the client closed before sending the body".into()),
+                    Deferred::Broken,
+                ),
+                Ok(BodyRead::Invalid(error)) => (
+                    Err(HttpError::new(error.status, error.reason).into()),
+                    Deferred::Broken,
+                ),
+                Err(error) => (Err(error.into()), Deferred::Broken),
+            };
+            deferred.complete(result);
+            outcome
+        });
+        let mut pumped = None;
+        let response = poll_fn(|cx| {
+            if pumped.is_none()
+                && let Poll::Ready(outcome) = pump.as_mut().poll(cx)
+            {
+                pumped = Some(outcome);
+            }
+            call.as_mut().poll(cx)
+        })
+        .await;
+        let outcome = pumped.unwrap_or(if deferred.was_requested() {
+            Deferred::Broken
+        } else {
+            Deferred::Unread
+        });
+        (response, outcome)
+    }
+
+    /// Answers a request that cannot be served with `error`'s status, then closes gracefully.
+    ///
+    /// The client may still be sending (the rest of a too-large body, say). Closing a socket
+    /// with unread input makes the kernel send a reset, which can destroy the error response
+    /// before the client reads it. So the write side is shut first, then what the client still
+    /// sends is read and dropped for a moment (at most 1 s and 1 MiB): a "lingering close", as
+    /// nginx and Apache do. Nothing read here is ever parsed.
+    async fn refuse(&mut self, error: ParseError) -> io::Result<()> {
+        let mut headers = Headers::new();
+        headers.append(HttpHeaders::CONTENT_TYPE, "text/plain; charset=UTF-8");
+        let content = crate::application::OutgoingContent::Bytes(error.reason.as_bytes().into());
+        let out = &mut self.output;
+        write_response(
+            self.stream,
+            out,
+            error.status,
+            &headers,
+            content,
+            false,
+            HttpVersion::Http11,
+            true,
+        )
+        .await?;
+        self.flush().await?;
+        self.stream.shutdown_write()?;
+        let deadline = Instant::now() + Duration::from_secs(1);
+        let mut discarded = 0;
+        let mut sink = [0u8; 4096];
+        while discarded < 1 << 20 {
+            match self.stream.read_before(&mut sink, deadline).await {
+                Ok(0) | Err(_) => break,
+                Ok(count) => discarded += count,
+            }
+        }
+        Ok(())
+    }
+
+    async fn flush(&mut self) -> io::Result<()> {
+        flush(self.stream, &mut self.output).await
+    }
+}
+
+/// Decides the response's `Connection` header: a handler's `Connection: close` closes the
+/// connection (and the writer says it); an HTTP/1.0 client kept alive is told so, since it
+/// assumes a close otherwise. Returns whether to close.
+fn connection_header(headers: &mut Headers, version: HttpVersion, close: bool) -> bool {
+    let asked_close = headers
+        .get(HttpHeaders::CONNECTION)
+        .is_some_and(|value| value.eq_ignore_ascii_case("close"));
+    if asked_close {
+        headers.remove(HttpHeaders::CONNECTION);
+        true
+    } else {
+        if !close && version == HttpVersion::Http10 {
             headers.set(HttpHeaders::CONNECTION, "keep-alive");
         }
-        write_response(&mut output, status, &headers, &content, is_head, close);
-
-        if close {
-            flush(stream, &mut output).await?;
-            return Ok(());
-        }
-        if input.pending().is_empty() {
-            flush(stream, &mut output).await?;
-        }
+        close
     }
 }
 
@@ -145,6 +358,9 @@ struct Head {
     keep_alive: bool,
     expects_continue: bool,
 }
+
+/// Header slots for one parse. The parser fills at most `limits.max_headers` of them.
+const HEADER_SLOTS: usize = 128;
 
 /// Parses one request head from `buffer`: `Ok(None)` when more bytes are needed.
 ///
@@ -176,160 +392,11 @@ fn parse_head(buffer: &[u8], limits: &Limits) -> Result<Option<(Head, usize)>, P
     Ok(Some((owned, consumed)))
 }
 
-/// What reading a body came to.
-enum Body {
-    Complete(Vec<u8>),
-    /// The client closed the connection before the body was complete.
-    Closed,
-    /// The body's framing is broken (a bad chunk size, say), or it is too large.
-    Invalid(ParseError),
-}
-
-/// Reads the body the head announced: first from what is already buffered, then from the
-/// stream.
-async fn read_body<S: AsyncRead>(
-    stream: &mut S,
-    input: &mut InputBuffer,
-    framing: BodyFraming,
-    limits: &Limits,
-) -> io::Result<Body> {
-    match framing {
-        BodyFraming::None => Ok(Body::Complete(Vec::new())),
-        BodyFraming::ContentLength(length) => {
-            // `request_body_framing` already refused lengths above `limits.max_body`.
-            let length = length as usize;
-            let buffered = input.pending().len().min(length);
-            let mut body = Vec::with_capacity(length);
-            body.extend_from_slice(&input.pending()[..buffered]);
-            input.consume(buffered);
-            // The rest goes straight from the socket into the body, not through the buffer.
-            let mut filled = body.len();
-            body.resize(length, 0);
-            while filled < length {
-                match stream.read(&mut body[filled..]).await? {
-                    0 => return Ok(Body::Closed),
-                    n => filled += n,
-                }
-            }
-            Ok(Body::Complete(body))
-        }
-        BodyFraming::Chunked => {
-            let mut decoder = ChunkedDecoder::new(limits.max_chunk_line, limits.max_body);
-            let mut body = Vec::new();
-            loop {
-                match decoder.decode(input.pending(), &mut body) {
-                    Ok(ChunkedStatus::Complete { consumed }) => {
-                        input.consume(consumed);
-                        return Ok(Body::Complete(body));
-                    }
-                    Ok(ChunkedStatus::Partial { consumed }) => {
-                        input.consume(consumed);
-                        if input.read_from(stream).await? == 0 {
-                            return Ok(Body::Closed);
-                        }
-                    }
-                    Err(error) => return Ok(Body::Invalid(error)),
-                }
-            }
-        }
-    }
-}
-
-/// Serializes a response into `output`: head, then body (none for HEAD).
-fn write_response(
-    output: &mut Vec<u8>,
-    status: HttpStatusCode,
-    headers: &Headers,
-    content: &OutgoingContent,
-    is_head: bool,
-    close: bool,
-) {
-    let body = content.bytes();
-    // RFC 9110 §8.6: no Content-Length on 1xx and 204; §15.4.5: a 304 has no body.
-    let framing = match status.value {
-        100..=199 | 204 | 304 => ResponseFraming::NoBody,
-        _ => ResponseFraming::Length(body.len() as u64),
-    };
-    http::write_response_head(output, status, headers, framing, close);
-    if !is_head && framing != ResponseFraming::NoBody {
-        output.extend_from_slice(body);
-    }
-}
-
-/// Answers a request that could not be parsed or framed, then ends the connection.
-async fn answer_error<S: AsyncWrite>(
-    stream: &mut S,
-    output: &mut Vec<u8>,
-    error: ParseError,
-) -> io::Result<()> {
-    let mut headers = Headers::new();
-    headers.append(HttpHeaders::CONTENT_TYPE, "text/plain; charset=UTF-8");
-    let content = OutgoingContent::Bytes(error.reason.as_bytes().into());
-    write_response(output, error.status, &headers, &content, false, true);
-    flush(stream, output).await
-}
-
 /// Writes out everything in `output`.
-async fn flush<S: AsyncWrite>(stream: &mut S, output: &mut Vec<u8>) -> io::Result<()> {
+pub(crate) async fn flush<S: Transport>(stream: &mut S, output: &mut Vec<u8>) -> io::Result<()> {
     if !output.is_empty() {
         stream.write_all(output).await?;
         output.clear();
     }
     Ok(())
-}
-
-/// The bytes read from the connection and not yet parsed: `bytes[start..end]`.
-///
-/// A fixed, zero-initialised `Vec` with two cursors: reading appends at `end`, parsing consumes
-/// from `start`, and when both meet the buffer is empty again without any copying. Only a
-/// request split across reads and reaching the end of the buffer moves bytes to the front.
-struct InputBuffer {
-    bytes: Vec<u8>,
-    start: usize,
-    end: usize,
-}
-
-/// The first read's buffer size: a typical request head fits many times over.
-const INITIAL_INPUT: usize = 4096;
-
-impl InputBuffer {
-    fn new() -> InputBuffer {
-        // Allocated on the first read, so a connection that never sends costs nothing here.
-        InputBuffer {
-            bytes: Vec::new(),
-            start: 0,
-            end: 0,
-        }
-    }
-
-    fn pending(&self) -> &[u8] {
-        &self.bytes[self.start..self.end]
-    }
-
-    fn consume(&mut self, count: usize) {
-        self.start += count;
-        if self.start == self.end {
-            self.start = 0;
-            self.end = 0;
-        }
-    }
-
-    /// Reads once from `stream`, making room first; returns the byte count (0 at end of stream).
-    async fn read_from<S: AsyncRead>(&mut self, stream: &mut S) -> io::Result<usize> {
-        if self.end == self.bytes.len() {
-            if self.start > 0 {
-                self.bytes.copy_within(self.start..self.end, 0);
-                self.end -= self.start;
-                self.start = 0;
-            } else {
-                // Full of one unfinished request: grow. The parser's limits (431, 414) stop a
-                // head from growing it without bound, the body limit (413) a chunked body.
-                let size = (self.bytes.len() * 2).max(INITIAL_INPUT);
-                self.bytes.resize(size, 0);
-            }
-        }
-        let count = stream.read(&mut self.bytes[self.end..]).await?;
-        self.end += count;
-        Ok(count)
-    }
 }

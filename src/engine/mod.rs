@@ -17,11 +17,16 @@
 //!
 //! Ktor: `io.ktor.server.engine` (`embeddedServer`, `EmbeddedServer`, `ApplicationEngine`)
 
+mod body;
 mod cio;
 pub mod connection;
+mod drain;
+mod input;
 pub mod pipeline;
+mod transport;
 
 pub use cio::{Cio, CioApplicationEngine};
+pub use transport::{ConnectionConfig, ConnectionState, Transport};
 
 use std::io;
 use std::net::SocketAddr;
@@ -45,8 +50,8 @@ pub struct EngineConfig {
     pub port: u16,
     /// Worker threads, each with its own event loop. Default: the number of cores.
     pub workers: usize,
-    /// Request size limits.
-    pub limits: Limits,
+    /// Request size limits and connection time limits.
+    pub connection: ConnectionConfig,
 }
 
 /// Creates engines; `Cio` is one.
@@ -121,7 +126,7 @@ pub fn embedded_server<F: ApplicationEngineFactory>(
             host: "127.0.0.1".to_string(),
             port,
             workers: runtime::available_parallelism(),
-            limits: Limits::default(),
+            connection: ConnectionConfig::default(),
         },
         module: Some(Box::new(module)),
         engine: None,
@@ -148,7 +153,23 @@ impl<F: ApplicationEngineFactory> EmbeddedServer<F> {
 
     /// Uses `limits` for request sizes.
     pub fn limits(mut self, limits: Limits) -> Self {
-        self.config.limits = limits;
+        self.config.connection.limits = limits;
+        self
+    }
+
+    /// Closes a keep-alive connection that stays silent this long between requests
+    /// (default 45 s).
+    ///
+    /// Ktor: `CIOApplicationEngine.Configuration.connectionIdleTimeoutSeconds`
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.config.connection.idle_timeout = timeout;
+        self
+    }
+
+    /// Answers `408 Request Timeout` to a request still incomplete this long after it started
+    /// (default 10 s).
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.config.connection.request_timeout = timeout;
         self
     }
 
@@ -203,19 +224,21 @@ impl<F: ApplicationEngineFactory> EmbeddedServer<F> {
         self.local_address
     }
 
-    /// Stops the engine: no new connections, workers shut down.
+    /// Stops the engine gracefully: no new connections, requests in flight are answered
+    /// (for up to `grace`), then everything closes.
     ///
     /// Ktor: `EmbeddedServer.stop(gracePeriodMillis, timeoutMillis)`
-    pub fn stop(&mut self) {
+    pub fn stop(&mut self, grace: Duration, timeout: Duration) {
         if let Some(mut engine) = self.engine.take() {
-            engine.stop(Duration::from_secs(1), Duration::from_secs(5));
+            engine.stop(grace, timeout);
         }
     }
 }
 
+/// Dropping a started server stops it, with Ktor's default grace period (1 s) and timeout (5 s).
 impl<F: ApplicationEngineFactory> Drop for EmbeddedServer<F> {
     fn drop(&mut self) {
-        self.stop();
+        self.stop(Duration::from_secs(1), Duration::from_secs(5));
     }
 }
 

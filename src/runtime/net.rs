@@ -36,13 +36,18 @@
 //! Ktor counterpart: ktor-network's `ServerSocket` (`aSocket(selector).tcp().bind()`) and
 //! `Socket`, whose suspending reads register a `SelectInterest` with the `SelectorManager`.
 
+use std::future::{Future, poll_fn};
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
 use std::os::fd::{AsFd, AsRawFd};
+use std::pin::Pin;
+use std::task::Poll;
+use std::time::Instant;
 
 use super::io::{AsyncRead, AsyncWrite};
 use super::registration::{Direction, Registration};
 use super::sys;
+use super::timer::{Sleep, sleep_until};
 
 /// How many finished handshakes the kernel queues for `accept` (std's default is 128). A
 /// burst larger than the queue sees its extra connections retried a second later, so a server
@@ -208,6 +213,43 @@ impl TcpStream {
     /// Ktor: `Socket.close` / `ByteWriteChannel.close` (half-close)
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
         self.stream.shutdown(how)
+    }
+
+    /// Reads like [`AsyncRead::read`], but gives up at `deadline` with an error of kind
+    /// `ErrorKind::TimedOut`. This is how a server bounds how long a client may stay silent.
+    ///
+    /// It costs nothing when the bytes are already there: the timer is armed only if the read
+    /// has to wait. While waiting, the task listens for two events at once, the socket becoming
+    /// readable and the deadline passing, by polling both in one `poll_fn`. The general
+    /// [`timeout`](crate::runtime::timeout) would do the same job for any future, at the price
+    /// of boxing it; a server reads with a deadline on every request, so the read gets its own.
+    ///
+    /// Ktor: `withTimeout(...) { channel.readAvailable(...) }`, as CIO's idle timeout
+    pub async fn read_before(&self, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
+        let mut timer: Option<Sleep> = None;
+        loop {
+            match (&self.stream).read(buf) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    let timer = timer.get_or_insert_with(|| sleep_until(deadline));
+                    let mut readable = self.registration.ready(Direction::Read);
+                    let expired = poll_fn(|cx| {
+                        if Pin::new(&mut readable).poll(cx).is_ready() {
+                            Poll::Ready(false)
+                        } else if Pin::new(&mut *timer).poll(cx).is_ready() {
+                            Poll::Ready(true)
+                        } else {
+                            Poll::Pending
+                        }
+                    })
+                    .await;
+                    if expired {
+                        return Err(io::ErrorKind::TimedOut.into());
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                result => return result,
+            }
+        }
     }
 
     async fn read_shared(&self, buf: &mut [u8]) -> io::Result<usize> {

@@ -34,7 +34,7 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
-use crate::application::{Application, ApplicationRequest, OutgoingContent};
+use crate::application::{Application, ApplicationRequest, BodyWriter, OutgoingContent};
 use crate::engine::pipeline::respond_to;
 use crate::http::{Headers, HttpHeaders, HttpMethod, HttpStatusCode, HttpVersion};
 use crate::runtime::block_on;
@@ -139,6 +139,13 @@ impl TestRequest<'_> {
             _ if is_head => Vec::new(),
             OutgoingContent::NoContent => Vec::new(),
             OutgoingContent::Bytes(bytes) => bytes.into_owned(),
+            // A streamed body is collected whole; a producer that fails ends it early, as the
+            // connection would end on the wire.
+            OutgoingContent::Stream(producer) => {
+                let mut collected = Vec::new();
+                let _ = block_on(producer.write_to(&mut BodyWriter::new(&mut collected)));
+                collected
+            }
         };
         TestResponse {
             status,

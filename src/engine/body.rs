@@ -1,0 +1,190 @@
+//! Bodies on the wire: reading a request's, writing a response's.
+//!
+//! A request body is framed by its head (RFC 9112 §6.3): `Content-Length` bytes, or chunks
+//! until the last one, or nothing. [`read_body`] reads it whole, first from what is already
+//! buffered, then from the socket, within the request's deadline; the chunked coding is removed
+//! by the pure decoder of `http::chunked`.
+//!
+//! A response body is written by [`write_response`]. Known bytes get `Content-Length` and go
+//! into the output buffer with the head, so that pipelined responses leave in one write. A
+//! streamed body (`respond_bytes_writer`) is sent as it is produced: head first, then one chunk
+//! per write, then the last, empty chunk; an HTTP/1.0 client gets the raw bytes and a close.
+//!
+//! Ktor: `io.ktor.http.cio.HttpBody` (`parseHttpBody`) and `CIOApplicationResponse`
+
+use std::io;
+use std::time::Instant;
+
+use super::connection::flush;
+use super::input::InputBuffer;
+use super::transport::Transport;
+use crate::BoxFuture;
+use crate::application::{BodyWriter, ByteSink, OutgoingContent};
+use crate::http::{
+    self, BodyFraming, ChunkedDecoder, ChunkedStatus, Headers, HttpStatusCode, HttpVersion, Limits,
+    ParseError, ResponseFraming,
+};
+
+/// What reading a request body came to.
+pub(crate) enum BodyRead {
+    Complete(Vec<u8>),
+    /// The client closed the connection before the body was complete.
+    Closed,
+    /// The body's framing is broken (a bad chunk size, say), it is too large, or it did not
+    /// arrive in time.
+    Invalid(ParseError),
+}
+
+/// Reads the body `framing` announces, before `deadline`.
+pub(crate) async fn read_body<S: Transport>(
+    stream: &mut S,
+    input: &mut InputBuffer,
+    framing: BodyFraming,
+    limits: &Limits,
+    deadline: Instant,
+) -> io::Result<BodyRead> {
+    let outcome = match framing {
+        BodyFraming::None => Ok(BodyRead::Complete(Vec::new())),
+        BodyFraming::ContentLength(length) => read_length(stream, input, length, deadline).await,
+        BodyFraming::Chunked => read_chunked(stream, input, limits, deadline).await,
+    };
+    match outcome {
+        Err(error) if error.kind() == io::ErrorKind::TimedOut => Ok(BodyRead::Invalid(ParseError::new(
+            HttpStatusCode::REQUEST_TIMEOUT,
+            "the request body did not arrive in time",
+        ))),
+        other => other,
+    }
+}
+
+/// A `Content-Length` body. `request_body_framing` already refused lengths over the limit.
+async fn read_length<S: Transport>(
+    stream: &mut S,
+    input: &mut InputBuffer,
+    length: u64,
+    deadline: Instant,
+) -> io::Result<BodyRead> {
+    let length = length as usize;
+    let buffered = input.pending().len().min(length);
+    let mut body = Vec::with_capacity(length);
+    body.extend_from_slice(&input.pending()[..buffered]);
+    input.consume(buffered);
+    // The rest goes straight from the socket into the body, not through the input buffer.
+    let mut filled = body.len();
+    body.resize(length, 0);
+    while filled < length {
+        match stream.read_before(&mut body[filled..], deadline).await? {
+            0 => return Ok(BodyRead::Closed),
+            count => filled += count,
+        }
+    }
+    Ok(BodyRead::Complete(body))
+}
+
+/// A chunked body, decoded as it arrives.
+async fn read_chunked<S: Transport>(
+    stream: &mut S,
+    input: &mut InputBuffer,
+    limits: &Limits,
+    deadline: Instant,
+) -> io::Result<BodyRead> {
+    let mut decoder = ChunkedDecoder::from_limits(limits);
+    let mut body = Vec::new();
+    loop {
+        match decoder.decode(input.pending(), &mut body) {
+            Ok(ChunkedStatus::Complete { consumed }) => {
+                input.consume(consumed);
+                return Ok(BodyRead::Complete(body));
+            }
+            Ok(ChunkedStatus::Partial { consumed }) => {
+                input.consume(consumed);
+                if input.read_from(stream, deadline).await? == 0 {
+                    return Ok(BodyRead::Closed);
+                }
+            }
+            Err(error) => return Ok(BodyRead::Invalid(error)),
+        }
+    }
+}
+
+/// Writes a response: its head and known body into `output` (for the caller to flush), or, for
+/// a streamed body, the head and then every chunk straight to the stream. Returns whether the
+/// connection must close afterwards, which a streamed body to an HTTP/1.0 client or a failing
+/// producer forces.
+#[allow(clippy::too_many_arguments)] // each is a separate fact about this one response
+pub(crate) async fn write_response<S: Transport>(
+    stream: &mut S,
+    output: &mut Vec<u8>,
+    status: HttpStatusCode,
+    headers: &Headers,
+    content: OutgoingContent,
+    is_head: bool,
+    version: HttpVersion,
+    close: bool,
+) -> io::Result<bool> {
+    // RFC 9110 §6.4.1: 1xx, 204 and 304 responses never have a body (nor Content-Length).
+    let bodiless = matches!(status.value, 100..=199 | 204 | 304);
+    let producer = match content {
+        OutgoingContent::Stream(producer) => producer,
+        known => {
+            let body = known.bytes().unwrap_or_default();
+            let framing = match bodiless {
+                true => ResponseFraming::NoBody,
+                false => ResponseFraming::Length(body.len() as u64),
+            };
+            http::write_response_head(output, status, headers, framing, close);
+            if !is_head && !bodiless {
+                output.extend_from_slice(body);
+            }
+            return Ok(close);
+        }
+    };
+    let chunked = version == HttpVersion::Http11;
+    let close = close || !chunked; // HTTP/1.0: the close is what ends the body
+    let framing = match (bodiless, chunked) {
+        (false, true) => ResponseFraming::Chunked,
+        _ => ResponseFraming::NoBody,
+    };
+    http::write_response_head(output, status, headers, framing, close);
+    if is_head || bodiless {
+        return Ok(close);
+    }
+    flush(stream, output).await?;
+    let mut sink = SocketSink {
+        stream,
+        chunked,
+        scratch: Vec::new(),
+    };
+    let mut writer = BodyWriter::new(&mut sink);
+    if let Err(error) = producer.write_to(&mut writer).await {
+        // The status is long gone; the only honest signal left is to end the connection without
+        // the last chunk, so the client sees an incomplete body.
+        eprintln!("mini-ktor: streamed response failed: {error}");
+        return Ok(true);
+    }
+    if chunked {
+        http::encode_last_chunk(output);
+    }
+    Ok(close)
+}
+
+/// A streamed body's way to the socket: each write is one chunk (or raw bytes on HTTP/1.0).
+struct SocketSink<'s, S> {
+    stream: &'s mut S,
+    chunked: bool,
+    /// Reused for each chunk: size line, data, CRLF, written in one go.
+    scratch: Vec<u8>,
+}
+
+impl<S: Transport> ByteSink for SocketSink<'_, S> {
+    fn send<'a>(&'a mut self, bytes: &'a [u8]) -> BoxFuture<'a, io::Result<()>> {
+        Box::pin(async move {
+            if !self.chunked {
+                return self.stream.write_all(bytes).await;
+            }
+            self.scratch.clear();
+            http::encode_chunk(&mut self.scratch, bytes);
+            self.stream.write_all(&self.scratch).await
+        })
+    }
+}

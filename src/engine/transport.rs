@@ -1,0 +1,110 @@
+//! What the connection loop needs from a socket, and what it shares with its engine.
+//!
+//! The protocol code (`connection.rs`) is written once and serves every engine. It asks three
+//! things of the byte stream under it, gathered in the [`Transport`] trait: read, write, and
+//! read *with a deadline*, because a server must not wait forever for a silent client. Each
+//! engine answers the deadline question its own way: the `Cio` engine arms a timer in its
+//! reactor next to the socket's readiness; the `Blocking` engine sets the socket's
+//! `SO_RCVTIMEO` and lets the kernel give up.
+//!
+//! Between a connection and its engine sits a [`ConnectionState`]: the connection says when it
+//! is idle (waiting for the next request with nothing buffered), the engine says when the
+//! server is stopping. That is all a graceful stop needs: idle connections can be closed at
+//! once, busy ones finish their request and close after answering it.
+//!
+//! Ktor: the `ServerIncomingConnection` (input, output, addresses) that CIO's `httpServer`
+//! hands to `startServerConnectionPipeline`, plus its `connectionIdleTimeoutSeconds`
+
+use std::io;
+use std::net::Shutdown;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::http::Limits;
+use crate::runtime::{AsyncRead, AsyncWrite, TcpStream};
+
+/// A connection's byte stream, as the protocol code uses it.
+///
+/// Ktor: `io.ktor.server.engine.ServerIncomingConnection`
+#[allow(async_fn_in_trait)] // our futures stay on their worker thread: no `Send` bound wanted
+pub trait Transport: AsyncRead + AsyncWrite {
+    /// Reads like `read`, but fails with `ErrorKind::TimedOut` once `deadline` has passed.
+    async fn read_before(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<usize>;
+
+    /// Ends the sending direction: the client reads end-of-stream after what was written.
+    fn shutdown_write(&mut self) -> io::Result<()>;
+}
+
+/// The `Cio` engine's sockets: reads with a deadline use the reactor's timers.
+impl Transport for &TcpStream {
+    async fn read_before(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
+        TcpStream::read_before(self, buf, deadline).await
+    }
+
+    fn shutdown_write(&mut self) -> io::Result<()> {
+        self.shutdown(Shutdown::Write)
+    }
+}
+
+/// How long a connection may take, and how large its requests may be.
+///
+/// Ktor: `CIOApplicationEngine.Configuration` (`connectionIdleTimeoutSeconds`)
+#[derive(Clone, Debug)]
+pub struct ConnectionConfig {
+    /// Request size limits.
+    pub limits: Limits,
+    /// How long a keep-alive connection may wait for its next request before it is closed.
+    /// Default 45 s, as Ktor CIO's `connectionIdleTimeoutSeconds`.
+    pub idle_timeout: Duration,
+    /// How long a request may take to arrive once it has started (its head, and its body);
+    /// after that the client gets `408 Request Timeout` and the connection closes. Default 10 s.
+    pub request_timeout: Duration,
+}
+
+impl Default for ConnectionConfig {
+    fn default() -> Self {
+        ConnectionConfig {
+            limits: Limits::default(),
+            idle_timeout: Duration::from_secs(45),
+            request_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// What a connection and its engine tell each other: "I am idle" and "we are stopping".
+///
+/// Atomics, so that one type serves the thread-per-connection engine too; on the `Cio` engine
+/// both sides are on the same thread and a relaxed atomic store costs what a plain one does.
+#[derive(Debug, Default)]
+pub struct ConnectionState {
+    /// Set by the connection while it waits for a new request with nothing buffered.
+    idle: AtomicBool,
+    /// Set by the engine, for every connection at once, when a graceful stop begins.
+    stopping: Arc<AtomicBool>,
+}
+
+impl ConnectionState {
+    /// The state of a new connection of a server whose stop flag is `stopping`.
+    pub fn new(stopping: Arc<AtomicBool>) -> ConnectionState {
+        ConnectionState {
+            idle: AtomicBool::new(false),
+            stopping,
+        }
+    }
+
+    /// Whether the connection is waiting for a request with nothing buffered: closing it now
+    /// loses nothing.
+    pub fn is_idle(&self) -> bool {
+        self.idle.load(Ordering::Acquire)
+    }
+
+    /// Whether the server is stopping: answer what was asked, then close.
+    pub fn is_stopping(&self) -> bool {
+        self.stopping.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn set_idle(&self, idle: bool) {
+        self.idle.store(idle, Ordering::Release);
+    }
+}
