@@ -61,7 +61,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 /// What an application module usually needs, in one `use`.
 pub mod prelude {
     pub use crate::application::{Application, ApplicationCall, ApplicationCallPipeline, HttpError};
-    pub use crate::engine::{Cio, embedded_server};
+    pub use crate::engine::{Blocking, Cio, embedded_server};
     pub use crate::http::{ContentType, HttpMethod, HttpStatusCode};
     pub use crate::routing::Route;
     pub use crate::{Error, Result};

@@ -26,15 +26,15 @@ use std::net::{Shutdown, SocketAddr};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread;
 use std::time::{Duration, Instant};
 
+use super::acceptor::Acceptor;
 use super::connection::{self, Peer};
 use super::drain;
 use super::transport::{ConnectionConfig, ConnectionState};
 use super::{ApplicationEngine, ApplicationEngineFactory, EngineConfig};
 use crate::application::Application;
-use crate::runtime::{self, Runtime, RuntimeHandle, TcpListener, TcpStream, oneshot, race, sleep, timeout};
+use crate::runtime::{self, Runtime, TcpStream, timeout};
 
 /// The CIO engine factory: `embedded_server(Cio, port, module)`.
 ///
@@ -63,10 +63,7 @@ pub struct CioApplicationEngine {
 
 /// What a started engine owns, and drops when it stops.
 struct Running {
-    /// Tells the acceptor to stop accepting.
-    stop: oneshot::Sender<()>,
-    /// `None` once joined, by `wait` or `stop`.
-    acceptor: Option<thread::JoinHandle<()>>,
+    acceptor: Acceptor,
     workers: Runtime,
     /// Seen by every connection: set when a graceful stop begins.
     stopping: Arc<AtomicBool>,
@@ -77,20 +74,23 @@ impl ApplicationEngine for CioApplicationEngine {
         let listener = std::net::TcpListener::bind((self.config.host.as_str(), self.config.port))?;
         let address = listener.local_addr()?;
         let workers = Runtime::new(self.config.workers)?;
-        let (stop, stopped) = oneshot::channel();
         let stopping = Arc::new(AtomicBool::new(false));
-        let server = Server {
-            workers: workers.handle(),
-            application,
-            config: self.config.connection.clone(),
-            stopping: Arc::clone(&stopping),
-        };
-        let acceptor = thread::Builder::new()
-            .name("mini-ktor-acceptor".to_string())
-            .spawn(move || runtime::block_on(accept_loop(listener, server, stopped)))?;
-        let acceptor = Some(acceptor);
+        let (handle, config, flag) = (
+            workers.handle(),
+            self.config.connection.clone(),
+            Arc::clone(&stopping),
+        );
+        let mut next_worker = 0;
+        let acceptor = Acceptor::start(listener, move |stream, remote| {
+            let application = Arc::clone(&application);
+            let config = config.clone();
+            let state = ConnectionState::new(Arc::clone(&flag));
+            // The receiver of the task's outcome is dropped: a connection reports nothing.
+            let serve = move || serve_socket(stream, remote, application, config, state);
+            drop(handle.spawn_on(next_worker, serve));
+            next_worker = (next_worker + 1) % handle.workers();
+        })?;
         self.running = Some(Running {
-            stop,
             acceptor,
             workers,
             stopping,
@@ -99,9 +99,8 @@ impl ApplicationEngine for CioApplicationEngine {
     }
 
     fn wait(&mut self) {
-        // The acceptor runs until `stop`; nothing else ends it but a fatal listener error.
-        if let Some(acceptor) = self.running.as_mut().and_then(|running| running.acceptor.take()) {
-            let _ = acceptor.join();
+        if let Some(running) = &mut self.running {
+            running.acceptor.wait();
         }
     }
 
@@ -110,13 +109,10 @@ impl ApplicationEngine for CioApplicationEngine {
     /// is closed when the workers shut down, and the count is reported on stderr. Shutting the
     /// workers down is immediate, so `timeout` adds nothing to `grace` here.
     fn stop(&mut self, grace: Duration, _timeout: Duration) {
-        let Some(running) = self.running.take() else {
+        let Some(mut running) = self.running.take() else {
             return;
         };
-        let _ = running.stop.send(());
-        if let Some(acceptor) = running.acceptor {
-            let _ = acceptor.join();
-        }
+        running.acceptor.stop();
         running.stopping.store(true, Ordering::Release);
         let left = drain_workers(&running.workers, Instant::now() + grace);
         if left > 0 {
@@ -145,52 +141,6 @@ fn drain_workers(workers: &Runtime, deadline: Instant) -> usize {
         }
         left
     })
-}
-
-/// What the acceptor needs to start a connection on a worker.
-struct Server {
-    workers: RuntimeHandle,
-    application: Arc<Application>,
-    config: ConnectionConfig,
-    stopping: Arc<AtomicBool>,
-}
-
-/// Accepts connections until told to stop, handing each to the next worker.
-///
-/// Ktor: `httpServer`'s accept loop
-async fn accept_loop(listener: std::net::TcpListener, server: Server, mut stopped: oneshot::Receiver<()>) {
-    let listener = match TcpListener::from_std(listener) {
-        Ok(listener) => listener,
-        Err(error) => return eprintln!("mini-ktor: cannot watch the listening socket: {error}"),
-    };
-    let mut next_worker = 0;
-    loop {
-        let accepted = race(async { Some(listener.accept_std().await) }, async {
-            let _ = (&mut stopped).await;
-            None
-        })
-        .await;
-        let Some(accepted) = accepted else {
-            return; // stop requested (or the engine was dropped)
-        };
-        match accepted {
-            Ok((stream, remote)) => {
-                let application = Arc::clone(&server.application);
-                let config = server.config.clone();
-                let state = ConnectionState::new(Arc::clone(&server.stopping));
-                // The receiver of the task's outcome is dropped: a connection reports nothing.
-                let serve = move || serve_socket(stream, remote, application, config, state);
-                drop(server.workers.spawn_on(next_worker, serve));
-                next_worker = (next_worker + 1) % server.workers.workers();
-            }
-            Err(error) => {
-                // Out of file descriptors, say. Ktor logs and goes on; pausing first keeps an
-                // error that repeats at once from spinning the loop.
-                eprintln!("mini-ktor: accept failed: {error}");
-                sleep(Duration::from_millis(50)).await;
-            }
-        }
-    }
 }
 
 /// Runs on a worker: registers the socket with that worker's reactor and serves it.

@@ -199,10 +199,12 @@ impl<S: Transport> Connection<'_, S> {
             self.flush().await?;
             let deadline = if self.input.is_empty() && started.is_none() {
                 if self.state.is_stopping() {
-                    return Ok(Next::Close);
+                    // A request may already be on its way: take what is there, wait for none.
+                    Instant::now()
+                } else {
+                    self.state.set_idle(true);
+                    Instant::now() + self.config.idle_timeout
                 }
-                self.state.set_idle(true);
-                Instant::now() + self.config.idle_timeout
             } else {
                 *started.get_or_insert_with(Instant::now) + self.config.request_timeout
             };

@@ -17,6 +17,8 @@
 //!
 //! Ktor: `io.ktor.server.engine` (`embeddedServer`, `EmbeddedServer`, `ApplicationEngine`)
 
+mod acceptor;
+mod blocking;
 mod body;
 mod cio;
 pub mod connection;
@@ -25,6 +27,7 @@ mod input;
 pub mod pipeline;
 mod transport;
 
+pub use blocking::{Blocking, BlockingApplicationEngine, BlockingStream};
 pub use cio::{Cio, CioApplicationEngine};
 pub use transport::{ConnectionConfig, ConnectionState, Transport};
 

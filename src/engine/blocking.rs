@@ -1,0 +1,218 @@
+//! The Blocking engine: one OS thread per connection, blocking reads and writes.
+//!
+//! This is how servlet containers (Tomcat, Jetty in its classic mode) served HTTP for two
+//! decades, and the model Ktor's seed names beside CIO: "a Server Engine (Tomcat, Jetty, Netty
+//! or CIO)". Each accepted socket gets a thread; the thread reads, calls the application,
+//! writes, and blocks in between. Nothing is simpler to follow, and it is fast enough for a few
+//! hundred clients; what it costs is a thread (and its stack) per *open* connection, idle or
+//! not, which is the reason event loops such as `Cio` exist.
+//!
+//! The protocol code is the very same as `Cio`'s: the thread runs [`connection::serve`] on a
+//! [`BlockingStream`], whose "async" reads and writes simply block, inside `block_on`. Time limits
+//! use the socket's own receive timeout (`SO_RCVTIMEO`) instead of the reactor's timers, since a
+//! blocked thread cannot watch a timer.
+//!
+//! Graceful stop works as in `Cio`, with a shared list instead of one per worker: idle
+//! connections get their read side shut down (their blocked `read` returns end-of-stream), busy
+//! ones answer with `Connection: close`.
+//!
+//! Ktor: the servlet-based engines, `io.ktor.server.tomcat.Tomcat` and `io.ktor.server.jetty.Jetty`
+
+use std::collections::HashMap;
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use super::acceptor::Acceptor;
+use super::connection::{self, Peer};
+use super::transport::{ConnectionConfig, ConnectionState, Transport};
+use super::{ApplicationEngine, ApplicationEngineFactory, EngineConfig};
+use crate::application::Application;
+use crate::runtime::{self, AsyncRead, AsyncWrite};
+
+/// The thread-per-connection engine factory: `embedded_server(Blocking, port, module)`.
+///
+/// Ktor: `io.ktor.server.tomcat.Tomcat` (a servlet container)
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Blocking;
+
+impl ApplicationEngineFactory for Blocking {
+    type Engine = BlockingApplicationEngine;
+
+    fn create(&self, config: EngineConfig) -> BlockingApplicationEngine {
+        BlockingApplicationEngine {
+            config,
+            running: None,
+        }
+    }
+}
+
+/// A Blocking engine: an acceptor thread, and a thread per open connection. The `workers`
+/// setting does not apply.
+///
+/// Ktor: `io.ktor.server.tomcat.TomcatApplicationEngine`
+pub struct BlockingApplicationEngine {
+    config: EngineConfig,
+    running: Option<Running>,
+}
+
+struct Running {
+    acceptor: Acceptor,
+    connections: Arc<Connections>,
+}
+
+/// Every open connection: a handle on its socket (to close it from outside) and its state.
+#[derive(Default)]
+struct Connections {
+    open: Mutex<HashMap<u64, (std::net::TcpStream, Arc<ConnectionState>)>>,
+    /// Signalled when a connection ends, for `stop` waiting for the list to empty.
+    ended: Condvar,
+    stopping: Arc<AtomicBool>,
+}
+
+impl ApplicationEngine for BlockingApplicationEngine {
+    fn start(&mut self, application: Arc<Application>) -> io::Result<SocketAddr> {
+        let listener = std::net::TcpListener::bind((self.config.host.as_str(), self.config.port))?;
+        let address = listener.local_addr()?;
+        let connections = Arc::new(Connections::default());
+        let (config, list) = (self.config.connection.clone(), Arc::clone(&connections));
+        let mut next_id = 0;
+        let acceptor = Acceptor::start(listener, move |stream, remote| {
+            let (application, config, list) = (Arc::clone(&application), config.clone(), Arc::clone(&list));
+            let id = next_id;
+            next_id += 1;
+            let spawned = thread::Builder::new()
+                .name("mini-ktor-connection".to_string())
+                .spawn(move || serve_thread(id, stream, remote, application, config, list));
+            if let Err(error) = spawned {
+                eprintln!("mini-ktor: cannot start a connection thread: {error}");
+            }
+        })?;
+        self.running = Some(Running {
+            acceptor,
+            connections,
+        });
+        Ok(address)
+    }
+
+    fn wait(&mut self) {
+        if let Some(running) = &mut self.running {
+            running.acceptor.wait();
+        }
+    }
+
+    /// Stops gracefully, as `Cio` does; connections still open after `grace` are shut down
+    /// (their threads then end on their own) and counted on stderr.
+    fn stop(&mut self, grace: Duration, _timeout: Duration) {
+        let Some(mut running) = self.running.take() else {
+            return;
+        };
+        running.acceptor.stop();
+        let connections = &running.connections;
+        connections.stopping.store(true, Ordering::Release);
+        let deadline = Instant::now() + grace;
+        let mut open = connections
+            .open
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for (stream, state) in open.values() {
+            if state.is_idle() {
+                let _ = stream.shutdown(Shutdown::Read);
+            }
+        }
+        while !open.is_empty() {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                eprintln!(
+                    "mini-ktor: {} connection(s) still busy after the {grace:?} grace period were closed",
+                    open.len()
+                );
+                for (stream, _) in open.values() {
+                    let _ = stream.shutdown(Shutdown::Both);
+                }
+                break;
+            }
+            open = match connections.ended.wait_timeout(open, remaining) {
+                Ok((guard, _)) => guard,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+    }
+}
+
+/// A connection's thread: registers it, serves it, unregisters it.
+fn serve_thread(
+    id: u64,
+    stream: std::net::TcpStream,
+    remote: SocketAddr,
+    application: Arc<Application>,
+    config: ConnectionConfig,
+    connections: Arc<Connections>,
+) {
+    let state = Arc::new(ConnectionState::new(Arc::clone(&connections.stopping)));
+    let Ok(handle) = stream.try_clone() else {
+        return;
+    };
+    if let Ok(mut open) = connections.open.lock() {
+        open.insert(id, (handle, Arc::clone(&state)));
+    }
+    let _ = stream.set_nodelay(true);
+    let local = stream.local_addr().unwrap_or(remote);
+    let mut stream = BlockingStream { stream };
+    let peer = Peer { local, remote };
+    // `block_on` gives the handler what it may use (timers, `spawn`); our reads never wait in it.
+    let _ = runtime::block_on(connection::serve(
+        &mut stream,
+        &application,
+        peer,
+        &config,
+        &state,
+    ));
+    let _ = stream.stream.shutdown(Shutdown::Both);
+    if let Ok(mut open) = connections.open.lock() {
+        open.remove(&id);
+    }
+    connections.ended.notify_all();
+}
+
+/// A blocking socket behind our async traits: each call blocks its thread until done.
+///
+/// Ktor: the servlet container's blocking `ServletInputStream` / `ServletOutputStream`
+pub struct BlockingStream {
+    stream: std::net::TcpStream,
+}
+
+impl AsyncRead for BlockingStream {
+    async fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.stream.set_read_timeout(None)?;
+        self.stream.read(buf)
+    }
+}
+
+impl AsyncWrite for BlockingStream {
+    async fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.stream.write(buf)
+    }
+}
+
+impl Transport for BlockingStream {
+    async fn read_before(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        self.stream.set_read_timeout(Some(remaining))?;
+        match self.stream.read(buf) {
+            // The kernel reports an expired SO_RCVTIMEO as EAGAIN.
+            Err(error) if error.kind() == io::ErrorKind::WouldBlock => Err(io::ErrorKind::TimedOut.into()),
+            other => other,
+        }
+    }
+
+    fn shutdown_write(&mut self) -> io::Result<()> {
+        self.stream.shutdown(Shutdown::Write)
+    }
+}
