@@ -12,7 +12,7 @@
 //!
 //! Interceptors run phase by phase, so the order of the phases is the order of everything. A
 //! phase joins a pipeline in one of three ways, and the pipeline remembers which
-//! ([`PhaseRelation`]), because merging pipelines replays it:
+//! ([`PhaseRelation`]), because [merging](#merging-how-a-route-inherits-interceptors) replays it:
 //!
 //! ```text
 //! step                                  phases afterwards
@@ -44,6 +44,31 @@
 //!    the first interceptor;
 //! 3. when the last `proceed` returns, the final subject is handed back to the caller.
 //!
+//! # Merging: how a route inherits interceptors
+//!
+//! [`merge`](Pipeline::merge) adds another pipeline's phases and interceptors to this one: each
+//! missing phase is placed by its recorded relation, then each phase's interceptors are appended
+//! *after* the ones already here. Ktor builds the pipeline of a resolved route this way: it
+//! starts from an empty pipeline and merges every route on the path, **root first**, so within
+//! a phase an ancestor's interceptors run before a descendant's:
+//!
+//! ```text
+//! route          Monitoring      Plugins     Call
+//! /              [log]           []          []
+//! /api           []              [auth]      []
+//! /api/users     [timing]        []          [handler]
+//!
+//! an empty pipeline, after merge(/), merge(/api), merge(/api/users):
+//!                [log, timing]   [auth]      [handler]    runs: log, timing, auth, handler
+//! ```
+//!
+//! (Ktor appends the route's handlers to the `Call` phase after the merge rather than keeping
+//! them in the route's own pipeline; they end up last in `Call` all the same.)
+//!
+//! The first merge into the empty pipeline takes a fast path: it copies the phases and *shares*
+//! the interceptor lists instead of copying them. [`Pipeline::merge`] has the example as code;
+//! `merge.rs` has the rounds that place phases whose reference arrives later.
+//!
 //! # Sharing interceptor lists (copy-on-write)
 //!
 //! Pipelines are copied a lot: per route, as above, and per call for the receive and send
@@ -69,11 +94,13 @@
 //! | `phase.rs` | [`PipelinePhase`], [`PhaseRelation`], [`InvalidPhase`] |
 //! | `mod.rs` | [`Pipeline`]: its phases, `intercept`, `execute`, sharing |
 //! | `order.rs` | `add_phase`, `insert_phase_before`, `insert_phase_after` |
+//! | `merge.rs` | `merge`, `merge_phases`, `reset_from` |
 //! | `context.rs` | [`PipelineContext`]: `proceed`, `proceed_with`, `finish` |
 //!
 //! Ktor: `io.ktor.util.pipeline.Pipeline`
 
 mod context;
+mod merge;
 mod order;
 mod phase;
 

@@ -86,7 +86,7 @@ impl fmt::Debug for PipelinePhase {
     }
 }
 
-/// How a phase was placed in its pipeline, recorded so that merging pipelines
+/// How a phase was placed in its pipeline, recorded so that [`merge`](super::Pipeline::merge)
 /// can place it the same way in another pipeline.
 ///
 /// | relation | set by | meaning |

@@ -4,12 +4,14 @@
 //! |---|---|
 //! | `execution.rs` | running: `proceed`, `finish`, errors, the subject (§1.3) |
 //! | `phases.rs` | the phase order: `add_phase`, `insert_phase_*`, `intercept` (§1.2) |
+//! | `merge.rs` | `merge`, `merge_phases`, `reset_from` (§1.5) |
 //! | `sharing.rs` | clones and merged pipelines share lists, copy on write (§1.6) |
 //!
 //! The scenarios follow Ktor's own tests (`PipelineTest`, `PipelinePhasesTest`,
 //! `PipelineContractsTest`); the tables are ours.
 
 mod execution;
+mod merge;
 mod phases;
 mod sharing;
 
