@@ -14,6 +14,10 @@
 //! The alternative not chosen is a phase id (an integer or an `Arc` compared by pointer). A
 //! `static` needs no counter, costs nothing to copy and reads like Ktor's declarations; a phase
 //! made at run time can still be had with [`PipelinePhase::leak`].
+//!
+//! Two small companions live here too. A [`PhaseRelation`] records *how* a phase joined a
+//! pipeline (appended, or placed before or after another phase), because merging replays it.
+//! An [`InvalidPhase`] is the mistake of naming a phase the pipeline does not have.
 
 use std::fmt;
 
@@ -82,6 +86,96 @@ impl fmt::Debug for PipelinePhase {
     }
 }
 
+/// How a phase was placed in its pipeline, recorded so that [`merge`](super::Pipeline::merge)
+/// can place it the same way in another pipeline.
+///
+/// | relation | set by | meaning |
+/// |---|---|---|
+/// | `Last` | [`Pipeline::new`](super::Pipeline::new), [`add_phase`](super::Pipeline::add_phase) | appended at the end |
+/// | `Before(r)` | [`insert_phase_before`](super::Pipeline::insert_phase_before) | immediately before `r` |
+/// | `After(r)` | [`insert_phase_after`](super::Pipeline::insert_phase_after) | after `r` and the phases already placed `After(r)` |
+///
+/// The reference is a `&'static PipelinePhase`, so two relations are equal when they are of the
+/// same kind and name the same phase *by identity*, as everywhere else.
+///
+/// Ktor: `io.ktor.util.pipeline.PipelinePhaseRelation` (`After`, `Before`, `Last`)
+#[derive(Clone, Copy, Debug)]
+pub enum PhaseRelation {
+    /// Placed after this phase (and after the phases that were placed after it before).
+    ///
+    /// Ktor: `PipelinePhaseRelation.After(relativeTo)`
+    After(&'static PipelinePhase),
+    /// Placed immediately before this phase.
+    ///
+    /// Ktor: `PipelinePhaseRelation.Before(relativeTo)`
+    Before(&'static PipelinePhase),
+    /// Appended at the end, relative to nothing.
+    ///
+    /// Ktor: `PipelinePhaseRelation.Last`
+    Last,
+}
+
+impl PartialEq for PhaseRelation {
+    fn eq(&self, other: &PhaseRelation) -> bool {
+        match (self, other) {
+            (PhaseRelation::After(a), PhaseRelation::After(b)) => a.is(b),
+            (PhaseRelation::Before(a), PhaseRelation::Before(b)) => a.is(b),
+            (PhaseRelation::Last, PhaseRelation::Last) => true,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for PhaseRelation {}
+
+/// A phase was named that the pipeline does not have: the reference of an insertion, or the
+/// phase of an `intercept`.
+///
+/// It is a mistake in how the application is put together, so the methods that Ktor names
+/// (`intercept`, `insert_phase_before`, ...) panic with this message; the `try_*` variants hand
+/// it back instead.
+///
+/// ```
+/// use mini_ktor::pipeline::{Pipeline, PipelinePhase};
+///
+/// static SETUP: PipelinePhase = PipelinePhase::new("Setup");
+/// static AUDIT: PipelinePhase = PipelinePhase::new("Audit");
+/// static ELSEWHERE: PipelinePhase = PipelinePhase::new("Elsewhere");
+///
+/// let mut pipeline: Pipeline<(), ()> = Pipeline::new(&[&SETUP]);
+/// let error = pipeline.try_insert_phase_after(&ELSEWHERE, &AUDIT).unwrap_err();
+/// assert!(error.phase().is(&ELSEWHERE));
+/// assert_eq!(error.to_string(), "Phase Phase('Elsewhere') was not registered for this pipeline");
+/// ```
+///
+/// Ktor: `io.ktor.util.pipeline.InvalidPhaseException`
+#[derive(Clone, Copy, Debug)]
+pub struct InvalidPhase {
+    /// The phase that was looked for and not found.
+    phase: &'static PipelinePhase,
+}
+
+impl InvalidPhase {
+    /// The error for `phase`, which is missing.
+    pub(crate) fn new(phase: &'static PipelinePhase) -> InvalidPhase {
+        InvalidPhase { phase }
+    }
+
+    /// The phase that the pipeline does not have.
+    pub fn phase(&self) -> &'static PipelinePhase {
+        self.phase
+    }
+}
+
+impl fmt::Display for InvalidPhase {
+    /// Ktor's message, word for word: `Phase Phase('X') was not registered for this pipeline`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Phase {} was not registered for this pipeline", self.phase)
+    }
+}
+
+impl std::error::Error for InvalidPhase {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +198,14 @@ mod tests {
     fn phase_display_matches_ktor() {
         assert_eq!(A.to_string(), "Phase('A')");
         assert_eq!(A.name(), "A");
+    }
+
+    /// Relations compare their reference by identity, like phases do.
+    #[test]
+    fn relations_compare_references_by_identity() {
+        assert_eq!(PhaseRelation::After(&A), PhaseRelation::After(&A));
+        assert_ne!(PhaseRelation::After(&A), PhaseRelation::After(&A_AGAIN));
+        assert_ne!(PhaseRelation::After(&A), PhaseRelation::Before(&A));
+        assert_eq!(PhaseRelation::Last, PhaseRelation::Last);
     }
 }

@@ -1,36 +1,7 @@
-//! The execution rules of research/ktor.md §1.3, one named test each.
-
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
+//! Running a pipeline (research/ktor.md §1.3): the onion of `proceed`, `finish`, errors and the
+//! subject.
 
 use super::*;
-
-static A: PipelinePhase = PipelinePhase::new("A");
-static B: PipelinePhase = PipelinePhase::new("B");
-static C: PipelinePhase = PipelinePhase::new("C");
-
-type Log = Vec<String>;
-
-/// These interceptors never wait for I/O, so one poll with a no-op waker completes them; no
-/// runtime is needed to test the pipeline's rules.
-fn run<T>(future: impl Future<Output = T>) -> T {
-    let mut future = pin!(future);
-    match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(value) => value,
-        Poll::Pending => panic!("a synchronous pipeline run should complete in one poll"),
-    }
-}
-
-fn pipeline() -> Pipeline<String, Log> {
-    Pipeline::new(&[&A, &B, &C])
-}
-
-/// Appends `entry` to the run's log; returns `Ok` so a one-line interceptor can end with it.
-fn push(ctx: &mut PipelineContext<'_, String, Log>, entry: &str) -> Result<()> {
-    ctx.context().push(entry.to_string());
-    Ok(())
-}
 
 /// Interceptors run in phase order, not in the order they were registered.
 #[test]
@@ -168,22 +139,63 @@ fn second_proceed_returns_at_once() {
     assert_eq!(log, ["b"]);
 }
 
-/// Intercepting a phase the pipeline does not have is a configuration error.
+/// A pipeline without interceptors hands the subject straight back.
 #[test]
-#[should_panic(expected = "Phase Phase('Elsewhere') was not registered for this pipeline")]
-fn intercepting_an_unknown_phase_panics() {
-    static ELSEWHERE: PipelinePhase = PipelinePhase::new("Elsewhere");
-    pipeline().intercept(&ELSEWHERE, async |_ctx| Ok(()));
+fn empty_pipeline_returns_the_subject() {
+    let mut log = Log::new();
+    let subject = run(pipeline().execute(&mut log, "some".to_string())).unwrap();
+    assert_eq!(subject, "some");
+    assert!(log.is_empty());
 }
 
-/// `add_phase` appends, and ignores a phase that is already there.
+/// Each `execute` is a fresh run: executing twice runs every interceptor twice.
 #[test]
-fn add_phase_appends_once() {
-    static D: PipelinePhase = PipelinePhase::new("D");
+fn each_execute_is_a_fresh_run() {
     let mut p = pipeline();
-    p.add_phase(&D);
-    p.add_phase(&A);
-    let names: Vec<_> = p.phases().iter().map(|phase| phase.name()).collect();
-    assert_eq!(names, ["A", "B", "C", "D"]);
-    assert!(p.is_empty());
+    p.intercept(&A, async |ctx| {
+        push(ctx, "a")?;
+        ctx.finish();
+        Ok(())
+    });
+    let mut log = Log::new();
+    run(p.execute(&mut log, String::new())).unwrap();
+    run(p.execute(&mut log, String::new())).unwrap();
+    assert_eq!(log, ["a", "a"]);
+}
+
+/// An error passed on by every interceptor lets each one's handler see it, innermost first.
+#[test]
+fn error_passed_on_reaches_every_outer_interceptor() {
+    let mut p = pipeline();
+    p.intercept(&A, async |ctx| {
+        let outcome = ctx.proceed().await;
+        push(ctx, "a: saw the error")?;
+        outcome
+    });
+    p.intercept(&B, async |ctx| {
+        let outcome = ctx.proceed().await;
+        push(ctx, "b: saw the error")?;
+        outcome
+    });
+    p.intercept(&C, async |_ctx| Err("boom".into()));
+    let mut log = Log::new();
+    let error = run(p.execute(&mut log, String::new())).unwrap_err();
+    assert_eq!(error.to_string(), "boom");
+    assert_eq!(log, ["b: saw the error", "a: saw the error"]);
+}
+
+/// An interceptor may run another pipeline to completion before it proceeds with its own.
+#[test]
+fn a_pipeline_runs_inside_an_interceptor() {
+    let mut outer = pipeline();
+    outer.intercept(&A, async |ctx| {
+        let mut inner = pipeline();
+        inner.intercept(&B, async |ctx| push(ctx, "inner"));
+        let mut inner_log = Log::new();
+        inner.execute(&mut inner_log, String::new()).await?;
+        ctx.context().extend(inner_log);
+        ctx.proceed().await
+    });
+    log_in(&mut outer, &B, "outer b");
+    assert_eq!(log_of(&outer), ["inner", "outer b"]);
 }
