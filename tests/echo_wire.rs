@@ -1,4 +1,4 @@
-//! The echo example over real loopback sockets: its contract, byte for byte.
+//! The echo example over real loopback sockets: its contract, byte for byte, on both engines.
 //!
 //! For any method and path the answer is `200`, `Content-Type: text/plain`, and the body
 //! `{METHOD} {target}\n`, one `{lowercased-name}: {value}\n` per request header in received
@@ -7,51 +7,16 @@
 #[path = "../examples/echo.rs"]
 #[allow(dead_code)]
 mod echo;
+mod support;
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::time::Duration;
+use std::net::SocketAddr;
 
-use mini_ktor::engine::EmbeddedServer;
+use mini_ktor::engine::{ApplicationEngineFactory, EmbeddedServer};
 use mini_ktor::prelude::*;
-
-/// Starts the echo module on a free port with two workers.
-fn start_echo() -> (EmbeddedServer<Cio>, SocketAddr) {
-    let mut server = embedded_server(Cio, 0, echo::module).workers(2);
-    server.start(false).expect("server starts");
-    let address = server.local_address().expect("bound");
-    (server, address)
-}
-
-/// Connects with a read time limit, so a missing response fails the test instead of hanging.
-fn connect(address: SocketAddr) -> TcpStream {
-    let stream = TcpStream::connect(address).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    stream
-}
-
-/// One response read off the wire: status line, headers (lowercased names), body.
-#[derive(Debug)]
-struct WireResponse {
-    status_line: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
+use support::{WireResponse, connect, read_head, read_response};
 
 impl WireResponse {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The announced body length.
-    fn content_length(&self) -> usize {
-        let length = self.header("content-length").expect("Content-Length");
-        length.parse().expect("numeric Content-Length")
-    }
-
     /// Checks everything the echo contract says about a response, except its body.
     fn assert_echo_head(&self) {
         assert_eq!(self.status_line, "HTTP/1.1 200 OK");
@@ -71,258 +36,23 @@ impl WireResponse {
     }
 }
 
-/// Reads until `buffered` holds a whole response head; returns the head's length.
-fn fill_head(stream: &mut TcpStream, buffered: &mut Vec<u8>) -> usize {
-    loop {
-        if let Some(at) = buffered.windows(4).position(|w| w == b"\r\n\r\n") {
-            return at + 4;
+/// The same cases, once per engine.
+macro_rules! echo_suite {
+    ($($name:ident: $engine:expr),* $(,)?) => {$(
+        mod $name {
+            use super::*;
+
+            /// Starts the echo module on a free port.
+            fn start_echo() -> (EmbeddedServer<impl ApplicationEngineFactory>, SocketAddr) {
+                let mut server = embedded_server($engine, 0, echo::module).workers(2);
+                server.start(false).expect("server starts");
+                let address = server.local_address().expect("bound");
+                (server, address)
+            }
+
+            include!("echo_wire/cases.rs");
         }
-        let mut chunk = [0u8; 4096];
-        let n = stream.read(&mut chunk).expect("read");
-        assert!(
-            n > 0,
-            "connection closed mid-response: {:?}",
-            String::from_utf8_lossy(buffered)
-        );
-        buffered.extend_from_slice(&chunk[..n]);
-    }
+    )*};
 }
 
-/// Reads one response head (no body); `buffered` keeps any bytes after it.
-fn read_head(stream: &mut TcpStream, buffered: &mut Vec<u8>) -> WireResponse {
-    let head_end = fill_head(stream, buffered);
-    let head = String::from_utf8(buffered[..head_end - 4].to_vec()).unwrap();
-    buffered.drain(..head_end);
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap().to_string();
-    let headers = lines
-        .map(|line| {
-            let (name, value) = line.split_once(':').unwrap();
-            (name.to_ascii_lowercase(), value.trim().to_string())
-        })
-        .collect();
-    WireResponse {
-        status_line,
-        headers,
-        body: Vec::new(),
-    }
-}
-
-/// Reads exactly one response, using its Content-Length; `buffered` keeps bytes of the next.
-fn read_response(stream: &mut TcpStream, buffered: &mut Vec<u8>) -> WireResponse {
-    let mut response = read_head(stream, buffered);
-    let length = response.content_length();
-    while buffered.len() < length {
-        let mut chunk = [0u8; 4096];
-        let n = stream.read(&mut chunk).expect("read body");
-        assert!(n > 0, "connection closed mid-body");
-        buffered.extend_from_slice(&chunk[..n]);
-    }
-    response.body = buffered.drain(..length).collect();
-    response
-}
-
-/// Sends `request` on a new connection and reads one response.
-fn exchange(request: &[u8]) -> WireResponse {
-    let (_server, address) = start_echo();
-    let mut stream = connect(address);
-    stream.write_all(request).unwrap();
-    let mut buffered = Vec::new();
-    let response = read_response(&mut stream, &mut buffered);
-    assert!(buffered.is_empty(), "bytes after the response: {buffered:?}");
-    response
-}
-
-/// A GET with a query: headers in order, names lowercased, inner spaces kept, OWS trimmed.
-#[test]
-fn get_with_query_echoes_headers_in_order() {
-    let response = exchange(
-        b"GET /search?q=ktor%20rust&page=2 HTTP/1.1\r\n\
-          Host: localhost\r\n\
-          User-Agent: wire test/1.0 (loopback)\r\n\
-          X-Mixed-CASE:   two  inner  spaces   \r\n\
-          X-Tabs:\t\ttabbed value\t\r\n\
-          accept: */*\r\n\
-          X-Empty:\r\n\
-          \r\n",
-    );
-    response.assert_echo(
-        b"GET /search?q=ktor%20rust&page=2\n\
-          host: localhost\n\
-          user-agent: wire test/1.0 (loopback)\n\
-          x-mixed-case: two  inner  spaces\n\
-          x-tabs: tabbed value\n\
-          accept: */*\n\
-          x-empty: \n\
-          \n",
-    );
-}
-
-/// Repeated header names are echoed as separate lines, interleaved as received.
-#[test]
-fn duplicate_headers_are_kept_in_order() {
-    let response = exchange(
-        b"GET /dup HTTP/1.1\r\n\
-          Host: localhost\r\n\
-          X-Dup: first\r\n\
-          Accept: text/html\r\n\
-          x-dup: second\r\n\
-          Accept: text/plain\r\n\
-          X-DUP: third\r\n\
-          \r\n",
-    );
-    response.assert_echo(
-        b"GET /dup\n\
-          host: localhost\n\
-          x-dup: first\n\
-          accept: text/html\n\
-          x-dup: second\n\
-          accept: text/plain\n\
-          x-dup: third\n\
-          \n",
-    );
-}
-
-/// A POST body framed by Content-Length comes back byte for byte, binary bytes included.
-#[test]
-fn post_binary_body_is_echoed() {
-    let body: &[u8] = b"\0\x01bin\xff\xfe\r\n\r\nGET / HTTP/1.1\r\n\x7f\0";
-    let mut request = format!(
-        "POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n\
-         Content-Length: {}\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    request.extend_from_slice(body);
-    let mut expected = format!(
-        "POST /upload\nhost: localhost\ncontent-type: application/octet-stream\n\
-         content-length: {}\n\n",
-        body.len()
-    )
-    .into_bytes();
-    expected.extend_from_slice(body);
-    exchange(&request).assert_echo(&expected);
-}
-
-/// A chunked body (several chunks, an extension, a trailer) is echoed decoded; the trailer
-/// is not a header and does not appear.
-#[test]
-fn chunked_body_is_echoed_decoded() {
-    let response = exchange(
-        b"PUT /chunks HTTP/1.1\r\n\
-          Host: localhost\r\n\
-          Transfer-Encoding: chunked\r\n\
-          \r\n\
-          4;note=\"first piece\"\r\nWiki\r\n\
-          5\r\npedia\r\n\
-          e\r\n in\r\n\r\nchunks.\r\n\
-          0\r\n\
-          X-Checksum: abc\r\n\
-          \r\n",
-    );
-    response.assert_echo(
-        b"PUT /chunks\n\
-          host: localhost\n\
-          transfer-encoding: chunked\n\
-          \n\
-          Wikipedia in\r\n\r\nchunks.",
-    );
-}
-
-/// Methods the crate has no name for are echoed as sent, body and all.
-#[test]
-fn unusual_methods_are_echoed() {
-    exchange(b"PURGE /cache/item HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        .assert_echo(b"PURGE /cache/item\nhost: localhost\n\n");
-    exchange(b"MKCOL /dav/new/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\n\r\nxyz")
-        .assert_echo(b"MKCOL /dav/new/\nhost: localhost\ncontent-length: 3\n\nxyz");
-}
-
-/// `OPTIONS *` (the asterisk form) reaches the interceptor and is echoed with its `*`.
-#[test]
-fn options_asterisk_is_echoed() {
-    exchange(b"OPTIONS * HTTP/1.1\r\nHost: localhost\r\n\r\n").assert_echo(b"OPTIONS *\nhost: localhost\n\n");
-}
-
-/// An absolute-form target is echoed exactly as received, scheme and authority included.
-#[test]
-fn absolute_form_target_is_echoed_as_received() {
-    exchange(b"GET http://example.com/a?b HTTP/1.1\r\nHost: example.com\r\n\r\n")
-        .assert_echo(b"GET http://example.com/a?b\nhost: example.com\n\n");
-}
-
-/// HEAD gets the headers a body would have (its Content-Length) and no body bytes: the next
-/// response on the connection starts right after the head.
-#[test]
-fn head_has_the_length_but_no_body() {
-    let (_server, address) = start_echo();
-    let mut stream = connect(address);
-    let mut buffered = Vec::new();
-    stream
-        .write_all(b"HEAD /page?x=1 HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        .unwrap();
-    let head = read_head(&mut stream, &mut buffered);
-    head.assert_echo_head();
-    let would_be = b"HEAD /page?x=1\nhost: localhost\n\n";
-    assert_eq!(head.content_length(), would_be.len());
-
-    stream
-        .write_all(b"GET /next HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        .unwrap();
-    read_response(&mut stream, &mut buffered).assert_echo(b"GET /next\nhost: localhost\n\n");
-    assert!(buffered.is_empty(), "bytes after the response: {buffered:?}");
-}
-
-/// Four requests in one write, of different methods and one with a body, are answered in order.
-#[test]
-fn pipelined_requests_are_echoed_in_order() {
-    let (_server, address) = start_echo();
-    let mut stream = connect(address);
-    stream
-        .write_all(
-            b"GET /one HTTP/1.1\r\nHost: localhost\r\n\r\n\
-              POST /two HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nhello\
-              DELETE /three?id=3 HTTP/1.1\r\nHost: localhost\r\n\r\n\
-              PATCH /four HTTP/1.1\r\nHost: localhost\r\nX-Last: yes\r\n\r\n",
-        )
-        .unwrap();
-    let mut buffered = Vec::new();
-    let expected: [&[u8]; 4] = [
-        b"GET /one\nhost: localhost\n\n",
-        b"POST /two\nhost: localhost\ncontent-length: 5\n\nhello",
-        b"DELETE /three?id=3\nhost: localhost\n\n",
-        b"PATCH /four\nhost: localhost\nx-last: yes\n\n",
-    ];
-    for body in expected {
-        read_response(&mut stream, &mut buffered).assert_echo(body);
-    }
-    assert!(buffered.is_empty(), "bytes after the responses: {buffered:?}");
-}
-
-/// An HTTP/1.0 request is echoed, and the server closes the connection after the response.
-#[test]
-fn http_1_0_is_echoed_then_closed() {
-    let (_server, address) = start_echo();
-    let mut stream = connect(address);
-    stream
-        .write_all(b"GET /old HTTP/1.0\r\nUser-Agent: legacy\r\n\r\n")
-        .unwrap();
-    let mut buffered = Vec::new();
-    let response = read_response(&mut stream, &mut buffered);
-    response.assert_echo(b"GET /old\nuser-agent: legacy\n\n");
-    assert_eq!(response.header("connection"), Some("close"));
-    let mut rest = Vec::new();
-    stream.read_to_end(&mut rest).expect("read until close");
-    assert!(
-        buffered.is_empty() && rest.is_empty(),
-        "bytes after close: {rest:?}"
-    );
-}
-
-/// A header value with obs-text bytes (allowed by RFC 9110 §5.5) would come back byte for byte.
-#[test]
-#[ignore = "the engine converts header values to String lossily: \\xff comes back as U+FFFD"]
-fn obs_text_header_value_is_echoed_byte_for_byte() {
-    exchange(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Latin1: caf\xe9 \xff\r\n\r\n")
-        .assert_echo(b"GET /\nhost: localhost\nx-latin1: caf\xe9 \xff\n\n");
-}
+echo_suite!(cio: Cio, blocking: Blocking);

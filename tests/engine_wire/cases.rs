@@ -1,0 +1,448 @@
+// The wire cases, included once per engine by `tests/engine_wire.rs`.
+
+/// Two requests over one keep-alive connection get two complete responses, in order.
+#[test]
+fn two_requests_on_one_keep_alive_connection() {
+    let (_server, address) = start(hello::module);
+    let mut stream = connect(address);
+    let mut buffered = Vec::new();
+
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .unwrap();
+    let first = read_response(&mut stream, &mut buffered);
+    assert_eq!(first.status_line, "HTTP/1.1 200 OK");
+    assert_eq!(first.body, b"Hello World!");
+    assert_eq!(first.header("content-type"), Some("text/plain; charset=UTF-8"));
+    assert_eq!(first.header("content-length"), Some("12"));
+    assert!(first.header("date").is_some_and(|date| date.ends_with(" GMT")));
+    assert_eq!(first.header("connection"), None);
+
+    stream
+        .write_all(b"GET /plaintext HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .unwrap();
+    let second = read_response(&mut stream, &mut buffered);
+    assert_eq!(second.status_line, "HTTP/1.1 200 OK");
+    assert_eq!(second.body, b"Hello, World!");
+    assert_eq!(second.header("content-type"), Some("text/plain"));
+    assert!(buffered.is_empty());
+}
+
+/// Pipelined requests sent in one write are all answered, in order.
+#[test]
+fn pipelined_requests_are_answered_in_order() {
+    let (_server, address) = start(hello::module);
+    let mut stream = connect(address);
+    let request = |path: &str| format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    let batch = [
+        request("/"),
+        request("/plaintext"),
+        request("/nowhere"),
+        request("/"),
+    ]
+    .concat();
+    stream.write_all(batch.as_bytes()).unwrap();
+    let mut buffered = Vec::new();
+    let bodies: Vec<_> = (0..4)
+        .map(|_| read_response(&mut stream, &mut buffered))
+        .collect();
+    assert_eq!(bodies[0].body, b"Hello World!");
+    assert_eq!(bodies[1].body, b"Hello, World!");
+    assert_eq!(bodies[2].status_line, "HTTP/1.1 404 Not Found");
+    assert_eq!(bodies[3].body, b"Hello World!");
+}
+
+/// `Connection: close` is honoured: the response says so and the server closes.
+#[test]
+fn connection_close_is_honoured() {
+    let (_server, address) = start(hello::module);
+    let mut stream = connect(address);
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+    assert!(all.starts_with("HTTP/1.1 200 OK\r\n"), "{all}");
+    assert!(all.contains("\r\nConnection: close\r\n"), "{all}");
+    assert!(all.ends_with("\r\n\r\nHello World!"), "{all}");
+}
+
+/// HTTP/1.0 closes by default after one response.
+#[test]
+fn http_1_0_closes_by_default() {
+    let (_server, address) = start(hello::module);
+    let mut stream = connect(address);
+    stream.write_all(b"GET / HTTP/1.0\r\n\r\n").unwrap();
+    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+    assert!(all.starts_with("HTTP/1.1 200 OK\r\n"), "{all}");
+    assert!(all.ends_with("Hello World!"), "{all}");
+}
+
+/// A request with a Content-Length body is read whole, and the next one still parses.
+#[test]
+fn content_length_body_keeps_the_stream_in_step() {
+    let (_server, address) = start(hello::module);
+    let mut stream = connect(address);
+    stream
+        .write_all(
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\nHost: x\r\n\r\n",
+        )
+        .unwrap();
+    let mut buffered = Vec::new();
+    let first = read_response(&mut stream, &mut buffered);
+    assert_eq!(first.status_line, "HTTP/1.1 405 Method Not Allowed");
+    let second = read_response(&mut stream, &mut buffered);
+    assert_eq!(second.body, b"Hello World!");
+}
+
+/// A malformed request gets a 400 with `Connection: close`, and nothing after it is answered.
+#[test]
+fn malformed_request_gets_400_and_close() {
+    let (_server, address) = start(hello::module);
+    let mut stream = connect(address);
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost : x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+    assert!(all.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{all}");
+    assert!(all.contains("\r\nConnection: close\r\n"), "{all}");
+    assert_eq!(
+        all.matches("HTTP/1.1").count(),
+        1,
+        "only the error is answered: {all}"
+    );
+}
+
+/// A client that half-closes after its request still gets the response.
+#[test]
+fn half_closed_client_gets_its_response() {
+    let (_server, address) = start(hello::module);
+    let mut stream = connect(address);
+    stream
+        .write_all(b"GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    stream.shutdown(Shutdown::Write).unwrap();
+    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+    assert!(all.ends_with("Hello, World!"), "{all}");
+}
+
+/// Stopping the server closes the listener: new connections are refused.
+#[test]
+fn stop_stops_accepting() {
+    let (mut server, address) = start(hello::module);
+    let mut stream = connect(address);
+    stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut buffered = Vec::new();
+    assert_eq!(read_response(&mut stream, &mut buffered).body, b"Hello World!");
+    server.stop(Duration::from_secs(1), Duration::from_secs(1));
+    assert!(TcpStream::connect_timeout(&address, Duration::from_secs(2)).is_err());
+}
+
+/// A chunked request body arrives decoded, and the request after it is still parsed.
+#[test]
+fn chunked_request_body_is_decoded() {
+    let (_server, address) = start(|app| {
+        app.routing(|route| {
+            route.post("/echo", async |call| {
+                let body = call.receive_text().await?;
+                call.respond_text(format!("[{body}]")).await
+            });
+        });
+    });
+    let mut stream = connect(address);
+    stream
+        .write_all(
+            b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n\
+              5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\nTrailer: t\r\n\r\n\
+              POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc",
+        )
+        .unwrap();
+    let mut buffered = Vec::new();
+    assert_eq!(read_response(&mut stream, &mut buffered).body, b"[hello, world]");
+    assert_eq!(read_response(&mut stream, &mut buffered).body, b"[abc]");
+}
+
+/// A request with both Content-Length and Transfer-Encoding is refused: the framing is never
+/// guessed (RFC 9112 §6.3).
+#[test]
+fn conflicting_framing_is_refused() {
+    let (_server, address) = start(hello::module);
+    let mut stream = connect(address);
+    stream
+        .write_all(
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        )
+        .unwrap();
+    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+    assert!(all.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{all}");
+    assert_eq!(all.matches("HTTP/1.1").count(), 1, "{all}");
+}
+
+/// The responses to a batch of pipelined requests leave in one write: one read gets them all.
+#[test]
+fn pipelined_responses_are_written_together() {
+    let (_server, address) = start(hello::module);
+    let mut stream = connect(address);
+    let batch = "GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\n".repeat(8);
+    stream.write_all(batch.as_bytes()).unwrap();
+    thread::sleep(Duration::from_millis(100)); // let the whole batch be answered
+    let mut chunk = [0u8; 65536];
+    let n = stream.read(&mut chunk).unwrap();
+    let text = String::from_utf8_lossy(&chunk[..n]);
+    assert_eq!(text.matches("Hello, World!").count(), 8, "{text}");
+}
+
+/// HTTP/1.0 with `Connection: keep-alive` stays open, and the response says so.
+#[test]
+fn http_1_0_keep_alive_is_honoured() {
+    let (_server, address) = start(hello::module);
+    let mut stream = connect(address);
+    let mut buffered = Vec::new();
+    for _ in 0..2 {
+        stream.write_all(b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").unwrap();
+        let response = read_response(&mut stream, &mut buffered);
+        assert_eq!(response.body, b"Hello World!");
+        assert_eq!(response.header("connection"), Some("keep-alive"));
+    }
+}
+
+/// `Expect: 100-continue`: `100 Continue` comes only once the handler reads the body, and the
+/// final response follows the body.
+#[test]
+fn expect_continue_is_answered_when_the_handler_reads_the_body() {
+    let (_server, address) = start(echo::module);
+    let mut stream = connect(address);
+    stream
+        .write_all(b"POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+        .unwrap();
+    let mut buffered = Vec::new();
+    let interim = read_head(&mut stream, &mut buffered);
+    assert_eq!(interim.status_line, "HTTP/1.1 100 Continue");
+    stream.write_all(b"hello").unwrap();
+    let response = read_response(&mut stream, &mut buffered);
+    assert_eq!(response.status_line, "HTTP/1.1 200 OK");
+    assert!(response.body.ends_with(b"\n\nhello"), "{:?}", String::from_utf8_lossy(&response.body));
+}
+
+/// A handler that never reads the body sends no `100 Continue`: the final response comes at
+/// once, and the connection closes, since the body may still follow.
+#[test]
+fn expect_continue_is_not_answered_when_the_body_is_ignored() {
+    let (_server, address) = start(hello::module);
+    let mut stream = connect(address);
+    stream
+        .write_all(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+        .unwrap();
+    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+    assert!(all.starts_with("HTTP/1.1 405 Method Not Allowed\r\n"), "{all}");
+    assert!(!all.contains("100 Continue"), "{all}");
+    assert!(all.contains("\r\nConnection: close\r\n"), "{all}");
+}
+
+/// Any expectation other than `100-continue` is a 417.
+#[test]
+fn unknown_expectation_is_417() {
+    let (_server, address) = start(hello::module);
+    let mut stream = connect(address);
+    stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nExpect: teapot\r\n\r\n").unwrap();
+    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+    assert!(all.starts_with("HTTP/1.1 417 Expectation Failed\r\n"), "{all}");
+}
+
+/// HEAD gets the headers GET would get, `Content-Length` included, and no body.
+#[test]
+fn head_gets_get_headers_and_no_body() {
+    let (_server, address) = start(|app| {
+        app.routing(|route| {
+            route.method(HttpMethod::Head, "/", async |call| call.respond_text("Hello World!").await);
+        });
+    });
+    let mut stream = connect(address);
+    stream.write_all(b"HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+    assert!(all.starts_with("HTTP/1.1 200 OK\r\n"), "{all}");
+    assert!(all.contains("\r\nContent-Length: 12\r\n"), "{all}");
+    assert!(all.ends_with("\r\n\r\n"), "no body after the head: {all}");
+}
+
+/// A keep-alive connection that stays silent past the idle timeout is closed, quietly.
+#[test]
+fn idle_connection_is_closed_after_the_idle_timeout() {
+    let (_server, address) = start_with(hello::module, |server| server.idle_timeout(Duration::from_millis(200)));
+    let mut stream = connect(address);
+    let mut buffered = Vec::new();
+    stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    assert_eq!(read_response(&mut stream, &mut buffered).body, b"Hello World!");
+    let started = Instant::now();
+    assert!(read_to_close(&mut stream).is_empty(), "nothing is sent on an idle close");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+/// A request still incomplete after the request timeout gets `408` and a close.
+#[test]
+fn slow_request_gets_408() {
+    let (_server, address) = start_with(hello::module, |server| server.request_timeout(Duration::from_millis(200)));
+    let mut stream = connect(address);
+    stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap(); // the head never ends
+    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+    assert!(all.starts_with("HTTP/1.1 408 Request Timeout\r\n"), "{all}");
+    assert!(all.contains("\r\nConnection: close\r\n"), "{all}");
+}
+
+/// A body that stops arriving also gets `408`.
+#[test]
+fn slow_body_gets_408() {
+    let (_server, address) = start_with(echo::module, |server| server.request_timeout(Duration::from_millis(200)));
+    let mut stream = connect(address);
+    stream.write_all(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf").unwrap();
+    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+    assert!(all.starts_with("HTTP/1.1 408 Request Timeout\r\n"), "{all}");
+}
+
+/// A body over the limit gets `413` before it is read, and the client can read the answer even
+/// while it is still sending (the server lingers instead of resetting the connection).
+#[test]
+fn oversized_body_gets_413_and_close() {
+    let limits = Limits { max_body: 1024, ..Limits::default() };
+    let (_server, address) = start_with(echo::module, move |server| server.limits(limits));
+    let mut stream = connect(address);
+    stream.write_all(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n").unwrap();
+    let _ = stream.write_all(&[b'x'; 100_000]); // the server may stop reading at any point
+    let mut buffered = Vec::new();
+    let response = read_head(&mut stream, &mut buffered);
+    assert_eq!(response.status_line, "HTTP/1.1 413 Content Too Large");
+    assert_eq!(response.header("connection"), Some("close"));
+}
+
+/// A chunked body growing over the limit gets `413` too.
+#[test]
+fn oversized_chunked_body_gets_413() {
+    let limits = Limits { max_body: 8, ..Limits::default() };
+    let (_server, address) = start_with(echo::module, move |server| server.limits(limits));
+    let mut stream = connect(address);
+    stream
+        .write_all(b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n")
+        .unwrap();
+    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+    assert!(all.starts_with("HTTP/1.1 413 Content Too Large\r\n"), "{all}");
+}
+
+/// A request target over the limit gets `414`; a header section over it gets `431`.
+#[test]
+fn oversized_target_and_headers_get_414_and_431() {
+    let (_server, address) = start(hello::module);
+    let mut stream = connect(address);
+    let target = format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(9000));
+    stream.write_all(target.as_bytes()).unwrap();
+    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+    assert!(all.starts_with("HTTP/1.1 414 URI Too Long\r\n"), "{all}");
+
+    let mut stream = connect(address);
+    let headers: String = (0..101).map(|i| format!("X-{i}: v\r\n")).collect();
+    stream.write_all(format!("GET / HTTP/1.1\r\nHost: x\r\n{headers}\r\n").as_bytes()).unwrap();
+    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+    assert!(all.starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\n"), "{all}");
+}
+
+/// An unsupported HTTP version gets `505`.
+#[test]
+fn unsupported_version_gets_505() {
+    let (_server, address) = start(hello::module);
+    let mut stream = connect(address);
+    stream.write_all(b"GET / HTTP/2.0\r\nHost: x\r\n\r\n").unwrap();
+    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+    assert!(all.starts_with("HTTP/1.1 505 HTTP Version Not Supported\r\n"), "{all}");
+}
+
+/// A streamed response is sent chunked, and the connection stays usable after it.
+#[test]
+fn streamed_response_is_chunked() {
+    let (_server, address) = start(counting_module);
+    let mut stream = connect(address);
+    stream.write_all(b"GET /count HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut buffered = Vec::new();
+    let head = read_head(&mut stream, &mut buffered);
+    assert_eq!(head.status_line, "HTTP/1.1 200 OK");
+    assert_eq!(head.header("transfer-encoding"), Some("chunked"));
+    assert_eq!(head.header("content-length"), None);
+    let expected = b"2\r\n1\n\r\n2\r\n2\n\r\n2\r\n3\n\r\n0\r\n\r\n";
+    fill(&mut stream, &mut buffered, expected.len());
+    assert_eq!(String::from_utf8_lossy(&buffered), String::from_utf8_lossy(expected));
+    buffered.clear();
+    stream.write_all(b"GET /count HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    assert_eq!(read_head(&mut stream, &mut buffered).status_line, "HTTP/1.1 200 OK");
+}
+
+/// An HTTP/1.0 client gets a streamed body raw, ended by the close.
+#[test]
+fn streamed_response_to_http_1_0_ends_with_close() {
+    let (_server, address) = start(counting_module);
+    let mut stream = connect(address);
+    stream.write_all(b"GET /count HTTP/1.0\r\n\r\n").unwrap();
+    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+    assert!(all.contains("\r\nConnection: close\r\n"), "{all}");
+    assert!(!all.contains("chunked"), "{all}");
+    assert!(all.ends_with("\r\n\r\n1\n2\n3\n"), "{all}");
+}
+
+/// A panicking handler answers 500 on the wire, and the connection keeps working.
+#[test]
+fn handler_panic_is_a_500_on_the_wire() {
+    let (_server, address) = start(|app| {
+        app.routing(|route| {
+            route.get("/panic", async |_call| panic!("handler bug"));
+            route.get("/", async |call| call.respond_text("fine").await);
+        });
+    });
+    let mut stream = connect(address);
+    let mut buffered = Vec::new();
+    stream.write_all(b"GET /panic HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    assert_eq!(read_response(&mut stream, &mut buffered).status_line, "HTTP/1.1 500 Internal Server Error");
+    assert_eq!(read_response(&mut stream, &mut buffered).body, b"fine");
+}
+
+/// A graceful stop lets a request in flight finish (answered with `Connection: close`), closes
+/// idle connections, and refuses new ones.
+#[test]
+fn graceful_stop_finishes_requests_in_flight() {
+    let (mut server, address) = start(|app| {
+        app.routing(|route| {
+            route.get("/slow", async |call| {
+                sleep(Duration::from_millis(300)).await;
+                call.respond_text("finished").await
+            });
+        });
+    });
+    let mut idle = connect(address);
+    idle.write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut buffered = Vec::new();
+    assert_eq!(read_response(&mut idle, &mut buffered).body, b"finished"); // now idle
+
+    let mut busy = connect(address);
+    busy.write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    thread::sleep(Duration::from_millis(50)); // the request is in its handler
+    let started = Instant::now();
+    server.stop(Duration::from_secs(5), Duration::from_secs(5));
+    assert!(started.elapsed() < Duration::from_secs(4), "stop waited for the idle connection");
+
+    let answer = String::from_utf8(read_to_close(&mut busy)).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    assert!(answer.contains("\r\nConnection: close\r\n"), "{answer}");
+    assert!(answer.ends_with("finished"), "{answer}");
+    assert!(read_to_close(&mut idle).is_empty(), "the idle connection is closed without a word");
+    assert!(TcpStream::connect_timeout(&address, Duration::from_secs(2)).is_err());
+}
+
+/// A route that streams three lines.
+fn counting_module(app: &mut Application) {
+    app.routing(|route| {
+        route.get("/count", async |call| {
+            call.respond_bytes_writer(ContentType::TEXT_PLAIN, async |writer| {
+                for n in 1..=3 {
+                    writer.write(format!("{n}\n").as_bytes()).await?;
+                }
+                Ok(())
+            })
+            .await
+        });
+    });
+}
