@@ -18,7 +18,9 @@
 //! socket's registration and return `Pending`; the reactor wakes it on the next edge. Trying
 //! the system call *first* is what makes edge-triggered epoll safe (see `reactor.rs`), and it
 //! also makes the common case fast: when the bytes are already there, no waiting happens at
-//! all, and a request costs one `read` and one `write`.
+//! all. A read that drains the socket also records it (see `try_read`), so the next read waits
+//! for the reactor's word instead of asking the kernel in vain: a request on a keep-alive
+//! connection costs one `read` and one `write`.
 //!
 //! # Sockets stay on their worker
 //!
@@ -228,7 +230,7 @@ impl TcpStream {
     pub async fn read_before(&self, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
         let mut timer: Option<Sleep> = None;
         loop {
-            match (&self.stream).read(buf) {
+            match self.try_read(buf) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     let timer = timer.get_or_insert_with(|| sleep_until(deadline));
                     let mut readable = self.registration.ready(Direction::Read);
@@ -253,7 +255,28 @@ impl TcpStream {
     }
 
     async fn read_shared(&self, buf: &mut [u8]) -> io::Result<usize> {
-        retry(&self.registration, Direction::Read, || (&self.stream).read(buf)).await
+        retry(&self.registration, Direction::Read, || self.try_read(buf)).await
+    }
+
+    /// One read attempt, which skips the system call when the socket is known to be drained.
+    ///
+    /// A read that returns fewer bytes than asked for emptied the kernel's receive queue (a
+    /// stream socket hands over all it has, up to the buffer's size), so the next read would
+    /// only say `WouldBlock`. Remembering that, until the reactor reports the socket readable
+    /// again, saves that system call: one per request on a keep-alive connection. Tokio clears
+    /// its readiness bit the same way. End-of-stream (`Ok(0)`) keeps the flag, so reading after
+    /// it returns `Ok(0)` again instead of waiting for an event that will never come.
+    fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        if !self.registration.is_readable() {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        let result = (&self.stream).read(buf);
+        match &result {
+            Ok(count) if *count > 0 && *count < buf.len() => self.registration.clear_readable(),
+            Err(error) if error.kind() == io::ErrorKind::WouldBlock => self.registration.clear_readable(),
+            _ => {}
+        }
+        result
     }
 
     async fn write_shared(&self, buf: &[u8]) -> io::Result<usize> {
@@ -364,6 +387,36 @@ mod tests {
                 assert_eq!(&buf, b"ping");
                 drop((client, server, listener));
                 assert_eq!(reactor.registrations(), 0);
+            })
+        });
+    }
+
+    /// A short read marks the socket drained (the next read waits for the reactor instead of
+    /// calling the kernel), a readable event clears that, and end-of-stream can be read twice.
+    #[test]
+    fn drained_socket_waits_for_the_reactor() {
+        watchdog(|| {
+            block_on(async {
+                let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+                let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+                let (mut server, _) = listener.accept().await.unwrap();
+                client.write_all(b"one").await.unwrap();
+                let mut buf = [0u8; 64];
+                assert_eq!(server.read(&mut buf).await.unwrap(), 3);
+                assert!(
+                    !server.registration.is_readable(),
+                    "a short read drains the socket"
+                );
+                client.write_all(b"two").await.unwrap();
+                assert_eq!(
+                    server.read(&mut buf).await.unwrap(),
+                    3,
+                    "the event brings it back"
+                );
+                assert_eq!(&buf[..3], b"two");
+                drop(client);
+                assert_eq!(server.read(&mut buf).await.unwrap(), 0);
+                assert_eq!(server.read(&mut buf).await.unwrap(), 0, "end-of-stream, again");
             })
         });
     }

@@ -73,12 +73,24 @@ const EVENTS_PER_TURN: usize = 256;
 ///
 /// Each slot is set by `set_waker` (called by a `Readiness` future after `WouldBlock`), woken
 /// and kept by [`Reactor::turn`], and dropped with the `Registration` (see `registration.rs`).
-#[derive(Default)]
 struct Source {
     /// The task waiting to read (or accept).
     reader: Option<Waker>,
     /// The task waiting to write.
     writer: Option<Waker>,
+    /// Whether a read may find bytes: set by every readable event, cleared by a reader that
+    /// found the socket drained. It starts `true`: a new socket is worth one try.
+    readable: bool,
+}
+
+impl Default for Source {
+    fn default() -> Self {
+        Source {
+            reader: None,
+            writer: None,
+            readable: true,
+        }
+    }
 }
 
 /// One worker's reactor. Created by `block_on`, reached through [`current`].
@@ -127,19 +139,20 @@ impl Reactor {
         self.epoll.wait(&mut events, timeout)?;
         // Waking while `sources` is borrowed is fine: an executor waker only queues its task
         // (see `task.rs`); it never calls back into the reactor.
-        let sources = self.sources.borrow();
+        let mut sources = self.sources.borrow_mut();
         for event in events.iter() {
             if event.token == DOORBELL {
                 continue; // Interrupting the wait was its whole job.
             }
-            let Some(source) = sources.get(event.token) else {
+            let Some(source) = sources.get_mut(event.token) else {
                 continue;
             };
             // `wake_by_ref` keeps the waker in its slot; see "Wakers stay" in the module docs.
-            if event.readable
-                && let Some(reader) = &source.reader
-            {
-                reader.wake_by_ref();
+            if event.readable {
+                source.readable = true;
+                if let Some(reader) = &source.reader {
+                    reader.wake_by_ref();
+                }
             }
             if event.writable
                 && let Some(writer) = &source.writer
@@ -185,6 +198,22 @@ impl Reactor {
         let _ = self.epoll.delete(fd);
         let source = self.sources.borrow_mut().remove(token);
         drop(source); // the wakers, after the borrow ended
+    }
+
+    /// Whether a read on `token` may find bytes (see [`Source::readable`]).
+    pub(crate) fn is_readable(&self, token: usize) -> bool {
+        self.sources
+            .borrow()
+            .get(token)
+            .is_none_or(|source| source.readable)
+    }
+
+    /// Records that a read on `token` found the socket drained: until the next readable event,
+    /// reading would only return `WouldBlock`.
+    pub(crate) fn clear_readable(&self, token: usize) {
+        if let Some(source) = self.sources.borrow_mut().get_mut(token) {
+            source.readable = false;
+        }
     }
 
     /// Remembers `waker` as the one to wake when `token` becomes ready in `direction`.

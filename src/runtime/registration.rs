@@ -66,6 +66,17 @@ impl Registration {
         Ok(Registration { reactor, token, fd })
     }
 
+    /// Whether a read may find bytes: false once a read found the socket drained, true again
+    /// after the next readable event.
+    pub(crate) fn is_readable(&self) -> bool {
+        self.reactor.is_readable(self.token)
+    }
+
+    /// Records that a read found the socket drained.
+    pub(crate) fn clear_readable(&self) {
+        self.reactor.clear_readable(self.token);
+    }
+
     /// A future that stores the task's waker for `direction` and completes when woken.
     /// Call it only after the system call returned `WouldBlock` (see the module docs).
     pub(crate) fn ready(&self, direction: Direction) -> Readiness<'_> {
