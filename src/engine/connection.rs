@@ -43,8 +43,8 @@ use super::pipeline::respond_to;
 use super::transport::{ConnectionConfig, ConnectionState, Transport};
 use crate::application::{Application, ApplicationRequest, ApplicationResponse, DeferredBody, HttpError};
 use crate::http::{
-    self, BodyFraming, EMPTY_HEADER, Headers, HttpHeaders, HttpMethod, HttpStatusCode, HttpVersion, Limits,
-    ParseError, Status,
+    self, BodyFraming, EMPTY_HEADER, Header, Headers, HttpHeaders, HttpMethod, HttpStatusCode, HttpVersion,
+    Limits, ParseError, Status,
 };
 
 /// The addresses of a connection's two ends, given to every request on it.
@@ -361,16 +361,40 @@ struct Head {
     expects_continue: bool,
 }
 
-/// Header slots for one parse. The parser fills at most `limits.max_headers` of them.
-const HEADER_SLOTS: usize = 128;
+/// Header slots for a first parse: enough for nearly every request (browsers send 10 to 20
+/// headers), and small enough that preparing them costs little.
+const FEW_HEADERS: usize = 32;
+/// Header slots for a request with more headers than that; the parser fills at most
+/// `limits.max_headers` of them.
+const MANY_HEADERS: usize = 256;
 
 /// Parses one request head from `buffer`: `Ok(None)` when more bytes are needed.
 ///
 /// A plain function, not `async`: the header slots live on the stack only while parsing and
-/// never become part of the connection's future.
+/// never become part of the connection's future. Preparing slots costs a few bytes each, so a
+/// first attempt uses a short array and only a request with more headers is parsed again with
+/// the long one (the parser answers 431 when it runs out of slots).
 fn parse_head(buffer: &[u8], limits: &Limits) -> Result<Option<(Head, usize)>, ParseError> {
-    let mut slots = [EMPTY_HEADER; HEADER_SLOTS];
-    let slots = &mut slots[..limits.max_headers.min(HEADER_SLOTS)];
+    let mut few = [EMPTY_HEADER; FEW_HEADERS];
+    let first = parse_with(buffer, &mut few[..limits.max_headers.min(FEW_HEADERS)], limits);
+    match first {
+        Err(error)
+            if error.status == HttpStatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
+                && limits.max_headers > FEW_HEADERS =>
+        {
+            let mut many = [EMPTY_HEADER; MANY_HEADERS];
+            parse_with(buffer, &mut many[..limits.max_headers.min(MANY_HEADERS)], limits)
+        }
+        other => other,
+    }
+}
+
+/// Parses with the given header slots and copies out what outlives the buffer.
+fn parse_with<'b>(
+    buffer: &'b [u8],
+    slots: &mut [Header<'b>],
+    limits: &Limits,
+) -> Result<Option<(Head, usize)>, ParseError> {
     let (head, consumed) = match http::parse_request(buffer, slots, limits)? {
         Status::Complete(parsed) => parsed,
         Status::Partial => return Ok(None),

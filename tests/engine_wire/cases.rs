@@ -446,3 +446,16 @@ fn counting_module(app: &mut Application) {
         });
     });
 }
+
+/// A request with more headers than the parser's first, short set of slots is still read whole.
+#[test]
+fn many_headers_are_accepted_up_to_the_limit() {
+    let (_server, address) = start(echo::module);
+    let mut stream = connect(address);
+    let headers: String = (0..99).map(|i| format!("X-{i}: v{i}\r\n")).collect();
+    stream.write_all(format!("GET / HTTP/1.1\r\nHost: x\r\n{headers}\r\n").as_bytes()).unwrap();
+    let mut buffered = Vec::new();
+    let response = read_response(&mut stream, &mut buffered);
+    assert_eq!(response.status_line, "HTTP/1.1 200 OK");
+    assert!(String::from_utf8_lossy(&response.body).contains("\nx-98: v98\n"));
+}
