@@ -13,7 +13,7 @@ fn head(status: HttpStatusCode, headers: &Headers, body: ResponseFraming, close:
 }
 
 /// Headers holding the fixed date plus `pairs`.
-fn with_date(pairs: &[(&str, &str)]) -> Headers {
+fn with_date(pairs: &[(&'static str, &'static str)]) -> Headers {
     let mut headers = Headers::new();
     headers.append("Date", DATE);
     for (name, value) in pairs {

@@ -97,7 +97,7 @@ impl ApplicationCall {
         content_type: ContentType,
     ) -> Result<()> {
         let body = OutgoingContent::Bytes(text_bytes(text.into()));
-        self.response.commit(None, Some(&content_type), body)
+        self.response.commit(None, Some(content_type), body)
     }
 
     /// Answers with raw bytes as `content_type`.
@@ -109,7 +109,7 @@ impl ApplicationCall {
         content_type: ContentType,
     ) -> Result<()> {
         let body = OutgoingContent::Bytes(bytes.into());
-        self.response.commit(None, Some(&content_type), body)
+        self.response.commit(None, Some(content_type), body)
     }
 
     /// Answers with `status` and an empty body.
@@ -131,13 +131,17 @@ impl ApplicationCall {
         producer: impl AsyncFnOnce(&mut BodyWriter<'_>) -> Result<()> + 'static,
     ) -> Result<()> {
         let body = OutgoingContent::Stream(Box::new(producer));
-        self.response.commit(None, Some(&content_type), body)
+        self.response.commit(None, Some(content_type), body)
     }
 
     /// Answers with `302 Found` (or `301 Moved Permanently`) and a `Location` header.
     ///
     /// Ktor: `ApplicationCall.respondRedirect(url, permanent)`
-    pub async fn respond_redirect(&mut self, url: &str, permanent: bool) -> Result<()> {
+    pub async fn respond_redirect(
+        &mut self,
+        url: impl Into<Cow<'static, str>>,
+        permanent: bool,
+    ) -> Result<()> {
         self.response.header(HttpHeaders::LOCATION, url)?;
         let status = if permanent {
             HttpStatusCode::MOVED_PERMANENTLY

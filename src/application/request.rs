@@ -12,6 +12,7 @@
 //!
 //! Ktor: `io.ktor.server.request.ApplicationRequest`
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::net::SocketAddr;
 use std::rc::Rc;
@@ -28,8 +29,11 @@ pub struct ApplicationRequest {
     method: HttpMethod,
     /// The request target exactly as received, e.g. `/search?q=ktor%20rust`.
     uri: String,
-    /// The path of `uri`, percent-decoded (`/search`).
-    path: String,
+    /// Where the path is in `uri`: handlers usually see it as is.
+    path_range: std::ops::Range<usize>,
+    /// The path, percent-decoded, only when decoding changed it (`/a%20b` → `/a b`); a path
+    /// without escapes is served from `uri` without a copy.
+    decoded_path: Option<String>,
     /// Where the query starts in `uri` (after the `?`), or `uri.len()` when there is none.
     query_start: usize,
     /// Query parameters, decoded on first use: most handlers never look at them.
@@ -55,13 +59,19 @@ impl ApplicationRequest {
         remote: SocketAddr,
     ) -> Result<ApplicationRequest, HttpError> {
         let (raw_path, query) = http::split_target(&uri);
-        let path = http::decode_path(raw_path)
-            .map_err(|error| HttpError::bad_request(error.reason))?
-            .into_owned();
+        // `raw_path` is a slice of `uri`; its offset is the distance between the two starts.
+        let path_start = raw_path.as_ptr() as usize - uri.as_ptr() as usize;
+        let path_range = path_start..path_start + raw_path.len();
+        let decoded_path =
+            match http::decode_path(raw_path).map_err(|error| HttpError::bad_request(error.reason))? {
+                Cow::Borrowed(_) => None,
+                Cow::Owned(decoded) => Some(decoded),
+            };
         let query_start = uri.len() - query.len();
         Ok(ApplicationRequest {
             method,
-            path,
+            path_range,
+            decoded_path,
             query_start,
             uri,
             query_parameters: OnceCell::new(),
@@ -91,7 +101,10 @@ impl ApplicationRequest {
     ///
     /// Ktor: `ApplicationRequest.path()`
     pub fn path(&self) -> &str {
-        &self.path
+        match &self.decoded_path {
+            Some(decoded) => decoded,
+            None => &self.uri[self.path_range.clone()],
+        }
     }
 
     /// The raw query string, without the `?`; empty when there is none.

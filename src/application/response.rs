@@ -94,12 +94,17 @@ impl ApplicationResponse {
     ///
     /// Ktor: `ApplicationResponse.headers.append(name, value)`, which throws
     /// `UnsafeHeaderException` for the framing headers
-    pub fn header(&mut self, name: &str, value: &str) -> Result<(), HttpError> {
+    pub fn header(
+        &mut self,
+        name: impl Into<Cow<'static, str>>,
+        value: impl Into<Cow<'static, str>>,
+    ) -> Result<(), HttpError> {
+        let (name, value) = (name.into(), value.into());
         let internal = |message: String| HttpError::new(HttpStatusCode::INTERNAL_SERVER_ERROR, message);
-        if !http::is_valid_header_name(name) {
+        if !http::is_valid_header_name(&name) {
             return Err(internal(format!("invalid response header name {name:?}")));
         }
-        if !http::is_valid_header_value(value) {
+        if !http::is_valid_header_value(&value) {
             return Err(internal(format!("invalid value for response header {name}")));
         }
         if name.eq_ignore_ascii_case(HttpHeaders::CONTENT_LENGTH)
@@ -135,7 +140,7 @@ impl ApplicationResponse {
     pub(crate) fn commit(
         &mut self,
         status: Option<HttpStatusCode>,
-        content_type: Option<&ContentType>,
+        content_type: Option<ContentType>,
         content: OutgoingContent,
     ) -> Result<()> {
         if self.content.is_some() {
@@ -148,7 +153,7 @@ impl ApplicationResponse {
             && !self.headers.contains(HttpHeaders::CONTENT_TYPE)
         {
             self.headers
-                .append(HttpHeaders::CONTENT_TYPE, content_type.as_str());
+                .append(HttpHeaders::CONTENT_TYPE, content_type.into_value());
         }
         self.content = Some(content);
         Ok(())

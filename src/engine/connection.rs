@@ -28,6 +28,7 @@
 //!
 //! Ktor: `io.ktor.server.cio.backend.ServerPipeline` (`startServerConnectionPipeline`)
 
+use std::borrow::Cow;
 use std::future::poll_fn;
 use std::io;
 use std::net::SocketAddr;
@@ -120,7 +121,7 @@ impl<S: Transport> Connection<'_, S> {
                 Next::Refuse(error) => return self.refuse(error).await,
             };
             let defer_body = head.expects_continue && head.framing != BodyFraming::None;
-            let body = if defer_body {
+            let body = if defer_body || head.framing == BodyFraming::None {
                 Vec::new()
             } else {
                 let deadline = Instant::now() + self.config.request_timeout;
@@ -404,7 +405,7 @@ fn parse_with<'b>(
     let mut headers = Headers::new();
     for header in head.headers {
         // Header values are bytes (obs-text is allowed); handlers get text.
-        headers.append(header.name, String::from_utf8_lossy(header.value));
+        headers.append(header_name(header.name), header_value(header.value));
     }
     let owned = Head {
         method: HttpMethod::parse(head.method),
@@ -416,6 +417,41 @@ fn parse_with<'b>(
         expects_continue,
     };
     Ok(Some((owned, consumed)))
+}
+
+/// The names most requests carry, in the spelling clients send them: a header named exactly
+/// one of these is stored without copying its name.
+const COMMON_NAMES: [&str; 12] = [
+    HttpHeaders::HOST,
+    HttpHeaders::USER_AGENT,
+    HttpHeaders::ACCEPT,
+    HttpHeaders::ACCEPT_ENCODING,
+    HttpHeaders::ACCEPT_LANGUAGE,
+    HttpHeaders::CONNECTION,
+    HttpHeaders::CONTENT_LENGTH,
+    HttpHeaders::CONTENT_TYPE,
+    HttpHeaders::COOKIE,
+    HttpHeaders::TRANSFER_ENCODING,
+    HttpHeaders::EXPECT,
+    HttpHeaders::UPGRADE,
+];
+
+/// A header name as handlers will see it: exactly as received, borrowed from a constant when it
+/// is a common one (saving an allocation per header of nearly every request).
+fn header_name(name: &str) -> Cow<'static, str> {
+    match COMMON_NAMES.iter().find(|common| **common == name) {
+        Some(common) => Cow::Borrowed(common),
+        None => Cow::Owned(name.to_string()),
+    }
+}
+
+/// A header value as text. Values are bytes on the wire (obs-text, 0x80-0xFF, is allowed);
+/// nearly all are ASCII, and anything that is not UTF-8 is decoded lossily.
+fn header_value(value: &[u8]) -> Cow<'static, str> {
+    match std::str::from_utf8(value) {
+        Ok(text) => Cow::Owned(text.to_string()),
+        Err(_) => Cow::Owned(String::from_utf8_lossy(value).into_owned()),
+    }
 }
 
 /// Writes out everything in `output`.

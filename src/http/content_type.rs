@@ -68,6 +68,11 @@ impl ContentType {
         ContentType::new(format!("{}; charset={charset}", self.value))
     }
 
+    /// The header value, owned or borrowed as it was given.
+    pub fn into_value(self) -> Cow<'static, str> {
+        self.value
+    }
+
     /// The header value.
     pub fn as_str(&self) -> &str {
         &self.value

@@ -30,15 +30,21 @@
 //! checking each line with [`is_valid_header_name`] and
 //! [`is_valid_header_value`].
 
+use std::borrow::Cow;
+
 use super::syntax::{self, FIELD, TCHAR};
 
 /// An ordered multimap of header fields with case-insensitive names.
+///
+/// Names and values are `Cow<'static, str>`: the names and values a program writes are
+/// mostly constants (`HttpHeaders::CONTENT_TYPE`, `"text/plain"`), which are then borrowed, not
+/// copied, so a typical response header costs no allocation. Text built at run time is owned.
 ///
 /// Ktor: `io.ktor.http.Headers` / `io.ktor.http.HeadersBuilder`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Headers {
     /// Every field line in insertion order, names as given.
-    entries: Vec<(String, String)>,
+    entries: Vec<(Cow<'static, str>, Cow<'static, str>)>,
 }
 
 impl Headers {
@@ -54,7 +60,7 @@ impl Headers {
     /// [`is_valid_header_name`] and [`is_valid_header_value`].
     ///
     /// Ktor: `HeadersBuilder.append`.
-    pub fn append(&mut self, name: impl Into<String>, value: impl Into<String>) {
+    pub fn append(&mut self, name: impl Into<Cow<'static, str>>, value: impl Into<Cow<'static, str>>) {
         self.entries.push((name.into(), value.into()));
     }
 
@@ -63,7 +69,7 @@ impl Headers {
     /// there was none), as Ktor's map keeps a key's position when it is set.
     ///
     /// Ktor: `HeadersBuilder.set`.
-    pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
+    pub fn set(&mut self, name: impl Into<Cow<'static, str>>, value: impl Into<Cow<'static, str>>) {
         let name = name.into();
         match self.position(&name) {
             Some(first) => {
@@ -82,7 +88,7 @@ impl Headers {
     ///
     /// Ktor: `Headers.get`.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.position(name).map(|i| self.entries[i].1.as_str())
+        self.position(name).map(|i| &*self.entries[i].1)
     }
 
     /// The values of every line named `name`, in order.
@@ -92,7 +98,7 @@ impl Headers {
         self.entries
             .iter()
             .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| &**v)
     }
 
     /// Whether at least one line is named `name`.
@@ -115,7 +121,7 @@ impl Headers {
     ///
     /// Ktor: `Headers.entries()` (which groups by name instead).
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.entries.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+        self.entries.iter().map(|(n, v)| (&**n, &**v))
     }
 
     /// The number of lines (not of distinct names).

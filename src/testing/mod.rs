@@ -97,7 +97,7 @@ pub struct TestRequest<'c> {
 impl TestRequest<'_> {
     /// Adds a request header.
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.headers.append(name, value);
+        self.headers.append(name.to_string(), value.to_string());
         self
     }
 
