@@ -188,3 +188,19 @@ fn request_exposes_decoded_path_and_query() {
         r#"/a b tag=x&tag=y%21 ["x", "y!"]"#
     );
 }
+
+/// The path and query of absolute-form targets and of targets with a fragment.
+#[test]
+fn request_path_and_query_of_unusual_targets() {
+    let client = test_application(|app| {
+        app.intercept(ApplicationCallPipeline::CALL, async |ctx| {
+            let request = ctx.call().request();
+            let reply = format!("{}|{}", request.path(), request.query_string());
+            ctx.call().respond_text(reply).await
+        });
+    });
+    assert_eq!(client.get("http://example.com").text(), "/|");
+    assert_eq!(client.get("http://example.com/a%2Fb?x=1").text(), "/a/b|x=1");
+    assert_eq!(client.get("/a?x=1#frag").text(), "/a|x=1");
+    assert_eq!(client.get("/a#frag?not=query").text(), "/a|");
+}

@@ -15,6 +15,7 @@
 use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::net::SocketAddr;
+use std::ops::Range;
 use std::rc::Rc;
 
 use super::body::{DeferredBody, RequestBody};
@@ -30,12 +31,12 @@ pub struct ApplicationRequest {
     /// The request target exactly as received, e.g. `/search?q=ktor%20rust`.
     uri: String,
     /// Where the path is in `uri`: handlers usually see it as is.
-    path_range: std::ops::Range<usize>,
+    path_range: Range<usize>,
     /// The path, percent-decoded, only when decoding changed it (`/a%20b` → `/a b`); a path
     /// without escapes is served from `uri` without a copy.
     decoded_path: Option<String>,
-    /// Where the query starts in `uri` (after the `?`), or `uri.len()` when there is none.
-    query_start: usize,
+    /// Where the query is in `uri` (after the `?`, before any `#`); empty when there is none.
+    query_range: Range<usize>,
     /// Query parameters, decoded on first use: most handlers never look at them.
     query_parameters: OnceCell<Parameters>,
     version: HttpVersion,
@@ -59,20 +60,20 @@ impl ApplicationRequest {
         remote: SocketAddr,
     ) -> Result<ApplicationRequest, HttpError> {
         let (raw_path, query) = http::split_target(&uri);
-        // `raw_path` is a slice of `uri`; its offset is the distance between the two starts.
-        let path_start = raw_path.as_ptr() as usize - uri.as_ptr() as usize;
-        let path_range = path_start..path_start + raw_path.len();
-        let decoded_path =
-            match http::decode_path(raw_path).map_err(|error| HttpError::bad_request(error.reason))? {
-                Cow::Borrowed(_) => None,
-                Cow::Owned(decoded) => Some(decoded),
-            };
-        let query_start = uri.len() - query.len();
+        let query_range = range_in(&uri, query).unwrap_or(0..0);
+        // A path with no escapes is served from `uri`; for `http://host`, which has no path,
+        // `split_target` answers with the constant "/", kept as if decoded.
+        let path_range = range_in(&uri, raw_path);
+        let decoded = http::decode_path(raw_path).map_err(|error| HttpError::bad_request(error.reason))?;
+        let (path_range, decoded_path) = match (path_range, decoded) {
+            (Some(range), Cow::Borrowed(_)) => (range, None),
+            (_, decoded) => (0..0, Some(decoded.into_owned())),
+        };
         Ok(ApplicationRequest {
             method,
             path_range,
             decoded_path,
-            query_start,
+            query_range,
             uri,
             query_parameters: OnceCell::new(),
             version,
@@ -111,7 +112,7 @@ impl ApplicationRequest {
     ///
     /// Ktor: `ApplicationRequest.queryString()`
     pub fn query_string(&self) -> &str {
-        &self.uri[self.query_start..]
+        &self.uri[self.query_range.clone()]
     }
 
     /// The decoded query parameters, in order, several values per name allowed.
@@ -171,4 +172,11 @@ impl ApplicationRequest {
             RequestBody::Taken => Err(RequestAlreadyConsumed.into()),
         }
     }
+}
+
+/// Where `part`, a slice of `whole`, lies in it; `None` if it is not a slice of it.
+fn range_in(whole: &str, part: &str) -> Option<Range<usize>> {
+    // Addresses compared as numbers: `part` lies in `whole` when it starts and ends inside it.
+    let offset = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
+    (offset <= whole.len() && part.len() <= whole.len() - offset).then(|| offset..offset + part.len())
 }

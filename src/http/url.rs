@@ -55,15 +55,27 @@ use std::borrow::Cow;
 ///
 /// Ktor: `ApplicationRequest.path()` and `queryString()`.
 pub fn split_target(target: &str) -> (&str, &str) {
-    let rest = match target.split_once("://") {
-        Some((_, after_scheme)) if !target.starts_with('/') => {
-            let authority_end = after_scheme.find(['/', '?', '#']).unwrap_or(after_scheme.len());
-            &after_scheme[authority_end..]
-        }
-        _ => target,
+    // Nearly every target is origin-form (`/path?query`): only the others have a scheme.
+    let rest = if target.starts_with('/') {
+        target
+    } else if let Some((_, after_scheme)) = target.split_once("://") {
+        let authority_end = after_scheme.find(['/', '?', '#']).unwrap_or(after_scheme.len());
+        &after_scheme[authority_end..]
+    } else {
+        target
     };
-    let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
-    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    // One pass over the bytes finds where the path ends ('?' or '#').
+    let (path, query) = match rest.bytes().position(|byte| byte == b'?' || byte == b'#') {
+        Some(at) if rest.as_bytes()[at] == b'?' => {
+            let query = &rest[at + 1..];
+            (
+                &rest[..at],
+                query.split_once('#').map_or(query, |(before, _)| before),
+            )
+        }
+        Some(at) => (&rest[..at], ""),
+        None => (rest, ""),
+    };
     (if path.is_empty() { "/" } else { path }, query)
 }
 
