@@ -212,6 +212,11 @@ impl Transport for BlockingStream {
         }
     }
 
+    /// A blocking socket cannot wait without reading; the read that follows does the waiting.
+    async fn readable_before(&mut self, _deadline: Instant) -> io::Result<()> {
+        Ok(())
+    }
+
     fn shutdown_write(&mut self) -> io::Result<()> {
         self.stream.shutdown(Shutdown::Write)
     }

@@ -19,7 +19,7 @@ use super::connection::flush;
 use super::input::InputBuffer;
 use super::transport::Transport;
 use crate::BoxFuture;
-use crate::application::{BodyWriter, ByteSink, OutgoingContent};
+use crate::application::{BodyWriter, ByteSink, OutgoingContent, StreamBody};
 use crate::http::{
     self, BodyFraming, ChunkedDecoder, ChunkedStatus, Headers, HttpStatusCode, HttpVersion, Limits,
     ParseError, ResponseFraming,
@@ -149,6 +149,19 @@ pub(crate) async fn write_response<S: Transport>(
     if is_head || bodiless {
         return Ok(close);
     }
+    // Boxed: the producer's state would otherwise be part of every connection's future, which
+    // an idle connection keeps allocated; only streamed responses pay for it.
+    Box::pin(stream_body(stream, output, producer, chunked, close)).await
+}
+
+/// Sends a streamed body after its head: one chunk per write, then the last chunk.
+async fn stream_body<S: Transport>(
+    stream: &mut S,
+    output: &mut Vec<u8>,
+    producer: Box<dyn StreamBody>,
+    chunked: bool,
+    close: bool,
+) -> io::Result<bool> {
     flush(stream, output).await?;
     let mut sink = SocketSink {
         stream,

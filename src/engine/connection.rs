@@ -118,7 +118,7 @@ impl<S: Transport> Connection<'_, S> {
             let head = match self.next_head().await? {
                 Next::Head(head) => head,
                 Next::Close => return self.flush().await,
-                Next::Refuse(error) => return self.refuse(error).await,
+                Next::Refuse(error) => return Box::pin(self.refuse(error)).await,
             };
             let defer_body = head.expects_continue && head.framing != BodyFraming::None;
             let body = if defer_body || head.framing == BodyFraming::None {
@@ -129,7 +129,7 @@ impl<S: Transport> Connection<'_, S> {
                 match read_body(self.stream, &mut self.input, head.framing, limits, deadline).await? {
                     BodyRead::Complete(body) => body,
                     BodyRead::Closed => return Ok(()),
-                    BodyRead::Invalid(error) => return self.refuse(error).await,
+                    BodyRead::Invalid(error) => return Box::pin(self.refuse(error)).await,
                 }
             };
 
@@ -148,13 +148,14 @@ impl<S: Transport> Connection<'_, S> {
             {
                 Ok(request) => request,
                 Err(error) => {
-                    return self
-                        .refuse(ParseError::new(error.status, "invalid request target"))
-                        .await;
+                    let error = ParseError::new(error.status, "invalid request target");
+                    return Box::pin(self.refuse(error)).await;
                 }
             };
             let (mut response, deferred) = if defer_body {
-                self.respond_reading_body_on_demand(request, framing).await
+                // Boxed, like every rare path here: its state (two futures side by side) would
+                // otherwise enlarge every connection's future, idle or not.
+                Box::pin(self.respond_reading_body_on_demand(request, framing)).await
             } else {
                 (respond_to(self.application, request).await, Deferred::Read)
             };
@@ -204,7 +205,19 @@ impl<S: Transport> Connection<'_, S> {
                     Instant::now()
                 } else {
                     self.state.set_idle(true);
-                    Instant::now() + self.config.idle_timeout
+                    let deadline = Instant::now() + self.config.idle_timeout;
+                    // Idle, perhaps for long: hold no buffers while waiting for the next request
+                    // (an idle keep-alive connection then costs little more than its task).
+                    self.input.release_if_empty();
+                    self.output = Vec::new();
+                    if let Err(error) = self.stream.readable_before(deadline).await {
+                        self.state.set_idle(false);
+                        return match error.kind() {
+                            io::ErrorKind::TimedOut => Ok(Next::Close),
+                            _ => Err(error),
+                        };
+                    }
+                    deadline
                 }
             } else {
                 *started.get_or_insert_with(Instant::now) + self.config.request_timeout
@@ -318,7 +331,8 @@ impl<S: Transport> Connection<'_, S> {
         self.stream.shutdown_write()?;
         let deadline = Instant::now() + Duration::from_secs(1);
         let mut discarded = 0;
-        let mut sink = [0u8; 4096];
+        // On the heap: an array here would be part of every connection's future, errors or not.
+        let mut sink = vec![0u8; 4096];
         while discarded < 1 << 20 {
             match self.stream.read_before(&mut sink, deadline).await {
                 Ok(0) | Err(_) => break,

@@ -51,6 +51,14 @@ impl InputBuffer {
         }
     }
 
+    /// Frees the buffer if it holds nothing: an idle connection then costs no buffer memory.
+    /// The next read allocates it again.
+    pub(crate) fn release_if_empty(&mut self) {
+        if self.is_empty() {
+            self.bytes = Vec::new();
+        }
+    }
+
     /// Reads once from `stream`, making room first; returns the byte count (0 at end of
     /// stream). Fails with `TimedOut` at `deadline`.
     pub(crate) async fn read_from<S: Transport>(

@@ -32,6 +32,10 @@ pub trait Transport: AsyncRead + AsyncWrite {
     /// Reads like `read`, but fails with `ErrorKind::TimedOut` once `deadline` has passed.
     async fn read_before(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<usize>;
 
+    /// Waits until a read would find something (or `deadline` passes, `TimedOut`), without
+    /// reading. A stream that cannot tell may return at once.
+    async fn readable_before(&mut self, deadline: Instant) -> io::Result<()>;
+
     /// Ends the sending direction: the client reads end-of-stream after what was written.
     fn shutdown_write(&mut self) -> io::Result<()>;
 }
@@ -40,6 +44,10 @@ pub trait Transport: AsyncRead + AsyncWrite {
 impl Transport for &TcpStream {
     async fn read_before(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
         TcpStream::read_before(self, buf, deadline).await
+    }
+
+    async fn readable_before(&mut self, deadline: Instant) -> io::Result<()> {
+        TcpStream::readable_before(self, deadline).await
     }
 
     fn shutdown_write(&mut self) -> io::Result<()> {

@@ -228,9 +228,33 @@ impl TcpStream {
     ///
     /// Ktor: `withTimeout(...) { channel.readAvailable(...) }`, as CIO's idle timeout
     pub async fn read_before(&self, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
+        self.read_when_readable(deadline, || self.try_read(buf)).await
+    }
+
+    /// Waits, until `deadline` at most, for the socket to have bytes to read (or an end of
+    /// stream), without reading them. A server waiting for a client's next request uses it to
+    /// hold no read buffer meanwhile: the buffer is allocated when there is something to put in
+    /// it. (The answer may be a false positive; the read that follows then simply waits.)
+    ///
+    /// Ktor: `ByteReadChannel.awaitContent()`
+    pub async fn readable_before(&self, deadline: Instant) -> io::Result<()> {
+        let check = || match self.registration.is_readable() {
+            true => Ok(()),
+            false => Err(io::ErrorKind::WouldBlock.into()),
+        };
+        self.read_when_readable(deadline, check).await
+    }
+
+    /// Runs `attempt` until it does not say `WouldBlock`, waiting for readability in between,
+    /// and gives up with `TimedOut` at `deadline`.
+    async fn read_when_readable<T>(
+        &self,
+        deadline: Instant,
+        mut attempt: impl FnMut() -> io::Result<T>,
+    ) -> io::Result<T> {
         let mut timer: Option<Sleep> = None;
         loop {
-            match self.try_read(buf) {
+            match attempt() {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     let timer = timer.get_or_insert_with(|| sleep_until(deadline));
                     let mut readable = self.registration.ready(Direction::Read);
