@@ -77,13 +77,13 @@ impl ApplicationEngine for CioApplicationEngine {
         let stopping = Arc::new(AtomicBool::new(false));
         let (handle, config, flag) = (
             workers.handle(),
-            self.config.connection.clone(),
+            Arc::new(self.config.connection.clone()),
             Arc::clone(&stopping),
         );
         let mut next_worker = 0;
         let acceptor = Acceptor::start(listener, move |stream, remote| {
             let application = Arc::clone(&application);
-            let config = config.clone();
+            let config = Arc::clone(&config);
             let state = ConnectionState::new(Arc::clone(&flag));
             // The receiver of the task's outcome is dropped: a connection reports nothing.
             let serve = move || serve_socket(stream, remote, application, config, state);
@@ -148,7 +148,7 @@ async fn serve_socket(
     stream: std::net::TcpStream,
     remote: SocketAddr,
     application: Arc<Application>,
-    config: ConnectionConfig,
+    config: Arc<ConnectionConfig>,
     state: ConnectionState,
 ) {
     let Ok(stream) = TcpStream::from_std(stream) else {
