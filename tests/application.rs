@@ -204,3 +204,43 @@ fn request_path_and_query_of_unusual_targets() {
     assert_eq!(client.get("/a?x=1#frag").text(), "/a|x=1");
     assert_eq!(client.get("/a#frag?not=query").text(), "/a|");
 }
+
+/// An HTML form's body arrives as decoded parameters, repeated names kept in order.
+#[test]
+fn form_body_is_received_as_parameters() {
+    let client = test_application(|app| {
+        app.routing(|route| {
+            route.post("/login", async |call| {
+                let form = call.receive_parameters().await?;
+                let roles: Vec<_> = form.get_all("role").collect();
+                let reply = format!("{} {:?}", form.get("user").unwrap_or("?"), roles);
+                call.respond_text(reply).await
+            });
+        });
+    });
+    let response = client
+        .request(HttpMethod::Post, "/login")
+        .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+        .body("user=ada+lovelace&role=admin&role=dev%21")
+        .send();
+    assert_eq!(response.text(), r#"ada lovelace ["admin", "dev!"]"#);
+}
+
+/// A body of another content type is refused with 415 when read as a form.
+#[test]
+fn non_form_body_is_415_for_receive_parameters() {
+    let client = test_application(|app| {
+        app.routing(|route| {
+            route.post("/login", async |call| {
+                call.receive_parameters().await?;
+                call.respond_text("unreachable").await
+            });
+        });
+    });
+    let response = client
+        .request(HttpMethod::Post, "/login")
+        .header("Content-Type", "application/json")
+        .body("{}")
+        .send();
+    assert_eq!(response.status(), HttpStatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
