@@ -28,6 +28,7 @@
 //! | [`application`] | `Application`, `ApplicationCallPipeline`, `ApplicationCall` | `io.ktor.server.application` |
 //! | [`routing`] | `Route`, `get`/`post`, resolving a call to its handler | `io.ktor.server.routing` |
 //! | [`testing`] | `test_application`: the application without sockets | `io.ktor.server.testing` |
+//! | [`util`] | `Attributes`: typed data of plugins and calls | `io.ktor.util` |
 //!
 //! Code the compiler cannot check for memory safety lives in one place only: `runtime::sys`, the
 //! binding to the operating system's epoll.
@@ -41,6 +42,7 @@ pub mod pipeline;
 pub mod routing;
 pub mod runtime;
 pub mod testing;
+pub mod util;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -244,3 +244,36 @@ fn non_form_body_is_415_for_receive_parameters() {
         .send();
     assert_eq!(response.status(), HttpStatusCode::UNSUPPORTED_MEDIA_TYPE);
 }
+
+/// Attributes: the application's are read by every call, a call's are its own.
+#[test]
+fn application_and_call_attributes() {
+    use mini_ktor::util::AttributeKey;
+    const GREETING: AttributeKey<String> = AttributeKey::new("greeting");
+    const SEEN: AttributeKey<u32> = AttributeKey::new("seen");
+    let client = test_application(|app| {
+        app.attributes_mut().put(&GREETING, "hello".to_string());
+        app.intercept(ApplicationCallPipeline::PLUGINS, async |ctx| {
+            ctx.call().attributes_mut().put(&SEEN, 1);
+            Ok(())
+        });
+        app.routing(|route| {
+            route.get("/", async |call| {
+                let greeting = call
+                    .application()
+                    .attributes()
+                    .get(&GREETING)
+                    .cloned()
+                    .unwrap_or_default();
+                let seen = call.attributes_mut().take(&SEEN).unwrap_or(0);
+                call.respond_text(format!("{greeting} {seen}")).await
+            });
+        });
+    });
+    assert_eq!(client.get("/").text(), "hello 1");
+    assert_eq!(
+        client.get("/").text(),
+        "hello 1",
+        "each call starts with its own attributes"
+    );
+}

@@ -26,6 +26,7 @@ use super::stream::BodyWriter;
 use super::{Application, HttpError};
 use crate::Result;
 use crate::http::{self, ContentType, HttpHeaders, HttpStatusCode, Parameters};
+use crate::util::Attributes;
 
 /// A request being answered: the application serving it, the request, and the response.
 ///
@@ -38,6 +39,8 @@ pub struct ApplicationCall {
     /// wrong); the fallback answers with it. Ktor keeps it in the call attribute
     /// `RoutingFailureStatusCode`.
     pub(crate) routing_failure: Option<HttpStatusCode>,
+    /// Data that plugins and handlers attach to this call; empty (and unallocated) until used.
+    attributes: Attributes,
 }
 
 impl ApplicationCall {
@@ -48,6 +51,7 @@ impl ApplicationCall {
             request,
             response: ApplicationResponse::default(),
             routing_failure: None,
+            attributes: Attributes::new(),
         }
     }
 
@@ -56,6 +60,20 @@ impl ApplicationCall {
     /// Ktor: `ApplicationCall.application`
     pub fn application(&self) -> &Arc<Application> {
         &self.application
+    }
+
+    /// This call's attributes: typed data that plugins and handlers attach to it.
+    ///
+    /// Ktor: `ApplicationCall.attributes`
+    pub fn attributes(&self) -> &Attributes {
+        &self.attributes
+    }
+
+    /// This call's attributes, to put or take values.
+    ///
+    /// Ktor: `ApplicationCall.attributes`
+    pub fn attributes_mut(&mut self) -> &mut Attributes {
+        &mut self.attributes
     }
 
     /// The request.

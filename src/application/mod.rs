@@ -42,6 +42,7 @@ use crate::Result;
 use crate::http::HttpStatusCode;
 use crate::pipeline::{PipelineContext, PipelinePhase};
 use crate::routing::Route;
+use crate::util::Attributes;
 
 /// A configured application: its call pipeline and its routes.
 ///
@@ -68,6 +69,8 @@ pub struct Application {
     pipeline: ApplicationCallPipeline,
     /// The root of the route tree, created by the first `routing` block.
     routing: Option<Route>,
+    /// Data that plugins and modules attach to the application.
+    attributes: Attributes,
 }
 
 impl Application {
@@ -81,6 +84,7 @@ impl Application {
         Application {
             pipeline,
             routing: None,
+            attributes: Attributes::new(),
         }
     }
 
@@ -121,6 +125,21 @@ impl Application {
             self.pipeline.intercept(ApplicationCallPipeline::CALL, route_call);
         }
         build(self.routing.get_or_insert_with(Route::new));
+    }
+
+    /// The application's attributes: typed data shared by every call (read-only once the
+    /// application is built and shared).
+    ///
+    /// Ktor: `Application.attributes`
+    pub fn attributes(&self) -> &Attributes {
+        &self.attributes
+    }
+
+    /// The application's attributes, to put values while the modules run.
+    ///
+    /// Ktor: `Application.attributes`
+    pub fn attributes_mut(&mut self) -> &mut Attributes {
+        &mut self.attributes
     }
 
     /// The application's call pipeline.
