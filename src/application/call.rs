@@ -17,15 +17,19 @@
 //!
 //! Ktor: `io.ktor.server.application.ApplicationCall` (and `PipelineCall`)
 
+use std::any::{Any, TypeId, type_name};
 use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::request::ApplicationRequest;
 use super::response::{ApplicationResponse, OutgoingContent, text_bytes};
 use super::stream::BodyWriter;
-use super::{Application, HttpError};
+use super::{
+    Application, ApplicationReceivePipeline, ApplicationSendPipeline, HttpError, ReceiveSubject,
+    ResponseAlreadySent, ResponseMessage,
+};
 use crate::Result;
-use crate::http::{self, ContentType, HttpHeaders, HttpStatusCode, Parameters};
+use crate::http::{ContentType, HttpHeaders, HttpStatusCode, Parameters};
 use crate::util::Attributes;
 
 /// A request being answered: the application serving it, the request, and the response.
@@ -41,6 +45,13 @@ pub struct ApplicationCall {
     pub(crate) routing_failure: Option<HttpStatusCode>,
     /// Data that plugins and handlers attach to this call; empty (and unallocated) until used.
     attributes: Attributes,
+    /// The type the current `receive` asked for.
+    receive_type: Option<TypeId>,
+    /// This call's own send pipeline, once something intercepted it; until then the
+    /// application's is used, so a call that changes nothing copies nothing.
+    send_pipeline: Option<Box<ApplicationSendPipeline>>,
+    /// This call's own receive pipeline, likewise.
+    receive_pipeline: Option<Box<ApplicationReceivePipeline>>,
 }
 
 impl ApplicationCall {
@@ -52,6 +63,9 @@ impl ApplicationCall {
             response: ApplicationResponse::default(),
             routing_failure: None,
             attributes: Attributes::new(),
+            receive_type: None,
+            send_pipeline: None,
+            receive_pipeline: None,
         }
     }
 
@@ -98,6 +112,45 @@ impl ApplicationCall {
         self.response.is_committed()
     }
 
+    /// Answers with `message`, through the send pipeline: text, bytes, a status, an
+    /// [`OutgoingContent`], or any type a plugin renders; what nothing can render is answered
+    /// `406 Not Acceptable`. A second respond is an error, "Response has already been sent".
+    ///
+    /// ```
+    /// use mini_ktor::prelude::*;
+    /// use mini_ktor::testing::test_application;
+    ///
+    /// struct Temperature(f32); // a type of the application's own
+    ///
+    /// let client = test_application(|app| {
+    ///     app.routing(|route| {
+    ///         route.get("/", async |call| call.respond(Temperature(21.5)).await);
+    ///     });
+    /// });
+    /// // Nothing renders a Temperature yet.
+    /// assert_eq!(client.get("/").status(), HttpStatusCode::NOT_ACCEPTABLE);
+    /// ```
+    ///
+    /// Ktor: `ApplicationCall.respond(message)`
+    pub async fn respond<T: Any>(&mut self, message: T) -> Result<()> {
+        if self.is_handled() {
+            return Err(ResponseAlreadySent.into());
+        }
+        let message: ResponseMessage = Box::new(message);
+        match self.send_pipeline.take() {
+            // This call intercepted its own copy of the pipeline: run that one.
+            Some(own) => {
+                let outcome = own.execute(self, message).await;
+                self.send_pipeline = Some(own);
+                outcome
+            }
+            None => {
+                let application = Arc::clone(&self.application);
+                application.send_pipeline().execute(self, message).await
+            }
+        }
+    }
+
     /// Answers with `text` as `text/plain; charset=UTF-8` (or the `Content-Type` the handler
     /// already set). A `&'static str` is sent without being copied.
     ///
@@ -106,7 +159,8 @@ impl ApplicationCall {
         self.respond_text_with(text, ContentType::TEXT_PLAIN_UTF8).await
     }
 
-    /// Answers with `text` as `content_type`, exactly as given.
+    /// Answers with `text` as `content_type`, exactly as given (unless the handler already set
+    /// a `Content-Type`).
     ///
     /// Ktor: `ApplicationCall.respondText(text, contentType)`
     pub async fn respond_text_with(
@@ -115,7 +169,7 @@ impl ApplicationCall {
         content_type: ContentType,
     ) -> Result<()> {
         let body = OutgoingContent::Bytes(text_bytes(text.into()));
-        self.response.commit(None, Some(content_type), body)
+        self.respond_content(body, Some(content_type)).await
     }
 
     /// Answers with raw bytes as `content_type`.
@@ -126,16 +180,15 @@ impl ApplicationCall {
         bytes: impl Into<Cow<'static, [u8]>>,
         content_type: ContentType,
     ) -> Result<()> {
-        let body = OutgoingContent::Bytes(bytes.into());
-        self.response.commit(None, Some(content_type), body)
+        self.respond_content(OutgoingContent::Bytes(bytes.into()), Some(content_type))
+            .await
     }
 
     /// Answers with `status` and an empty body.
     ///
     /// Ktor: `ApplicationCall.respond(HttpStatusCode)`
     pub async fn respond_status(&mut self, status: HttpStatusCode) -> Result<()> {
-        self.response
-            .commit(Some(status), None, OutgoingContent::NoContent)
+        self.respond(status).await
     }
 
     /// Answers with a body that `producer` writes piece by piece, sent with
@@ -149,7 +202,7 @@ impl ApplicationCall {
         producer: impl AsyncFnOnce(&mut BodyWriter<'_>) -> Result<()> + 'static,
     ) -> Result<()> {
         let body = OutgoingContent::Stream(Box::new(producer));
-        self.response.commit(None, Some(content_type), body)
+        self.respond_content(body, Some(content_type)).await
     }
 
     /// Answers with `302 Found` (or `301 Moved Permanently`) and a `Location` header.
@@ -160,6 +213,9 @@ impl ApplicationCall {
         url: impl Into<Cow<'static, str>>,
         permanent: bool,
     ) -> Result<()> {
+        if self.is_handled() {
+            return Err(ResponseAlreadySent.into());
+        }
         self.response.header(HttpHeaders::LOCATION, url)?;
         let status = if permanent {
             HttpStatusCode::MOVED_PERMANENTLY
@@ -169,19 +225,72 @@ impl ApplicationCall {
         self.respond_status(status).await
     }
 
+    /// Responds with ready content, its `Content-Type` set first unless the handler set one.
+    async fn respond_content(
+        &mut self,
+        content: OutgoingContent,
+        content_type: Option<ContentType>,
+    ) -> Result<()> {
+        if self.is_handled() {
+            return Err(ResponseAlreadySent.into());
+        }
+        if let Some(content_type) = content_type
+            && !self.response.headers().contains(HttpHeaders::CONTENT_TYPE)
+        {
+            self.response
+                .header(HttpHeaders::CONTENT_TYPE, content_type.into_value())?;
+        }
+        self.respond(content).await
+    }
+
+    /// Takes the request body as a `T`, through the receive pipeline: `Vec<u8>`, `String`,
+    /// [`Parameters`] (a form), or any type a plugin produces; another type is a `415
+    /// Unsupported Media Type`. A second receive is an error.
+    ///
+    /// Ktor: `ApplicationCall.receive<T>()`
+    pub async fn receive<T: Any>(&mut self) -> Result<T> {
+        let body = self.request.take_body().await?;
+        self.receive_type = Some(TypeId::of::<T>());
+        let subject: ReceiveSubject = Box::new(body);
+        let subject = match self.receive_pipeline.take() {
+            Some(own) => {
+                let outcome = own.execute(self, subject).await;
+                self.receive_pipeline = Some(own);
+                outcome?
+            }
+            None => {
+                let application = Arc::clone(&self.application);
+                application.receive_pipeline().execute(self, subject).await?
+            }
+        };
+        match subject.downcast::<T>() {
+            Ok(value) => Ok(*value),
+            Err(_) => {
+                let message = format!("cannot turn the request body into {}", type_name::<T>());
+                Err(HttpError::new(HttpStatusCode::UNSUPPORTED_MEDIA_TYPE, message).into())
+            }
+        }
+    }
+
+    /// The type the current `receive` asked for, for plugins in the receive pipeline.
+    ///
+    /// Ktor: `ApplicationCall.receiveType`
+    pub fn receive_type(&self) -> Option<TypeId> {
+        self.receive_type
+    }
+
     /// Takes the request body as bytes. A second receive is an error.
     ///
     /// Ktor: `ApplicationCall.receive<ByteArray>()`
     pub async fn receive_bytes(&mut self) -> Result<Vec<u8>> {
-        self.request.take_body().await
+        self.receive().await
     }
 
     /// Takes the request body as UTF-8 text; a body that is not UTF-8 is a `400 Bad Request`.
     ///
     /// Ktor: `ApplicationCall.receiveText()`
     pub async fn receive_text(&mut self) -> Result<String> {
-        let bytes = self.request.take_body().await?;
-        String::from_utf8(bytes).map_err(|_| HttpError::bad_request("request body is not valid UTF-8").into())
+        self.receive().await
     }
 
     /// Takes an HTML form's body (`application/x-www-form-urlencoded`) as decoded parameters.
@@ -189,17 +298,26 @@ impl ApplicationCall {
     ///
     /// Ktor: `ApplicationCall.receiveParameters()`
     pub async fn receive_parameters(&mut self) -> Result<Parameters> {
-        let content_type = self.request.header(HttpHeaders::CONTENT_TYPE).unwrap_or_default();
-        let media_type = ContentType::new(content_type.to_string());
-        if !media_type
-            .media_type()
-            .eq_ignore_ascii_case(ContentType::FORM_URL_ENCODED.as_str())
-        {
-            let message = format!("expected a form body, got Content-Type {content_type:?}");
-            return Err(HttpError::new(HttpStatusCode::UNSUPPORTED_MEDIA_TYPE, message).into());
-        }
-        let text = self.receive_text().await?;
-        Ok(http::parse_query(&text))
+        self.receive().await
+    }
+
+    /// This call's own copy of the send pipeline, made on first use: what is intercepted here
+    /// applies to this call only.
+    ///
+    /// Ktor: `ApplicationResponse.pipeline`
+    pub fn send_pipeline_mut(&mut self) -> &mut ApplicationSendPipeline {
+        let application = &self.application;
+        self.send_pipeline
+            .get_or_insert_with(|| Box::new(application.send_pipeline().clone()))
+    }
+
+    /// This call's own copy of the receive pipeline, made on first use.
+    ///
+    /// Ktor: `ApplicationRequest.pipeline`
+    pub fn receive_pipeline_mut(&mut self) -> &mut ApplicationReceivePipeline {
+        let application = &self.application;
+        self.receive_pipeline
+            .get_or_insert_with(|| Box::new(application.receive_pipeline().clone()))
     }
 
     /// Splits the call into its response, for the engine to write once the pipeline is done.

@@ -24,16 +24,20 @@ mod body;
 mod call;
 mod call_pipeline;
 mod error;
+mod receive_pipeline;
 mod request;
 mod response;
+mod send_pipeline;
 mod stream;
 
 pub use body::DeferredBody;
 pub use call::ApplicationCall;
 pub use call_pipeline::ApplicationCallPipeline;
 pub use error::{HttpError, RequestAlreadyConsumed, ResponseAlreadySent};
+pub use receive_pipeline::{ApplicationReceivePipeline, ReceiveSubject};
 pub use request::ApplicationRequest;
 pub use response::{ApplicationResponse, OutgoingContent};
+pub use send_pipeline::{ApplicationSendPipeline, ResponseMessage};
 pub use stream::{BodyWriter, ByteSink, StreamBody};
 
 use std::sync::Arc;
@@ -71,6 +75,10 @@ pub struct Application {
     routing: Option<Route>,
     /// Data that plugins and modules attach to the application.
     attributes: Attributes,
+    /// What `receive` runs; every call starts with this one, copied only if it intercepts.
+    receive_pipeline: ApplicationReceivePipeline,
+    /// What `respond` runs; every call starts with this one, copied only if it intercepts.
+    send_pipeline: ApplicationSendPipeline,
 }
 
 impl Application {
@@ -85,6 +93,8 @@ impl Application {
             pipeline,
             routing: None,
             attributes: Attributes::new(),
+            receive_pipeline: ApplicationReceivePipeline::new(),
+            send_pipeline: ApplicationSendPipeline::new(),
         }
     }
 
@@ -140,6 +150,30 @@ impl Application {
     /// Ktor: `Application.attributes`
     pub fn attributes_mut(&mut self) -> &mut Attributes {
         &mut self.attributes
+    }
+
+    /// The receive pipeline every call starts with.
+    ///
+    /// Ktor: `Application.receivePipeline`
+    pub fn receive_pipeline(&self) -> &ApplicationReceivePipeline {
+        &self.receive_pipeline
+    }
+
+    /// The receive pipeline, to intercept while the modules run.
+    pub fn receive_pipeline_mut(&mut self) -> &mut ApplicationReceivePipeline {
+        &mut self.receive_pipeline
+    }
+
+    /// The send pipeline every call starts with.
+    ///
+    /// Ktor: `Application.sendPipeline`
+    pub fn send_pipeline(&self) -> &ApplicationSendPipeline {
+        &self.send_pipeline
+    }
+
+    /// The send pipeline, to intercept while the modules run.
+    pub fn send_pipeline_mut(&mut self) -> &mut ApplicationSendPipeline {
+        &mut self.send_pipeline
     }
 
     /// The application's call pipeline.

@@ -134,6 +134,13 @@ impl<'p, S, C> PipelineContext<'p, S, C> {
         &self.subject
     }
 
+    /// The current subject, to change in place (or to take out with `std::mem::replace`).
+    ///
+    /// Ktor: `PipelineContext.subject` (a `var`)
+    pub fn subject_mut(&mut self) -> &mut S {
+        &mut self.subject
+    }
+
     /// Replaces the subject without proceeding; later interceptors see the new value.
     ///
     /// Ktor: `PipelineContext.subject = value`

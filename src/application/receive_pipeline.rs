@@ -1,0 +1,141 @@
+//! The receive pipeline: what `receive::<T>()` runs, from the body's bytes to a `T`.
+//!
+//! ```text
+//! call.receive::<T>()   body bytes ─► Before ─► Transform ─► After ─► a T, or 415
+//! ```
+//!
+//! The subject starts as the request body, a `Vec<u8>` (the engine has read it, sending
+//! `100 Continue` first when the client asked for it), and should be a `T` when the pipeline
+//! ends. The requested type is on the call ([`ApplicationCall::receive_type`]), so a plugin
+//! knows what to produce: a JSON plugin, say, intercepts `Transform` and turns the bytes into the
+//! requested struct. The default interceptor, in `Transform`, knows three types:
+//!
+//! | requested | produced | when it cannot |
+//! |---|---|---|
+//! | `Vec<u8>` | the bytes, unchanged | – |
+//! | `String` | the bytes as UTF-8 | `400 Bad Request` |
+//! | [`Parameters`] | an `application/x-www-form-urlencoded` body, decoded | `415 Unsupported Media Type` for another content type |
+//!
+//! When the subject is still not a `T` at the end, the call fails with `415 Unsupported Media
+//! Type`, as Ktor's `CannotTransformContentToTypeException` does.
+//!
+//! Ktor: `io.ktor.server.request.ApplicationReceivePipeline`
+
+use std::any::{Any, TypeId};
+
+use super::{ApplicationCall, HttpError};
+use crate::Result;
+use crate::http::{self, ContentType, HttpHeaders, HttpStatusCode, Parameters};
+use crate::pipeline::{Pipeline, PipelineContext, PipelinePhase};
+
+/// What travels through the receive pipeline: the body's bytes, then what they became.
+pub type ReceiveSubject = Box<dyn Any>;
+
+static BEFORE: PipelinePhase = PipelinePhase::new("Before");
+static TRANSFORM: PipelinePhase = PipelinePhase::new("Transform");
+static AFTER: PipelinePhase = PipelinePhase::new("After");
+
+/// The pipeline `receive` runs: three phases from the body's bytes to the requested type.
+///
+/// Ktor: `io.ktor.server.request.ApplicationReceivePipeline`
+#[derive(Clone)]
+pub struct ApplicationReceivePipeline {
+    pipeline: Pipeline<ReceiveSubject, ApplicationCall>,
+}
+
+impl ApplicationReceivePipeline {
+    /// The earliest phase, with the raw bytes.
+    ///
+    /// Ktor: `ApplicationReceivePipeline.Before`
+    pub const BEFORE: &'static PipelinePhase = &BEFORE;
+    /// Converting the bytes to the requested type; `on_call_receive` plugins run here.
+    ///
+    /// Ktor: `ApplicationReceivePipeline.Transform`
+    pub const TRANSFORM: &'static PipelinePhase = &TRANSFORM;
+    /// The last phase: a last look at what was produced.
+    ///
+    /// Ktor: `ApplicationReceivePipeline.After`
+    pub const AFTER: &'static PipelinePhase = &AFTER;
+
+    /// The three phases and the default transformation.
+    pub fn new() -> Self {
+        let mut pipeline = Pipeline::new(&[Self::BEFORE, Self::TRANSFORM, Self::AFTER]);
+        pipeline.intercept(Self::TRANSFORM, transform_default);
+        ApplicationReceivePipeline { pipeline }
+    }
+
+    /// Adds an interceptor to one of the phases.
+    ///
+    /// # Panics
+    ///
+    /// If `phase` is not one of this pipeline's phases.
+    ///
+    /// Ktor: `ApplicationReceivePipeline.intercept(phase) { }`
+    pub fn intercept(
+        &mut self,
+        phase: &'static PipelinePhase,
+        interceptor: impl AsyncFn(&mut PipelineContext<'_, ReceiveSubject, ApplicationCall>) -> Result<()>
+        + Send
+        + Sync
+        + 'static,
+    ) {
+        self.pipeline.intercept(phase, interceptor);
+    }
+
+    /// The phases, in order.
+    pub fn phases(&self) -> Vec<&'static PipelinePhase> {
+        self.pipeline.phases()
+    }
+
+    /// Runs the body through the phases for `call` and returns what it became.
+    pub async fn execute(&self, call: &mut ApplicationCall, body: ReceiveSubject) -> Result<ReceiveSubject> {
+        self.pipeline.execute(call, body).await
+    }
+}
+
+impl Default for ApplicationReceivePipeline {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The default transformation (in `Transform`) of raw bytes into `String` or [`Parameters`].
+///
+/// Ktor: `io.ktor.server.engine.installDefaultTransformations`
+async fn transform_default(ctx: &mut PipelineContext<'_, ReceiveSubject, ApplicationCall>) -> Result<()> {
+    let wanted = ctx.call().receive_type();
+    if !ctx.subject().is::<Vec<u8>>() || wanted == Some(TypeId::of::<Vec<u8>>()) {
+        return Ok(()); // already transformed, or the bytes are what was asked for
+    }
+    if wanted == Some(TypeId::of::<String>()) {
+        let text = String::from_utf8(take_bytes(ctx))
+            .map_err(|_| HttpError::bad_request("request body is not valid UTF-8"))?;
+        ctx.set_subject(Box::new(text));
+    } else if wanted == Some(TypeId::of::<Parameters>()) {
+        let content_type = ctx
+            .call()
+            .request()
+            .header(HttpHeaders::CONTENT_TYPE)
+            .unwrap_or_default();
+        let media_type = ContentType::new(content_type.to_string());
+        if !media_type
+            .media_type()
+            .eq_ignore_ascii_case(ContentType::FORM_URL_ENCODED.as_str())
+        {
+            let message = format!("expected a form body, got Content-Type {content_type:?}");
+            return Err(HttpError::new(HttpStatusCode::UNSUPPORTED_MEDIA_TYPE, message).into());
+        }
+        let text = String::from_utf8(take_bytes(ctx))
+            .map_err(|_| HttpError::bad_request("form body is not valid UTF-8"))?;
+        ctx.set_subject(Box::new(http::parse_query(&text)));
+    }
+    Ok(())
+}
+
+/// Takes the subject out as the bytes the caller checked it is.
+fn take_bytes(ctx: &mut PipelineContext<'_, ReceiveSubject, ApplicationCall>) -> Vec<u8> {
+    let subject = std::mem::replace(ctx.subject_mut(), Box::new(()));
+    *subject
+        .downcast::<Vec<u8>>()
+        .expect("the subject's type was checked")
+}
