@@ -28,6 +28,7 @@
 //! | [`application`] | `Application`, `ApplicationCallPipeline`, `ApplicationCall` | `io.ktor.server.application` |
 //! | [`routing`] | `Route`, `get`/`post`, resolving a call to its handler | `io.ktor.server.routing` |
 //! | [`testing`] | `test_application`: the application without sockets | `io.ktor.server.testing` |
+//! | [`crypto`] | SHA-1, SHA-256, HMAC, base64, hex, constant-time equality, OS randomness | `io.ktor.util`, JDK `MessageDigest`, `Mac`, `SecureRandom` |
 //!
 //! Code the compiler cannot check for memory safety lives in one place only: `runtime::sys`, the
 //! binding to the operating system's epoll.
@@ -35,6 +36,7 @@
 #![warn(missing_docs)]
 
 pub mod application;
+pub mod crypto;
 pub mod engine;
 pub mod http;
 pub mod pipeline;
