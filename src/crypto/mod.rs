@@ -1,6 +1,7 @@
 //! The cryptography a web framework needs: hashes, a MAC, text encodings, a safe comparison
 //! and a source of randomness.
 
+pub mod base64;
 pub mod hex;
 pub mod random;
 
@@ -8,7 +9,7 @@ pub use random::{fill_random, generate_session_id, random_bytes};
 
 use std::fmt;
 
-/// Why [`hex::decode`] refused its input.
+/// Why [`base64::decode`], [`base64::decode_url`] or [`hex::decode`] refused its input.
 ///
 /// The decoders read untrusted text (cookies, headers), so every way a string can fail to be
 /// a canonical encoding has its own variant, and the position of a bad character is kept for
