@@ -2,9 +2,11 @@
 //! and a source of randomness.
 
 pub mod base64;
+pub mod constant_time;
 pub mod hex;
 pub mod random;
 
+pub use constant_time::constant_time_eq;
 pub use random::{fill_random, generate_session_id, random_bytes};
 
 use std::fmt;
