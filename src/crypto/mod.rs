@@ -4,11 +4,13 @@
 pub mod base64;
 pub mod constant_time;
 pub mod hex;
+pub mod hmac;
 pub mod random;
 pub mod sha1;
 pub mod sha256;
 
 pub use constant_time::constant_time_eq;
+pub use hmac::{HmacSha256, hmac_sha256};
 pub use random::{fill_random, generate_session_id, random_bytes};
 pub use sha1::{Sha1, sha1};
 pub use sha256::{Sha256, sha256};
