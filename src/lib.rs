@@ -29,6 +29,7 @@
 //! | [`routing`] | `Route`, `get`/`post`, resolving a call to its handler | `io.ktor.server.routing` |
 //! | [`testing`] | `test_application`: the application without sockets | `io.ktor.server.testing` |
 //! | [`util`] | `Attributes`: typed data of plugins and calls | `io.ktor.util` |
+//! | [`crypto`] | SHA-1, SHA-256, HMAC, base64, hex, constant-time equality, OS randomness | `io.ktor.util`, JDK `MessageDigest`, `Mac`, `SecureRandom` |
 //!
 //! Code the compiler cannot check for memory safety lives in one place only: `runtime::sys`, the
 //! binding to the operating system's epoll.
@@ -36,6 +37,7 @@
 #![warn(missing_docs)]
 
 pub mod application;
+pub mod crypto;
 pub mod engine;
 pub mod http;
 pub mod pipeline;
