@@ -92,6 +92,17 @@ impl ApplicationCallPipeline {
         self.pipeline.intercept(phase, interceptor);
     }
 
+    /// Inserts `phase` right before `reference` (see [`Pipeline::insert_phase_before`]).
+    ///
+    /// # Panics
+    ///
+    /// If `reference` is not one of this pipeline's phases.
+    ///
+    /// Ktor: `Pipeline.insertPhaseBefore(reference, phase)`
+    pub fn insert_phase_before(&mut self, reference: &'static PipelinePhase, phase: &'static PipelinePhase) {
+        self.pipeline.insert_phase_before(reference, phase);
+    }
+
     /// The phases, in order.
     ///
     /// Ktor: `Pipeline.items`

@@ -24,6 +24,8 @@ mod body;
 mod call;
 mod call_pipeline;
 mod error;
+mod plugin;
+mod plugin_builder;
 mod receive_pipeline;
 mod request;
 mod response;
@@ -34,6 +36,11 @@ pub use body::DeferredBody;
 pub use call::ApplicationCall;
 pub use call_pipeline::ApplicationCallPipeline;
 pub use error::{HttpError, RequestAlreadyConsumed, ResponseAlreadySent};
+pub use plugin::{DuplicatePlugin, Plugin};
+pub use plugin_builder::{
+    ApplicationPlugin, CallFailed, CallSetup, Hook, PluginBuilder, PluginInstance, ResponseBodyReadyForSend,
+    ResponseSent, create_application_plugin,
+};
 pub use receive_pipeline::{ApplicationReceivePipeline, ReceiveSubject};
 pub use request::ApplicationRequest;
 pub use response::{ApplicationResponse, OutgoingContent};
@@ -79,6 +86,8 @@ pub struct Application {
     receive_pipeline: ApplicationReceivePipeline,
     /// What `respond` runs; every call starts with this one, copied only if it intercepts.
     send_pipeline: ApplicationSendPipeline,
+    /// The installed plugins, by name.
+    plugins: plugin::PluginRegistry,
 }
 
 impl Application {
@@ -95,6 +104,7 @@ impl Application {
             attributes: Attributes::new(),
             receive_pipeline: ApplicationReceivePipeline::new(),
             send_pipeline: ApplicationSendPipeline::new(),
+            plugins: plugin::PluginRegistry::default(),
         }
     }
 
