@@ -97,6 +97,11 @@ impl ApplicationCall {
         &self.request
     }
 
+    /// The request, to change what the rest of the pipeline sees (its method, say).
+    pub fn request_mut(&mut self) -> &mut ApplicationRequest {
+        &mut self.request
+    }
+
     /// The response being prepared: set its status and headers here.
     ///
     /// Ktor: `ApplicationCall.response`

@@ -91,6 +91,15 @@ impl ApplicationRequest {
         &self.method
     }
 
+    /// Replaces the method the application sees (routing, handlers). The engine still frames
+    /// the response for the method the client sent: a `HEAD` request routed as `GET` gets no
+    /// body. AutoHeadResponse does exactly that.
+    ///
+    /// Ktor: `call.mutableOriginConnectionPoint.method = ...`
+    pub fn set_method(&mut self, method: HttpMethod) {
+        self.method = method;
+    }
+
     /// The request target as received, path and query, still percent-encoded.
     ///
     /// Ktor: `ApplicationRequest.uri`
