@@ -277,3 +277,48 @@ fn application_and_call_attributes() {
         "each call starts with its own attributes"
     );
 }
+
+/// The test client keeps the cookies responses set, sends them back, and forgets expired ones.
+#[test]
+fn test_client_keeps_cookies() {
+    let client = test_application(|app| {
+        app.routing(|route| {
+            route.get("/login", async |call| {
+                call.response()
+                    .header("Set-Cookie", "session=abc; Path=/; HttpOnly")?;
+                call.response().header("Set-Cookie", "theme=dark")?;
+                call.respond_text("in").await
+            });
+            route.get("/whoami", async |call| {
+                let cookies = call.request().header("Cookie").unwrap_or("none").to_string();
+                call.respond_text(cookies).await
+            });
+            route.get("/logout", async |call| {
+                call.response().header("Set-Cookie", "session=; Max-Age=0")?;
+                call.respond_text("out").await
+            });
+        });
+    });
+    assert_eq!(client.get("/whoami").text(), "none");
+    client.get("/login");
+    assert_eq!(client.get("/whoami").text(), "session=abc; theme=dark");
+    client.get("/logout");
+    assert_eq!(client.get("/whoami").text(), "theme=dark");
+    assert_eq!(client.cookies(), [("theme".to_string(), "dark".to_string())]);
+}
+
+/// The test client speaks every method: PUT, PATCH and DELETE included.
+#[test]
+fn test_client_methods() {
+    let client = test_application(|app| {
+        app.intercept(ApplicationCallPipeline::CALL, async |ctx| {
+            let call = ctx.call();
+            let body = call.receive_text().await?;
+            let reply = format!("{} {}", call.request().method(), body);
+            call.respond_text(reply).await
+        });
+    });
+    assert_eq!(client.put("/x", "a").text(), "PUT a");
+    assert_eq!(client.patch("/x", "b").text(), "PATCH b");
+    assert_eq!(client.delete("/x").text(), "DELETE ");
+}

@@ -29,8 +29,12 @@
 //! each request here runs to completion on the calling thread with
 //! [`block_on`], which also gives handlers timers and `spawn`.
 //!
+//! The client keeps the cookies responses set and sends them back, as a browser would, so a
+//! test can log in and then use the session.
+//!
 //! Ktor: `io.ktor.server.testing.testApplication` and `TestApplicationEngine`
 
+use std::cell::RefCell;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
@@ -45,6 +49,7 @@ use crate::runtime::block_on;
 pub fn test_application(module: impl FnOnce(&mut Application)) -> TestClient {
     TestClient {
         application: Application::from_module(module),
+        cookies: RefCell::new(Vec::new()),
     }
 }
 
@@ -53,6 +58,9 @@ pub fn test_application(module: impl FnOnce(&mut Application)) -> TestClient {
 /// Ktor: the `client` of `testApplication`
 pub struct TestClient {
     application: Arc<Application>,
+    /// The cookie jar: what `Set-Cookie` headers stored, sent back as `Cookie` on every request
+    /// (one host, so no domain or path matching).
+    cookies: RefCell<Vec<(String, String)>>,
 }
 
 impl TestClient {
@@ -64,6 +72,49 @@ impl TestClient {
     /// `POST uri` with `body`.
     pub fn post(&self, uri: &str, body: impl Into<Vec<u8>>) -> TestResponse {
         self.request(HttpMethod::Post, uri).body(body).send()
+    }
+
+    /// `PUT uri` with `body`.
+    pub fn put(&self, uri: &str, body: impl Into<Vec<u8>>) -> TestResponse {
+        self.request(HttpMethod::Put, uri).body(body).send()
+    }
+
+    /// `PATCH uri` with `body`.
+    pub fn patch(&self, uri: &str, body: impl Into<Vec<u8>>) -> TestResponse {
+        self.request(HttpMethod::Patch, uri).body(body).send()
+    }
+
+    /// `DELETE uri`.
+    pub fn delete(&self, uri: &str) -> TestResponse {
+        self.request(HttpMethod::Delete, uri).send()
+    }
+
+    /// The cookies the client holds, as `(name, value)`.
+    ///
+    /// Ktor: the test client's `HttpCookies` storage
+    pub fn cookies(&self) -> Vec<(String, String)> {
+        self.cookies.borrow().clone()
+    }
+
+    /// Stores the cookies a response set; an expired one (`Max-Age=0` or less) is removed.
+    fn store_cookies(&self, headers: &Headers) {
+        let mut jar = self.cookies.borrow_mut();
+        for set_cookie in headers.get_all(HttpHeaders::SET_COOKIE) {
+            let mut parts = set_cookie.split(';');
+            let Some((name, value)) = parts.next().and_then(|pair| pair.split_once('=')) else {
+                continue;
+            };
+            let (name, value) = (name.trim(), value.trim());
+            let expired = parts.any(|attribute| {
+                let (key, rest) = attribute.split_once('=').unwrap_or((attribute, ""));
+                key.trim().eq_ignore_ascii_case("max-age")
+                    && rest.trim().parse::<i64>().is_ok_and(|age| age <= 0)
+            });
+            jar.retain(|(held, _)| held != name);
+            if !expired {
+                jar.push((name.to_string(), value.to_string()));
+            }
+        }
     }
 
     /// A request with any method, to complete with headers and a body before [`send`](TestRequest::send).
@@ -117,6 +168,15 @@ impl TestRequest<'_> {
         if !self.headers.contains(HttpHeaders::HOST) {
             self.headers.append(HttpHeaders::HOST, "localhost");
         }
+        let jar = self.client.cookies.borrow();
+        if !jar.is_empty() && !self.headers.contains(HttpHeaders::COOKIE) {
+            let pairs: Vec<String> = jar
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect();
+            self.headers.append(HttpHeaders::COOKIE, pairs.join("; "));
+        }
+        drop(jar);
         if !self.body.is_empty() && !self.headers.contains(HttpHeaders::CONTENT_LENGTH) {
             self.headers
                 .append(HttpHeaders::CONTENT_LENGTH, self.body.len().to_string());
@@ -147,6 +207,7 @@ impl TestRequest<'_> {
                 collected
             }
         };
+        self.client.store_cookies(&headers);
         TestResponse {
             status,
             headers,
