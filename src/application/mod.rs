@@ -24,6 +24,7 @@ mod body;
 mod call;
 mod call_pipeline;
 mod error;
+mod events;
 mod plugin;
 mod plugin_builder;
 mod receive_pipeline;
@@ -36,6 +37,10 @@ pub use body::DeferredBody;
 pub use call::ApplicationCall;
 pub use call_pipeline::ApplicationCallPipeline;
 pub use error::{HttpError, RequestAlreadyConsumed, ResponseAlreadySent};
+pub use events::{
+    ApplicationStarted, ApplicationStarting, ApplicationStopped, ApplicationStopping, Event, Events,
+    ServerReady,
+};
 pub use plugin::{DuplicatePlugin, Plugin};
 pub use plugin_builder::{
     ApplicationPlugin, CallFailed, CallSetup, Hook, PluginBuilder, PluginInstance, ResponseBodyReadyForSend,
@@ -88,6 +93,8 @@ pub struct Application {
     send_pipeline: ApplicationSendPipeline,
     /// The installed plugins, by name.
     plugins: plugin::PluginRegistry,
+    /// Lifecycle events and their subscribers.
+    monitor: Events,
 }
 
 impl Application {
@@ -105,6 +112,7 @@ impl Application {
             receive_pipeline: ApplicationReceivePipeline::new(),
             send_pipeline: ApplicationSendPipeline::new(),
             plugins: plugin::PluginRegistry::default(),
+            monitor: Events::default(),
         }
     }
 
@@ -113,8 +121,24 @@ impl Application {
     /// Ktor: loading the modules of an `EmbeddedServer`
     pub fn from_module(module: impl FnOnce(&mut Application)) -> Arc<Application> {
         let mut application = Application::new();
+        application.monitor.raise(ApplicationStarting, &application);
         module(&mut application);
+        application.monitor.raise(ApplicationStarted, &application);
         Arc::new(application)
+    }
+
+    /// The lifecycle events and their subscribers.
+    ///
+    /// Ktor: `Application.monitor`
+    pub fn monitor(&self) -> &Events {
+        &self.monitor
+    }
+
+    /// The lifecycle events, to subscribe while the modules run.
+    ///
+    /// Ktor: `Application.monitor.subscribe(...)`
+    pub fn monitor_mut(&mut self) -> &mut Events {
+        &mut self.monitor
     }
 
     /// Adds an interceptor to one of the call pipeline's phases, e.g.

@@ -36,7 +36,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::application::Application;
+use crate::application::{Application, ApplicationStopped, ApplicationStopping, ServerReady};
 use crate::http::Limits;
 use crate::runtime;
 
@@ -112,6 +112,8 @@ pub struct EmbeddedServer<F: ApplicationEngineFactory> {
     config: EngineConfig,
     module: Option<Module>,
     engine: Option<F::Engine>,
+    /// The running application, kept to raise the stop events.
+    application: Option<Arc<Application>>,
     local_address: Option<SocketAddr>,
 }
 
@@ -133,6 +135,7 @@ pub fn embedded_server<F: ApplicationEngineFactory>(
         },
         module: Some(Box::new(module)),
         engine: None,
+        application: None,
         local_address: None,
     }
 }
@@ -208,7 +211,9 @@ impl<F: ApplicationEngineFactory> EmbeddedServer<F> {
             let module = self.module.take().expect("the module runs only once");
             let application = Application::from_module(module);
             let mut engine = self.factory.create(self.config.clone());
-            let address = engine.start(application)?;
+            let address = engine.start(Arc::clone(&application))?;
+            application.monitor().raise(ServerReady, &application);
+            self.application = Some(application);
             println!("Responding at http://{}:{}", self.config.host, address.port());
             self.local_address = Some(address);
             self.engine = Some(engine);
@@ -233,7 +238,14 @@ impl<F: ApplicationEngineFactory> EmbeddedServer<F> {
     /// Ktor: `EmbeddedServer.stop(gracePeriodMillis, timeoutMillis)`
     pub fn stop(&mut self, grace: Duration, timeout: Duration) {
         if let Some(mut engine) = self.engine.take() {
+            let application = self.application.take();
+            if let Some(application) = &application {
+                application.monitor().raise(ApplicationStopping, application);
+            }
             engine.stop(grace, timeout);
+            if let Some(application) = &application {
+                application.monitor().raise(ApplicationStopped, application);
+            }
         }
     }
 }

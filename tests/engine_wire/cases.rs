@@ -459,3 +459,28 @@ fn many_headers_are_accepted_up_to_the_limit() {
     assert_eq!(response.status_line, "HTTP/1.1 200 OK");
     assert!(String::from_utf8_lossy(&response.body).contains("\nx-98: v98\n"));
 }
+
+/// The lifecycle events come in Ktor's order: started, ready, stopping, stopped.
+#[test]
+fn lifecycle_events_in_order() {
+    use mini_ktor::application::{ApplicationStarted, ApplicationStopped, ApplicationStopping, ServerReady};
+    use std::sync::{Arc, Mutex};
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&log);
+    let (mut server, _address) = start(move |app| {
+        let monitor = app.monitor_mut();
+        for (name, seen) in [("started", &seen), ("ready", &seen), ("stopping", &seen), ("stopped", &seen)] {
+            let seen = Arc::clone(seen);
+            let push = move |_: &Application| seen.lock().unwrap().push(name);
+            match name {
+                "started" => monitor.subscribe(ApplicationStarted, push),
+                "ready" => monitor.subscribe(ServerReady, push),
+                "stopping" => monitor.subscribe(ApplicationStopping, push),
+                _ => monitor.subscribe(ApplicationStopped, push),
+            }
+        }
+    });
+    assert_eq!(*log.lock().unwrap(), ["started", "ready"]);
+    server.stop(Duration::from_secs(1), Duration::from_secs(1));
+    assert_eq!(*log.lock().unwrap(), ["started", "ready", "stopping", "stopped"]);
+}
