@@ -19,6 +19,7 @@
 
 use std::any::{Any, TypeId, type_name};
 use std::borrow::Cow;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use super::request::ApplicationRequest;
@@ -30,6 +31,7 @@ use super::{
 };
 use crate::Result;
 use crate::http::{ContentType, HttpHeaders, HttpStatusCode, Parameters};
+use crate::pipeline::PipelineTrace;
 use crate::util::Attributes;
 
 /// A request being answered: the application serving it, the request, and the response.
@@ -52,6 +54,8 @@ pub struct ApplicationCall {
     send_pipeline: Option<Box<ApplicationSendPipeline>>,
     /// This call's own receive pipeline, likewise.
     receive_pipeline: Option<Box<ApplicationReceivePipeline>>,
+    /// The trace of every pipeline run for this call, when tracing is on.
+    trace: Option<Rc<PipelineTrace>>,
 }
 
 impl ApplicationCall {
@@ -66,7 +70,20 @@ impl ApplicationCall {
             receive_type: None,
             send_pipeline: None,
             receive_pipeline: None,
+            trace: None,
         }
+    }
+
+    /// Starts recording this call's pipeline trace.
+    pub(crate) fn start_trace(&mut self) {
+        self.trace = Some(Rc::new(PipelineTrace::new()));
+    }
+
+    /// The call's pipeline trace, if it is traced.
+    ///
+    /// Ktor: (no counterpart; see `pipeline/trace.rs`)
+    pub fn trace(&self) -> Option<Rc<PipelineTrace>> {
+        self.trace.clone()
     }
 
     /// The application serving this call.

@@ -114,7 +114,22 @@ impl ApplicationCallPipeline {
     ///
     /// Ktor: `Pipeline.execute(call, Unit)`
     pub async fn execute(&self, call: &mut ApplicationCall) -> Result<()> {
-        self.pipeline.execute(call, ()).await
+        match call.trace() {
+            None => self.pipeline.execute(call, ()).await,
+            Some(trace) => {
+                self.pipeline
+                    .execute_traced(call, (), &trace, "application")
+                    .await
+            }
+        }
+    }
+
+    /// Runs the call through every phase, traced as `pipeline` (a route's pipeline, say).
+    pub async fn execute_named(&self, call: &mut ApplicationCall, pipeline: &'static str) -> Result<()> {
+        match call.trace() {
+            None => self.pipeline.execute(call, ()).await,
+            Some(trace) => self.pipeline.execute_traced(call, (), &trace, pipeline).await,
+        }
     }
 }
 

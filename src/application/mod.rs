@@ -95,7 +95,12 @@ pub struct Application {
     plugins: plugin::PluginRegistry,
     /// Lifecycle events and their subscribers.
     monitor: Events,
+    /// Where each call's pipeline trace goes, when tracing is on.
+    trace_sink: Option<TraceSink>,
 }
+
+/// Receives each call's pipeline trace, as text.
+pub type TraceSink = Arc<dyn Fn(&str) + Send + Sync>;
 
 impl Application {
     /// An empty application: the five phases, and the fallback that answers what nothing else
@@ -113,6 +118,10 @@ impl Application {
             send_pipeline: ApplicationSendPipeline::new(),
             plugins: plugin::PluginRegistry::default(),
             monitor: Events::default(),
+            // Tracing can be switched on from outside, with no change to the code.
+            trace_sink: std::env::var_os("MINI_KTOR_TRACE")
+                .filter(|value| value == "1")
+                .map(|_| Arc::new(|trace: &str| eprint!("{trace}")) as TraceSink),
         }
     }
 
@@ -125,6 +134,37 @@ impl Application {
         module(&mut application);
         application.monitor.raise(ApplicationStarted, &application);
         Arc::new(application)
+    }
+
+    /// Records every call's pipeline trace (see [`PipelineTrace`](crate::pipeline::PipelineTrace))
+    /// and hands it to `sink` when the call is answered. Setting `MINI_KTOR_TRACE=1` in the
+    /// environment does the same with stderr as the sink.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use mini_ktor::prelude::*;
+    /// use mini_ktor::testing::test_application;
+    ///
+    /// let traces = Arc::new(Mutex::new(String::new()));
+    /// let sink = Arc::clone(&traces);
+    /// let client = test_application(move |app| {
+    ///     app.trace_pipelines(move |trace| sink.lock().unwrap().push_str(trace));
+    ///     app.routing(|route| {
+    ///         route.get("/", async |call| call.respond_text("hi").await);
+    ///     });
+    /// });
+    /// client.get("/");
+    /// let trace = traces.lock().unwrap();
+    /// assert!(trace.starts_with("GET /\n"));
+    /// assert!(trace.contains("application/Call  mini_ktor::application::route_call  proceeded"));
+    /// ```
+    pub fn trace_pipelines(&mut self, sink: impl Fn(&str) + Send + Sync + 'static) {
+        self.trace_sink = Some(Arc::new(sink));
+    }
+
+    /// Where traces go, if tracing is on.
+    pub(crate) fn trace_sink(&self) -> Option<&TraceSink> {
+        self.trace_sink.as_ref()
     }
 
     /// The lifecycle events and their subscribers.

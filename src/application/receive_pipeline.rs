@@ -89,7 +89,10 @@ impl ApplicationReceivePipeline {
 
     /// Runs the body through the phases for `call` and returns what it became.
     pub async fn execute(&self, call: &mut ApplicationCall, body: ReceiveSubject) -> Result<ReceiveSubject> {
-        self.pipeline.execute(call, body).await
+        match call.trace() {
+            None => self.pipeline.execute(call, body).await,
+            Some(trace) => self.pipeline.execute_traced(call, body, &trace, "receive").await,
+        }
     }
 }
 

@@ -133,7 +133,14 @@ impl ApplicationSendPipeline {
 
     /// Runs `message` through the phases for `call`.
     pub async fn execute(&self, call: &mut ApplicationCall, message: ResponseMessage) -> Result<()> {
-        self.pipeline.execute(call, message).await.map(drop)
+        match call.trace() {
+            None => self.pipeline.execute(call, message).await.map(drop),
+            Some(trace) => self
+                .pipeline
+                .execute_traced(call, message, &trace, "send")
+                .await
+                .map(drop),
+        }
     }
 }
 

@@ -30,7 +30,11 @@ use crate::http::{ContentType, HttpStatusCode};
 /// Ktor: `EnginePipeline`'s `call` phase, `application.execute(call)`
 pub async fn respond_to(application: &Arc<Application>, request: ApplicationRequest) -> ApplicationResponse {
     let mut call = ApplicationCall::new(Arc::clone(application), request);
+    if application.trace_sink().is_some() {
+        call.start_trace();
+    }
     let outcome = CatchUnwind(pin!(application.execute(&mut call))).await;
+    report_trace(application, &call);
     let failure = match outcome {
         Ok(Ok(())) => return call.into_response(),
         Ok(Err(error)) => error,
@@ -38,6 +42,14 @@ pub async fn respond_to(application: &Arc<Application>, request: ApplicationRequ
     };
     respond_failure(&mut call, failure);
     call.into_response()
+}
+
+/// Hands the call's pipeline trace, if any, to the application's trace sink.
+fn report_trace(application: &Application, call: &ApplicationCall) {
+    if let (Some(sink), Some(trace)) = (application.trace_sink(), call.trace()) {
+        let request = call.request();
+        sink(&trace.render(&format!("{} {}", request.method(), request.uri())));
+    }
 }
 
 /// Answers a call whose pipeline failed, unless a response was already committed (then the

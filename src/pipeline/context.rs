@@ -35,7 +35,9 @@
 
 use std::sync::Arc;
 
-use super::Interceptor;
+use std::time::Instant;
+
+use super::{Interceptor, PipelinePhase, PipelineTrace};
 use crate::Result;
 
 /// One run of a [`Pipeline`](super::Pipeline): the call (`context`), the value travelling
@@ -60,6 +62,16 @@ pub struct PipelineContext<'p, S, C> {
     index: usize,
     /// Set by `finish`: no interceptor starts after it.
     finished: bool,
+    /// Where to record the run, when it is traced.
+    tracing: Option<&'p Tracing<'p>>,
+}
+
+/// What a traced run records into, and under which names.
+pub(crate) struct Tracing<'t> {
+    pub(crate) trace: &'t PipelineTrace,
+    pub(crate) pipeline: &'static str,
+    /// The phase of each flattened interceptor, by index.
+    pub(crate) phases: &'t [&'static PipelinePhase],
 }
 
 impl<'p, S, C> PipelineContext<'p, S, C> {
@@ -75,7 +87,14 @@ impl<'p, S, C> PipelineContext<'p, S, C> {
             subject,
             index: 0,
             finished: false,
+            tracing: None,
         }
+    }
+
+    /// This run, recording into `tracing`.
+    pub(crate) fn traced(mut self, tracing: &'p Tracing<'p>) -> Self {
+        self.tracing = Some(tracing);
+        self
     }
 
     /// Runs every remaining interceptor to completion, then returns.
@@ -94,7 +113,20 @@ impl<'p, S, C> PipelineContext<'p, S, C> {
                 break;
             };
             self.index += 1;
-            interceptor.intercept(self).await?;
+            match self.tracing {
+                None => interceptor.intercept(self).await?,
+                Some(tracing) => {
+                    let phase = tracing.phases[self.index - 1];
+                    let entry = tracing.trace.enter(tracing.pipeline, phase, interceptor.name());
+                    let (was_finished, started) = (self.finished, Instant::now());
+                    let outcome = interceptor.intercept(self).await;
+                    let finished = self.finished && !was_finished;
+                    tracing
+                        .trace
+                        .leave(entry, outcome.is_err(), finished, started.elapsed());
+                    outcome?;
+                }
+            }
         }
         Ok(())
     }

@@ -103,9 +103,12 @@ mod context;
 mod merge;
 mod order;
 mod phase;
+mod trace;
 
 pub use context::PipelineContext;
+pub(crate) use context::Tracing;
 pub use phase::{InvalidPhase, PhaseRelation, PipelinePhase};
+pub use trace::{Outcome, PipelineTrace, TraceEntry};
 
 use std::sync::Arc;
 
@@ -122,6 +125,12 @@ use crate::{BoxFuture, Result};
 pub trait Interceptor<S, C>: Send + Sync {
     /// Runs the interceptor for one pipeline run.
     fn intercept<'a>(&'a self, context: &'a mut PipelineContext<'_, S, C>) -> BoxFuture<'a, Result<()>>;
+
+    /// The interceptor's name in a [`PipelineTrace`]: its Rust type name, which for a function
+    /// is its path and for a closure says where it was written.
+    fn name(&self) -> &'static str {
+        std::any::type_name::<Self>()
+    }
 }
 
 impl<S, C, F> Interceptor<S, C> for F
@@ -132,6 +141,10 @@ where
         // One allocation per interceptor per run: the price of storing closures of different
         // types in one list. Ktor pays a similar price in coroutine frames.
         Box::pin(self(context))
+    }
+
+    fn name(&self) -> &'static str {
+        std::any::type_name::<F>()
     }
 }
 
@@ -335,6 +348,31 @@ impl<S, C> Pipeline<S, C> {
     /// Ktor: `Pipeline.execute(context, subject)`
     pub async fn execute(&self, context: &mut C, subject: S) -> Result<S> {
         let mut run = PipelineContext::new(&self.flat, context, subject);
+        run.proceed().await?;
+        Ok(run.into_subject())
+    }
+
+    /// [`execute`](Self::execute), recording every interceptor into `trace` under the name
+    /// `pipeline` (see [`PipelineTrace`]).
+    pub async fn execute_traced(
+        &self,
+        context: &mut C,
+        subject: S,
+        trace: &PipelineTrace,
+        pipeline: &'static str,
+    ) -> Result<S> {
+        // The phase of each flattened interceptor, computed only for traced runs.
+        let phases: Vec<&'static PipelinePhase> = self
+            .phases
+            .iter()
+            .flat_map(|content| std::iter::repeat_n(content.phase, content.interceptors.len()))
+            .collect();
+        let tracing = Tracing {
+            trace,
+            pipeline,
+            phases: &phases,
+        };
+        let mut run = PipelineContext::new(&self.flat, context, subject).traced(&tracing);
         run.proceed().await?;
         Ok(run.into_subject())
     }
