@@ -8,7 +8,9 @@ use mini_ktor::testing::test_application;
 fn error_status_application(app: &mut Application) {
     app.routing(|route| {
         route.route("header_param_method", |r| {
-            r.param("param", |r| r.handle(async |call| call.respond_status(HttpStatusCode::OK).await));
+            r.param("param", |r| {
+                r.handle(async |call| call.respond_status(HttpStatusCode::OK).await)
+            });
             r.header("header", "value", |r| {
                 r.handle(async |call| call.respond_status(HttpStatusCode::OK).await)
             });
@@ -23,7 +25,9 @@ fn error_status_application(app: &mut Application) {
             });
         });
         route.route("param", |r| {
-            r.param("param", |r| r.handle(async |call| call.respond_status(HttpStatusCode::OK).await));
+            r.param("param", |r| {
+                r.handle(async |call| call.respond_status(HttpStatusCode::OK).await)
+            });
         });
     });
 }
@@ -65,7 +69,12 @@ fn error_status_codes() {
     assert_eq!(wrong_method.header("Allow"), Some("GET"));
     assert_eq!(client.get("/param?param=123").status(), HttpStatusCode::OK);
     assert_eq!(client.get("/param").status(), HttpStatusCode::BAD_REQUEST);
-    let header = |value: &str| client.request(HttpMethod::Get, "/header").header("header", value).send();
+    let header = |value: &str| {
+        client
+            .request(HttpMethod::Get, "/header")
+            .header("header", value)
+            .send()
+    };
     assert_eq!(header("value").status(), HttpStatusCode::OK);
     assert_eq!(header("value1").status(), HttpStatusCode::BAD_REQUEST);
     let mixed = client.post("/header_param_method", "");
@@ -86,7 +95,10 @@ fn specific_status_only_when_path_matched() {
         });
     });
     let post_a = client.post("/a", "");
-    assert_eq!((post_a.status(), post_a.header("Allow")), (HttpStatusCode::METHOD_NOT_ALLOWED, Some("GET")));
+    assert_eq!(
+        (post_a.status(), post_a.header("Allow")),
+        (HttpStatusCode::METHOD_NOT_ALLOWED, Some("GET"))
+    );
     let get_root = client.get("/");
     assert_eq!(get_root.status(), HttpStatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(get_root.header("Allow"), Some("POST"));
@@ -128,7 +140,10 @@ fn no_405_through_a_tailcard() {
     assert_eq!(client.post("/a", "").text(), "a");
     assert_eq!(client.get("/a").text(), "tailcard");
     let post_b = client.post("/b", "");
-    assert_eq!((post_b.status(), post_b.text()), (HttpStatusCode::NOT_FOUND, String::new()));
+    assert_eq!(
+        (post_b.status(), post_b.text()),
+        (HttpStatusCode::NOT_FOUND, String::new())
+    );
     assert_eq!(client.post("/", "").status(), HttpStatusCode::NOT_FOUND);
 }
 

@@ -51,7 +51,9 @@ fn lower_siblings_are_pruned_after_a_match() {
     });
     assert_eq!(client.get("/bar").text(), "bar");
     let trace = visited.lock().unwrap().pop().unwrap();
-    assert!(trace.contains("  /{param}, segment:0 -> FAILURE \"Better match was already found\" @ /{param}\n"));
+    assert!(
+        trace.contains("  /{param}, segment:0 -> FAILURE \"Better match was already found\" @ /{param}\n")
+    );
 }
 
 /// Pruning only follows a *match*: a constant whose subtree matched nothing sets no bar, so a
@@ -95,7 +97,10 @@ fn deep_comparison_of_whole_paths() {
         });
     });
     let get = |uri: &str| {
-        let request = client.request(HttpMethod::Get, uri).header("a", "a").header("b", "b");
+        let request = client
+            .request(HttpMethod::Get, uri)
+            .header("a", "a")
+            .header("b", "b");
         request.send().text()
     };
     assert_eq!(get("/"), "a"); // only a matches
@@ -111,16 +116,30 @@ fn tie_goes_to_the_first_declared() {
     let client = test_application(|app| {
         app.routing(|route| {
             route.route("paramFirst", |r| {
-                r.param("param", |r| r.handle(async |call| call.respond_text("param").await));
-                r.header("X-Kind", "text", |r| r.handle(async |call| call.respond_text("header").await));
+                r.param("param", |r| {
+                    r.handle(async |call| call.respond_text("param").await)
+                });
+                r.header("X-Kind", "text", |r| {
+                    r.handle(async |call| call.respond_text("header").await)
+                });
             });
             route.route("headerFirst", |r| {
-                r.header("X-Kind", "text", |r| r.handle(async |call| call.respond_text("header").await));
-                r.param("param", |r| r.handle(async |call| call.respond_text("param").await));
+                r.header("X-Kind", "text", |r| {
+                    r.handle(async |call| call.respond_text("header").await)
+                });
+                r.param("param", |r| {
+                    r.handle(async |call| call.respond_text("param").await)
+                });
             });
         });
     });
-    let get = |uri: &str| client.request(HttpMethod::Get, uri).header("X-Kind", "text").send().text();
+    let get = |uri: &str| {
+        client
+            .request(HttpMethod::Get, uri)
+            .header("X-Kind", "text")
+            .send()
+            .text()
+    };
     assert_eq!(get("/paramFirst?param=value"), "param");
     assert_eq!(get("/headerFirst?param=value"), "header");
 }
@@ -132,7 +151,9 @@ fn longer_path_wins_over_its_prefix() {
         app.routing(|route| {
             route.route("/a", |a| {
                 a.handle(async |call| call.respond_text("a").await);
-                a.param("x", |x| x.handle(async |call| call.respond_text("a with x").await));
+                a.param("x", |x| {
+                    x.handle(async |call| call.respond_text("a with x").await)
+                });
             });
         });
     });
@@ -146,7 +167,9 @@ fn param_route_preferred_when_present() {
     let client = test_application(|app| {
         app.routing(|route| {
             route.route("test", |test| {
-                test.param("param", |r| r.handle(async |call| call.respond_text("param").await));
+                test.param("param", |r| {
+                    r.handle(async |call| call.respond_text("param").await)
+                });
                 test.get("", async |call| call.respond_text("get").await);
             });
         });

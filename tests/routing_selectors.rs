@@ -152,7 +152,9 @@ fn method_selectors() {
                 r.delete("", async |call| call.respond_text("DELETE").await);
                 r.patch("", async |call| call.respond_text("PATCH").await);
                 r.options("", async |call| call.respond_text("OPTIONS").await);
-                r.head("", async |call| call.respond_status(HttpStatusCode::NO_CONTENT).await);
+                r.head("", async |call| {
+                    call.respond_status(HttpStatusCode::NO_CONTENT).await
+                });
                 r.method(HttpMethod::parse("PROPFIND"), "", async |call| {
                     call.respond_text("PROPFIND").await
                 });
@@ -184,10 +186,17 @@ fn header_selector() {
             });
         });
     });
-    let request = |uri: &str, value: &str| client.request(HttpMethod::Get, uri).header("x-api-version", value);
+    let request = |uri: &str, value: &str| {
+        client
+            .request(HttpMethod::Get, uri)
+            .header("x-api-version", value)
+    };
     assert_eq!(request("/items", "2").send().text(), "v2");
     assert_eq!(request("/items", "1, 2;q=0.5").send().text(), "v2");
-    assert_eq!(request("/items", "1").send().status(), HttpStatusCode::BAD_REQUEST);
+    assert_eq!(
+        request("/items", "1").send().status(),
+        HttpStatusCode::BAD_REQUEST
+    );
     assert_eq!(request("/orders", "2").send().text(), "v2");
     assert_eq!(request("/orders", "1").send().status(), HttpStatusCode::NOT_FOUND);
 }
@@ -205,7 +214,10 @@ fn query_value_selector() {
         });
     });
     assert_eq!(client.get("/search?kind=film&kind=book").text(), "books");
-    assert_eq!(client.get("/search?kind=film").status(), HttpStatusCode::BAD_REQUEST);
+    assert_eq!(
+        client.get("/search?kind=film").status(),
+        HttpStatusCode::BAD_REQUEST
+    );
 }
 
 /// `param(name)` requires the query parameter and captures its values as path parameters
@@ -272,7 +284,10 @@ fn declarations_share_one_tree() {
         });
     });
     let tree = app.routing_root().unwrap().to_string();
-    assert_eq!(tree, "/\n  a\n    b\n      (method:GET) -> handler\n      (method:POST) -> handler\n");
+    assert_eq!(
+        tree,
+        "/\n  a\n    b\n      (method:GET) -> handler\n      (method:POST) -> handler\n"
+    );
 }
 
 /// Routes nest to any depth; a builder returns the node it reached.

@@ -48,8 +48,16 @@ fn tracing_application() -> (TestClient, Arc<Mutex<String>>) {
 /// Ktor's expected texts are indented in its source; this strips the common indentation.
 fn text(lines: &str) -> String {
     let lines: Vec<&str> = lines.lines().filter(|line| !line.trim().is_empty()).collect();
-    let indent = lines.iter().map(|line| line.len() - line.trim_start().len()).min().unwrap();
-    lines.iter().map(|line| &line[indent..]).collect::<Vec<_>>().join("\n")
+    let indent = lines
+        .iter()
+        .map(|line| line.len() - line.trim_start().len())
+        .min()
+        .unwrap();
+    lines
+        .iter()
+        .map(|line| &line[indent..])
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The worked example of the research notes: `GET /users/42` among `/users/me`, `/users/{id}`
@@ -180,7 +188,11 @@ fn trace_baz_x_prunes_missing_optional() {
 #[test]
 fn trace_root_two_candidates_first_wins() {
     let (client, last) = tracing_application();
-    let response = client.request(HttpMethod::Get, "/").header("a", "x").header("b", "x").send();
+    let response = client
+        .request(HttpMethod::Get, "/")
+        .header("a", "x")
+        .header("b", "x")
+        .send();
     assert_eq!(response.text(), "a");
     let expected = r#"
         Trace for []
@@ -207,7 +219,10 @@ fn trace_root_two_candidates_first_wins() {
 #[test]
 fn trace_conditions_follow_the_path() {
     let (client, last) = tracing_application();
-    let response = client.request(HttpMethod::Get, "/route/port").header("port", "80").send();
+    let response = client
+        .request(HttpMethod::Get, "/route/port")
+        .header("port", "80")
+        .send();
     assert_eq!(response.text(), "port");
     let trace = last.lock().unwrap().clone();
     let expected = r#"
