@@ -48,3 +48,35 @@ fn example_admin_guard() {
     assert_eq!(as_role("guest").status(), HttpStatusCode::FORBIDDEN);
     assert_eq!(as_role("admin").text(), "3 users");
 }
+
+/// The example's tree prints as TUTORIAL.md shows it.
+#[test]
+fn example_tree_is_the_tutorials() {
+    let app = Application::from_module(routing::module);
+    let tree = app.routing_root().unwrap().to_string();
+    let expected = "\
+/
+  users
+    (method:GET) -> handler
+    (method:POST) -> handler
+    me
+      (method:GET) -> handler
+    {id}
+      (method:GET) -> handler
+  reports
+    {year?}
+      (method:GET) -> handler
+  files
+    {...}
+      (method:GET) -> handler
+  *
+    health
+      (method:GET) -> handler
+  admin +1 interceptor
+    stats
+      (method:GET) -> handler
+";
+    assert_eq!(tree, expected);
+    let tutorial = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/TUTORIAL.md")).unwrap();
+    assert!(tutorial.contains(&format!("```text\n{expected}```")));
+}
