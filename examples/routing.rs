@@ -23,7 +23,9 @@ use mini_ktor::pipeline::PipelineContext;
 use mini_ktor::prelude::*;
 
 fn main() -> std::io::Result<()> {
-    embedded_server(Cio, 8080, module).configure_from_env().start(true)
+    embedded_server(Cio, 8080, module)
+        .configure_from_env()
+        .start(true)
 }
 
 // ANCHOR: routing
@@ -35,7 +37,9 @@ pub fn module(app: &mut Application) {
 
         route.route("/users", |users| {
             users.get("", async |call| call.respond_text("3 users").await);
-            users.post("", async |call| call.respond_status(HttpStatusCode::CREATED).await);
+            users.post("", async |call| {
+                call.respond_status(HttpStatusCode::CREATED).await
+            });
             users.get("/me", async |call| call.respond_text("you").await); // 1.0: beats {id}
             users.get("/{id}", async |call| {
                 let id: u64 = call.parameters().get_as("id")?; // 400 unless a u64

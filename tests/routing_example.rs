@@ -44,7 +44,12 @@ fn example_optional_tailcard_wildcard() {
 fn example_admin_guard() {
     let client = test_application(routing::module);
     assert_eq!(client.get("/admin/stats").status(), HttpStatusCode::UNAUTHORIZED);
-    let as_role = |role: &str| client.request(HttpMethod::Get, "/admin/stats").header("X-Role", role).send();
+    let as_role = |role: &str| {
+        client
+            .request(HttpMethod::Get, "/admin/stats")
+            .header("X-Role", role)
+            .send()
+    };
     assert_eq!(as_role("guest").status(), HttpStatusCode::FORBIDDEN);
     assert_eq!(as_role("admin").text(), "3 users");
 }

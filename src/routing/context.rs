@@ -90,17 +90,22 @@ impl<'c> RoutingResolveContext<'c> {
     }
 
     /// The request method.
+    ///
+    /// Ktor: `call.request.httpMethod`, as `HttpMethodRouteSelector` reads it
     pub fn method(&self) -> &HttpMethod {
         self.method
     }
 
     /// The request headers.
+    ///
+    /// Ktor: `call.request.headers`, as `HttpHeaderRouteSelector` reads them
     pub fn headers(&self) -> &Headers {
         self.headers
     }
 
-    /// The decoded query parameters. Ktor's selectors read `call.parameters`, which before
-    /// routing are exactly these.
+    /// The decoded query parameters, which the query selectors read.
+    ///
+    /// Ktor: `call.parameters`, which before routing are exactly these
     pub fn query_parameters(&self) -> &Parameters {
         self.query
     }

@@ -33,7 +33,7 @@
 //!
 //! Ktor: `io.ktor.server.routing.RouteSelectorEvaluation` and each selector's `evaluate`
 
-use super::{RouteSelector, RoutingResolveContext, trailing_slash};
+use super::{RouteSelector, RoutingResolveContext, segment, trailing_slash};
 use crate::http::{HttpStatusCode, Parameters};
 
 /// A selector's verdict on a request at one segment index.
@@ -84,6 +84,8 @@ impl RouteSelectorEvaluation {
     pub const QUALITY_FAILED_PARAMETER: f64 = 0.01;
 
     /// A success with `quality` that captures nothing and consumes `segments`.
+    ///
+    /// Ktor: `RouteSelectorEvaluation.Success(quality, segmentIncrement = segments)`
     pub fn success(quality: f64, segments: usize) -> RouteSelectorEvaluation {
         RouteSelectorEvaluation::Success {
             quality,
@@ -101,6 +103,8 @@ impl RouteSelectorEvaluation {
     }
 
     /// The quality, whether the evaluation succeeded or not.
+    ///
+    /// Ktor: `RouteSelectorEvaluation.Success.quality`, `Failure.quality`
     pub fn quality(&self) -> f64 {
         match self {
             RouteSelectorEvaluation::Success { quality, .. }
@@ -109,7 +113,7 @@ impl RouteSelectorEvaluation {
     }
 
     /// A success capturing `name = value`, consuming one segment.
-    fn captured(quality: f64, name: &str, value: &str) -> RouteSelectorEvaluation {
+    pub(super) fn captured(quality: f64, name: &str, value: &str) -> RouteSelectorEvaluation {
         let mut parameters = Parameters::new();
         parameters.append(name, value);
         RouteSelectorEvaluation::Success {
@@ -119,7 +123,7 @@ impl RouteSelectorEvaluation {
         }
     }
 
-    fn failure(quality: f64, status: HttpStatusCode) -> RouteSelectorEvaluation {
+    pub(super) fn failure(quality: f64, status: HttpStatusCode) -> RouteSelectorEvaluation {
         RouteSelectorEvaluation::Failure { quality, status }
     }
 }
@@ -134,25 +138,18 @@ impl RouteSelector {
         let segment = context.segments().get(segment_index).map(String::as_str);
         match self {
             RouteSelector::Root => Evaluation::success(Evaluation::QUALITY_CONSTANT, 0),
-            RouteSelector::Constant(value) if segment == Some(value.as_str()) => {
-                Evaluation::success(Evaluation::QUALITY_CONSTANT, 1)
-            }
-            RouteSelector::Constant(_) => Evaluation::failed_path(),
+            RouteSelector::Constant(value) => segment::constant(segment, value),
             RouteSelector::Parameter { name, prefix, suffix } => {
-                path_parameter(segment, name, prefix, suffix, false)
+                segment::parameter(segment, name, prefix, suffix, false)
             }
             RouteSelector::OptionalParameter { name, prefix, suffix } => {
-                path_parameter(segment, name, prefix, suffix, true)
+                segment::parameter(segment, name, prefix, suffix, true)
             }
-            RouteSelector::Wildcard => match segment {
-                Some(segment) if !segment.is_empty() => Evaluation::success(Evaluation::QUALITY_WILDCARD, 1),
-                _ => Evaluation::failed_path(),
-            },
-            RouteSelector::Tailcard { name, prefix } => tailcard(
-                &context.segments()[segment_index.min(context.segments().len())..],
-                name,
-                prefix,
-            ),
+            RouteSelector::Wildcard => segment::wildcard(segment),
+            RouteSelector::Tailcard { name, prefix } => {
+                let rest = context.segments().get(segment_index..).unwrap_or_default();
+                segment::tailcard(rest, name, prefix)
+            }
             RouteSelector::TrailingSlash => trailing_slash::evaluate(context, segment_index),
             RouteSelector::Method(method) if method == context.method() => {
                 Evaluation::success(Evaluation::QUALITY_CONSTANT, 0)
@@ -198,87 +195,6 @@ impl RouteSelector {
 /// A failed header or query parameter: 400. Ktor: `RouteSelectorEvaluation.FailedParameter`
 fn failed_parameter() -> Evaluation {
     Evaluation::failure(Evaluation::QUALITY_FAILED_PARAMETER, HttpStatusCode::BAD_REQUEST)
-}
-
-/// `{name}` and `{name?}`, with their prefix and suffix. An optional parameter never fails: an
-/// absent or non-matching segment is "missing" (0.2, nothing consumed), except the empty segment
-/// of a trailing slash, which it consumes.
-///
-/// Ktor: `evaluatePathSegmentParameter`
-fn path_parameter(
-    segment: Option<&str>,
-    name: &str,
-    prefix: &Option<String>,
-    suffix: &Option<String>,
-    optional: bool,
-) -> Evaluation {
-    let not_here = |consumed: usize| {
-        if optional {
-            Evaluation::success(Evaluation::QUALITY_MISSING, consumed)
-        } else {
-            Evaluation::failed_path()
-        }
-    };
-    let Some(segment) = segment else {
-        return not_here(0);
-    };
-    if segment.is_empty() {
-        return not_here(1);
-    }
-    let without_prefix = match prefix {
-        None => Some(segment),
-        Some(prefix) => segment.strip_prefix(prefix.as_str()),
-    };
-    let value = match (without_prefix, suffix) {
-        (None, _) => None,
-        (Some(rest), None) => Some(rest),
-        (Some(rest), Some(suffix)) => rest.strip_suffix(suffix.as_str()),
-    };
-    let Some(value) = value else {
-        return not_here(0);
-    };
-    let plain =
-        prefix.as_deref().unwrap_or_default().is_empty() && suffix.as_deref().unwrap_or_default().is_empty();
-    let quality = if plain {
-        Evaluation::QUALITY_PARAMETER
-    } else {
-        Evaluation::QUALITY_PARAMETER_WITH_PREFIX_OR_SUFFIX
-    };
-    Evaluation::captured(quality, name, value)
-}
-
-/// `{...}`: consumes every remaining segment (`rest`), 0.1 if there is at least one, 0.2 if
-/// none. A named tailcard captures each segment as one value, the prefix stripped from the first.
-///
-/// Ktor keeps a named tailcard that matched nothing as a name with an empty list of values; a
-/// `Parameters` of pairs cannot hold that, so here the name is simply absent.
-///
-/// Ktor: `PathSegmentTailcardRouteSelector.evaluate`
-fn tailcard(rest: &[String], name: &str, prefix: &str) -> Evaluation {
-    if !prefix.is_empty() && !rest.first().is_some_and(|first| first.starts_with(prefix)) {
-        return Evaluation::failed_path();
-    }
-    let mut parameters = Parameters::new();
-    if !name.is_empty() {
-        for (index, segment) in rest.iter().enumerate() {
-            let value = if index == 0 {
-                &segment[prefix.len()..]
-            } else {
-                segment
-            };
-            parameters.append(name, value);
-        }
-    }
-    let quality = if rest.is_empty() {
-        Evaluation::QUALITY_MISSING
-    } else {
-        Evaluation::QUALITY_TAILCARD
-    };
-    Evaluation::Success {
-        quality,
-        parameters,
-        segment_increment: rest.len(),
-    }
 }
 
 /// The quality with which header value `header` contains `wanted`: the header is a comma list

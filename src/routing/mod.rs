@@ -55,14 +55,17 @@
 //!
 //! | file | concept | Ktor |
 //! |---|---|---|
-//! | `route.rs` | [`Route`]: a node, `create_child`, `handle`, `intercept`, `trace`, the printed tree | `RoutingNode` |
+//! | `route.rs` | [`Route`]: a node, `create_child`, `handle`, `intercept`, `trace` | `RoutingNode` |
+//! | `display.rs` | how a node names itself (`render`) and the printed tree | `RoutingNode.toString`, `Route.path` |
 //! | `builder.rs` | the DSL: `route`, `get`/`post`/..., `method`, `header`, `param`... | `RoutingBuilder.kt` |
 //! | `path.rs` | a declared path cut into selectors | `RoutingPath`, `PathSegmentSelectorBuilder` |
 //! | `selector.rs` | [`RouteSelector`]: the kinds and how they print | `RouteSelector` and subclasses |
-//! | `evaluation.rs` | [`RouteSelectorEvaluation`]: match, quality, segments, status | `RouteSelectorEvaluation` |
+//! | `evaluation.rs` | [`RouteSelectorEvaluation`]: match, quality, segments, status; conditions | `RouteSelectorEvaluation` |
+//! | `segment.rs` | the path-segment selectors: constant, parameter, wildcard, tailcard | `PathSegment*RouteSelector` |
 //! | `trailing_slash.rs` | `/a` vs `/a/`, and `ignore_trailing_slash` | `TrailingSlashRouteSelector`, `IgnoreTrailingSlash` |
 //! | `context.rs` | [`RoutingResolveContext`]: the request, its path cut into segments | `RoutingResolveContext`, `SegmentedPath` |
-//! | `resolve.rs` | the search; [`RoutingResolveResult`] | `RoutingResolveContext.resolve` |
+//! | `resolve.rs` | the search: pruning, comparison, ties, the failure status | `RoutingResolveContext.resolve` |
+//! | `result.rs` | [`RoutingResolveResult`]: the chosen route or the failure | `RoutingResolveResult` |
 //! | `trace.rs` | the trace text | `RoutingResolveTrace` |
 //! | `pipeline.rs` | a route's merged pipeline; [`RouteHandler`] | `RoutingNode.buildPipeline` |
 //! | `root.rs` | the `CALL` interceptor: resolve, run, or record the failure | `RoutingRoot` |
@@ -72,13 +75,16 @@
 
 mod builder;
 mod context;
+mod display;
 mod evaluation;
 mod parameters;
 mod path;
 mod pipeline;
 mod resolve;
+mod result;
 mod root;
 mod route;
+mod segment;
 mod selector;
 mod trace;
 mod trailing_slash;
@@ -90,7 +96,7 @@ pub use context::RoutingResolveContext;
 pub use evaluation::RouteSelectorEvaluation;
 pub use parameters::CallParameters;
 pub use pipeline::RouteHandler;
-pub use resolve::RoutingResolveResult;
+pub use result::RoutingResolveResult;
 pub use route::Route;
 pub use selector::RouteSelector;
 

@@ -56,6 +56,8 @@ pub struct CallParameters(Parameters);
 
 impl CallParameters {
     /// Wraps `parameters`.
+    ///
+    /// Ktor: `Parameters.build { }`
     pub fn new(parameters: Parameters) -> CallParameters {
         CallParameters(parameters)
     }

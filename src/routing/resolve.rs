@@ -46,71 +46,14 @@
 //!
 //! Ktor: `io.ktor.server.routing.RoutingResolveContext.resolve` and `RoutingResolveResult`
 
-use std::fmt;
-
-use super::trace::{ResolveTrace, format_parameters};
-use super::{Route, RouteSelector, RouteSelectorEvaluation as Evaluation, RoutingResolveContext};
+use super::trace::ResolveTrace;
+use super::{
+    Route, RouteSelector, RouteSelectorEvaluation as Evaluation, RoutingResolveContext, RoutingResolveResult,
+};
 use crate::http::{HttpMethod, HttpStatusCode, Parameters};
 
 const MIN_QUALITY: f64 = -f64::MAX;
 const TRANSPARENT: f64 = Evaluation::QUALITY_TRANSPARENT;
-
-/// The outcome of resolving a request against a route tree.
-///
-/// Its `Display` is Ktor's: `SUCCESS; Parameters [id=[42]] @ /users/{id} [(method:GET)]` or
-/// `FAILURE "No matched subtrees found" @ /`.
-///
-/// Ktor: `io.ktor.server.routing.RoutingResolveResult`
-#[derive(Debug)]
-pub enum RoutingResolveResult<'r> {
-    /// A route matched.
-    /// Ktor: `RoutingResolveResult.Success`
-    Success {
-        /// The nodes from the root down to the chosen route (the last one).
-        lineage: Vec<&'r Route>,
-        /// Every parameter captured on the way, in order.
-        parameters: Parameters,
-        /// The lowest quality on the way, transparent counting as 1.0.
-        quality: f64,
-    },
-    /// No route matched.
-    /// Ktor: `RoutingResolveResult.Failure`
-    Failure {
-        /// The routing root.
-        route: &'r Route,
-        /// Always `No matched subtrees found`.
-        reason: &'static str,
-        /// 404, or the status of the failure that qualified (405, 400).
-        status: HttpStatusCode,
-        /// With a 405, the methods that would have matched, in declaration order.
-        allow: Vec<HttpMethod>,
-    },
-}
-
-impl RoutingResolveResult<'_> {
-    /// The chosen route, or the root for a failure.
-    pub fn route(&self) -> &Route {
-        match self {
-            RoutingResolveResult::Success { lineage, .. } => lineage[lineage.len() - 1],
-            RoutingResolveResult::Failure { route, .. } => route,
-        }
-    }
-}
-
-impl fmt::Display for RoutingResolveResult<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RoutingResolveResult::Success { parameters, .. } if !parameters.is_empty() => {
-                let parameters = format_parameters(parameters);
-                write!(f, "SUCCESS; {parameters} @ {}", self.route().render())
-            }
-            RoutingResolveResult::Success { .. } => write!(f, "SUCCESS @ {}", self.route().render()),
-            RoutingResolveResult::Failure { reason, route, .. } => {
-                write!(f, "FAILURE \"{reason}\" @ {}", route.render())
-            }
-        }
-    }
-}
 
 /// One entry of a trail: a node, what its selector captured, and with which quality.
 #[derive(Clone)]

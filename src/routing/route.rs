@@ -17,17 +17,17 @@
 //! in that order and, when two routes match equally well, keeps the first (see `resolve.rs`).
 //!
 //! A node also carries what it needs to print itself the way Ktor does (its path and the
-//! conditions above it, for `render`), computed once when the node is created. Ktor computes
-//! them on demand by walking up `parent` links; a node here has no parent link, because an
-//! owned tree of `Vec<Route>` needs neither reference counting nor interior mutability, and the
-//! only walk that needs the ancestors, resolution, goes *down* from the root and can carry them.
+//! conditions above it, for `render` in `display.rs`), computed once when the node is created.
+//! Ktor computes them on demand by walking up `parent` links; a node here has no parent link,
+//! because an owned tree of `Vec<Route>` needs neither reference counting nor interior
+//! mutability, and the only walk that needs the ancestors, resolution, goes *down* from the root
+//! and can carry them.
 //!
 //! The tree is built by the modules, then frozen inside the shared `Application`: from then on
 //! resolution only reads it.
 //!
 //! Ktor: `io.ktor.server.routing.RoutingNode` (and the `Route` interface it implements)
 
-use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 use super::{RouteHandler, RouteSelector};
@@ -55,7 +55,8 @@ pub(crate) type Tracer = Arc<dyn Fn(&str) + Send + Sync>;
 ///     });
 /// });
 /// let tree = app.routing_root().unwrap().to_string();
-/// assert_eq!(tree, "/\n  users\n    me\n      (method:GET) -> handler\n    {id}\n      (method:GET) -> handler\n");
+/// let expected = "/\n  users\n    me\n      (method:GET) -> handler\n    {id}\n      (method:GET) -> handler\n";
+/// assert_eq!(tree, expected);
 /// ```
 ///
 /// Ktor: `io.ktor.server.routing.RoutingNode`
@@ -226,76 +227,11 @@ impl Route {
         &self.path
     }
 
-    /// How the trace names this node: its path (`/` for the root), then the conditions above it
-    /// in brackets: `/users/{id} [(method:GET)]`.
-    ///
-    /// Ktor: the route's text in `RoutingResolveResult.toString`
-    pub fn render(&self) -> String {
-        let path = if self.path.is_empty() { "/" } else { &self.path };
-        if self.conditions.is_empty() {
-            path.to_string()
-        } else {
-            format!("{path} [{}]", self.conditions)
-        }
-    }
-
     /// Empties the merged-pipeline cache of this node and every node below.
     fn forget_merged_pipelines(&mut self) {
         self.merged.take();
         for child in &mut self.children {
             child.forget_merged_pipelines();
         }
-    }
-
-    /// The number of interceptors this node itself added, over all phases.
-    fn interceptor_count(&self) -> usize {
-        let phases = self.pipeline.phases();
-        phases
-            .iter()
-            .map(|phase| self.pipeline.interceptors_for_phase(phase).len())
-            .sum()
-    }
-
-    fn write_tree(&self, f: &mut fmt::Formatter<'_>, depth: usize) -> fmt::Result {
-        let indent = "  ".repeat(depth);
-        if depth == 0 {
-            write!(f, "{}", self.render())?;
-        } else {
-            write!(f, "{indent}{}", self.selector)?;
-        }
-        match self.interceptor_count() {
-            0 => {}
-            1 => write!(f, " +1 interceptor")?,
-            count => write!(f, " +{count} interceptors")?,
-        }
-        match self.handlers.len() {
-            0 => {}
-            1 => write!(f, " -> handler")?,
-            count => write!(f, " -> {count} handlers")?,
-        }
-        writeln!(f)?;
-        for child in &self.children {
-            child.write_tree(f, depth + 1)?;
-        }
-        Ok(())
-    }
-}
-
-/// The node as the trace names it, e.g. `Route(/users/{id} [(method:GET)])`.
-impl fmt::Debug for Route {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Route({})", self.render())
-    }
-}
-
-/// The subtree, one node per line, indented two spaces per level: each node's selector, then
-/// `+N interceptors` if it has its own interceptors and `-> handler` if it has a handler. The
-/// first line is the node itself, as [`render`](Route::render) names it.
-///
-/// Ktor has no such printout (its `toString` is the node's path); this is the tree the trace
-/// walks, drawn.
-impl fmt::Display for Route {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write_tree(f, 0)
     }
 }
