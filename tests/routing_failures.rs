@@ -42,6 +42,35 @@ fn unknown_path_is_404() {
     assert_eq!(response.header("Allow"), None);
 }
 
+/// A required query parameter or header that is missing or different, after the whole path
+/// matched, is a 400.
+#[test]
+fn failed_query_parameter_or_header_is_400() {
+    let client = test_application(|app| {
+        app.routing(|route| {
+            route.route("/search", |search| {
+                search.param("q", |r| r.handle(async |call| call.respond_text("results").await));
+            });
+            route.route("/feed", |feed| {
+                feed.header("Accept", "application/rss+xml", |r| {
+                    r.handle(async |call| call.respond_text("rss").await)
+                });
+            });
+        });
+    });
+    assert_eq!(client.get("/search?q=ktor").text(), "results");
+    assert_eq!(client.get("/search").status(), HttpStatusCode::BAD_REQUEST);
+    let feed = |accept: &str| {
+        client
+            .request(HttpMethod::Get, "/feed")
+            .header("Accept", accept)
+            .send()
+    };
+    assert_eq!(feed("application/rss+xml").text(), "rss");
+    assert_eq!(feed("text/html").status(), HttpStatusCode::BAD_REQUEST);
+    assert_eq!(client.get("/feed").status(), HttpStatusCode::BAD_REQUEST);
+}
+
 /// A declared path asked with another method is a 405 whose `Allow` lists the methods it answers.
 #[test]
 fn wrong_method_is_405_with_allow() {
@@ -203,6 +232,24 @@ fn root_slash_and_slash_groups() {
     });
     assert_eq!(client.get("/").text(), "root");
     assert_eq!(client.get("/a").text(), "a");
+}
+
+/// Inside a nested route, `get("/")` means the path with a trailing slash; `get("")` the node.
+#[test]
+fn nested_slash_is_a_trailing_slash() {
+    let client = test_application(|app| {
+        app.routing(|route| {
+            route.route("/users", |users| {
+                users.get("/", async |call| call.respond_text("slash").await);
+            });
+            route.route("/items", |items| {
+                items.get("", async |call| call.respond_text("node").await);
+            });
+        });
+    });
+    assert_eq!(client.get("/users/").text(), "slash");
+    assert_eq!(client.get("/users").status(), HttpStatusCode::NOT_FOUND);
+    assert_eq!(client.get("/items").text(), "node");
 }
 
 /// Empty segments in the middle of a path are ignored: `//a///b` is `/a/b`.

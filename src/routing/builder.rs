@@ -23,6 +23,10 @@
 //! | `optionalParam("n") { ... }` | `route.optional_param("n", \|r\| { ... })` |
 //! | `handle { ... }` | `route.handle(async \|call\| ...)` |
 //!
+//! One trap, Ktor's too: inside `route("/users", ...)`, `get("/", ...)` declares `/users/`, with
+//! a trailing slash, because every path ending in `/` does (`trailing_slash.rs`). The node itself
+//! is `get("", ...)`.
+//!
 //! Ktor's builders take a trailing lambda with the new node as receiver; a Rust closure
 //! receives it as `&mut Route`. Each builder also returns the node it arrived at, as Ktor's do.
 //! Rust has no overloading, so Ktor's two `param`s become `param_value` (a fixed value) and

@@ -229,3 +229,26 @@ fn trailing_slash_mid_path_is_transparent() {
     let evaluation = RouteSelector::TrailingSlash.evaluate(&request.context(), 0);
     assert_eq!(success(evaluation), (-1.0, 0, vec![]));
 }
+
+/// The trailing-slash selector's rules, in the order `trailing_slash.rs` numbers them.
+#[test]
+fn trailing_slash_rules() {
+    let slash = |target: &str, ignore: bool, index: usize| {
+        let mut request = Request::get(target);
+        request.ignore_trailing_slash = ignore;
+        RouteSelector::TrailingSlash.evaluate(&request.context(), index)
+    };
+    // 1. ignored for this call: transparent.
+    assert_eq!(success(slash("/a/", true, 1)), (-1.0, 0, vec![]));
+    // 2. no segments at all (`/`): a constant, nothing consumed.
+    assert_eq!(success(slash("/", false, 0)), (1.0, 0, vec![]));
+    // 3. not at the last segment: transparent.
+    assert_eq!(success(slash("/a/b", false, 0)), (-1.0, 0, vec![]));
+    // 4. past the last segment: 404.
+    assert_eq!(failure(slash("/a", false, 1)), (0.0, HttpStatusCode::NOT_FOUND));
+    // 5. at a last segment that is not empty: transparent.
+    assert_eq!(success(slash("/a", false, 0)), (-1.0, 0, vec![]));
+    // 6. at the empty segment of a path ending in `/`: a constant consuming it.
+    assert_eq!(success(slash("/a/", false, 1)), (1.0, 1, vec![]));
+    // 7. (an empty last segment without a final `/` cannot be cut from a path: unreachable.)
+}
