@@ -39,12 +39,13 @@
 //! those same conditions: a 405 carries them in an `Allow` header (RFC 9110 §15.5.6 requires
 //! one; Ktor sends none).
 //!
-//! Ktor's newest resolver adds a fast path for constant routes (an index consulted before the
-//! search) and, in its `isBetterResolve`, compares the lowest quality left over on each side
-//! before counting entries. Neither is here: the first is an optimisation, and this file follows
-//! the counting rule of Ktor 3.5.
+//! Two things of Ktor's are not here. Ktor 3.5 first consults an index of constant routes (a
+//! fast path that gives the same answers), and Ktor's main branch has since changed
+//! `isBetterResolve` (ktorio/ktor#5764) to compare the lowest quality left over on each side
+//! before counting entries. The first is an optimisation; for the second, this file keeps the
+//! counting rule Ktor used until that change.
 //!
-//! Ktor: `io.ktor.server.routing.RoutingResolveContext.resolve` and `RoutingResolveResult`
+//! Ktor: `RoutingResolveContext.resolve`, `isBetterResolve` and `updateFailedEvaluation`
 
 use super::trace::ResolveTrace;
 use super::{
