@@ -92,7 +92,15 @@ fn ns_per_resolve(application: &Arc<Application>, call: &ApplicationCall, runs: 
     }
     let elapsed = start.elapsed().as_nanos() as f64 / f64::from(runs);
     let context = RoutingResolveContext::new(call).unwrap();
-    (elapsed, root.resolve(&context).to_string())
+    let outcome = match root.resolve(&context) {
+        RoutingResolveResult::Failure { status, allow, .. } if !allow.is_empty() => {
+            let allow: Vec<&str> = allow.iter().map(HttpMethod::as_str).collect();
+            format!("{status}, Allow: {}", allow.join(", "))
+        }
+        RoutingResolveResult::Failure { status, .. } => status.to_string(),
+        success => success.to_string(),
+    };
+    (elapsed, outcome)
 }
 
 fn main() {
