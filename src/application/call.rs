@@ -19,6 +19,7 @@
 
 use std::any::{Any, TypeId, type_name};
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -32,6 +33,7 @@ use super::{
 use crate::Result;
 use crate::http::{ContentType, HttpHeaders, HttpStatusCode, Parameters};
 use crate::pipeline::PipelineTrace;
+use crate::routing::{CallParameters, RoutingFailure};
 use crate::util::Attributes;
 
 /// A request being answered: the application serving it, the request, and the response.
@@ -41,10 +43,20 @@ pub struct ApplicationCall {
     application: Arc<Application>,
     request: ApplicationRequest,
     response: ApplicationResponse,
-    /// The status routing wants when no route matched (404, or 405 when only the method was
-    /// wrong); the fallback answers with it. Ktor keeps it in the call attribute
+    /// Why routing found no route: 404, 405 when only the method was wrong (with the methods
+    /// that would do), 400 for a missing header or query parameter. Set by routing in `CALL`,
+    /// taken by the fallback. Ktor keeps the status in the call attribute
     /// `RoutingFailureStatusCode`.
-    pub(crate) routing_failure: Option<HttpStatusCode>,
+    pub(crate) routing_failure: Option<RoutingFailure>,
+    /// What routing captured on the way to the chosen route (`{id}`, ...); empty before routing
+    /// or when no route matched.
+    path_parameters: CallParameters,
+    /// The query parameters, then the path parameters they lack; built on first use and built
+    /// again after routing sets the path parameters.
+    parameters: OnceCell<CallParameters>,
+    /// Set by the interceptor `Application::ignore_trailing_slash` installs; read by routing.
+    /// Ktor: `ApplicationCall.ignoreTrailingSlash`
+    pub(crate) ignore_trailing_slash: bool,
     /// Data that plugins and handlers attach to this call; empty (and unallocated) until used.
     attributes: Attributes,
     /// The type the current `receive` asked for.
@@ -66,6 +78,9 @@ impl ApplicationCall {
             request,
             response: ApplicationResponse::default(),
             routing_failure: None,
+            path_parameters: CallParameters::default(),
+            parameters: OnceCell::new(),
+            ignore_trailing_slash: false,
             attributes: Attributes::new(),
             receive_type: None,
             send_pipeline: None,
@@ -124,6 +139,30 @@ impl ApplicationCall {
     /// Ktor: `ApplicationCall.response`
     pub fn response(&mut self) -> &mut ApplicationResponse {
         &mut self.response
+    }
+
+    /// The parameters of the call: the query parameters first, then each path parameter value
+    /// the query does not already have under that name (Ktor's order, see
+    /// [`CallParameters`]). `get_as` parses one or answers 400.
+    ///
+    /// Ktor: `RoutingCall.parameters`
+    pub fn parameters(&self) -> &CallParameters {
+        self.parameters.get_or_init(|| {
+            CallParameters::query_then_path(self.request.query_parameters(), &self.path_parameters)
+        })
+    }
+
+    /// Only the parameters routing captured from the path (and from `param(name)` selectors).
+    ///
+    /// Ktor: `RoutingCall.pathParameters`
+    pub fn path_parameters(&self) -> &CallParameters {
+        &self.path_parameters
+    }
+
+    /// Sets what routing captured, before the chosen route's pipeline runs.
+    pub(crate) fn set_path_parameters(&mut self, parameters: Parameters) {
+        self.path_parameters = CallParameters::new(parameters);
+        self.parameters = OnceCell::new();
     }
 
     /// Whether the call has been answered (its response is committed). Handlers and plugins

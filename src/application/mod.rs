@@ -55,7 +55,7 @@ pub use stream::{BodyWriter, ByteSink, StreamBody};
 use std::sync::Arc;
 
 use crate::Result;
-use crate::http::HttpStatusCode;
+use crate::http::{HttpHeaders, HttpStatusCode};
 use crate::pipeline::{PipelineContext, PipelinePhase};
 use crate::routing::Route;
 use crate::util::Attributes;
@@ -83,8 +83,9 @@ use crate::util::Attributes;
 /// Ktor: `io.ktor.server.application.Application`
 pub struct Application {
     pipeline: ApplicationCallPipeline,
-    /// The root of the route tree, created by the first `routing` block.
-    routing: Option<Route>,
+    /// The root of the route tree, created by the first `routing` block; read by the routing
+    /// interceptor and by `routing_root` (in `routing/root.rs`).
+    pub(crate) routing: Option<Route>,
     /// Data that plugins and modules attach to the application.
     attributes: Attributes,
     /// What `receive` runs; every call starts with this one, copied only if it intercepts.
@@ -208,7 +209,7 @@ impl Application {
         if self.routing.is_none() {
             self.pipeline.intercept(ApplicationCallPipeline::CALL, route_call);
         }
-        build(self.routing.get_or_insert_with(Route::new));
+        build(self.routing.get_or_insert_with(Route::root));
     }
 
     /// The application's attributes: typed data shared by every call (read-only once the
@@ -270,7 +271,8 @@ impl Default for Application {
     }
 }
 
-/// The routing interceptor, in `CALL`: hands the call to the route tree.
+/// The routing interceptor, in `CALL`: hands the call to the route tree, which resolves it and
+/// runs the chosen route's pipeline (`routing/root.rs`).
 ///
 /// The route tree lives in the application, and the interceptor reaches it through the call,
 /// because the interceptor is stored inside that same application and cannot hold a reference
@@ -278,13 +280,15 @@ impl Default for Application {
 async fn route_call(ctx: &mut PipelineContext<'_, (), ApplicationCall>) -> Result<()> {
     let application = Arc::clone(ctx.call().application());
     match &application.routing {
-        Some(root) => root.handle(ctx.call()).await,
+        Some(root) => root.execute_call(ctx.call()).await,
         None => Ok(()),
     }
 }
 
 /// The fallback interceptor: a call nobody answered gets the status a handler set, or the one
-/// routing recorded (405 when only the method was wrong), or `404 Not Found`, with no body.
+/// routing recorded (405 when only the method was wrong, 400 for a missing header or query
+/// parameter), or `404 Not Found`, with no body. A routing 405 also gets an `Allow` header
+/// listing the methods the path answers (RFC 9110 §15.5.6; Ktor sends none).
 ///
 /// Ktor: the `Fallback` interceptor of `BaseApplicationEngine.installDefaultInterceptors`
 async fn respond_unhandled(ctx: &mut PipelineContext<'_, (), ApplicationCall>) -> Result<()> {
@@ -292,10 +296,14 @@ async fn respond_unhandled(ctx: &mut PipelineContext<'_, (), ApplicationCall>) -
     if call.is_handled() {
         return Ok(());
     }
-    let status = call
-        .response()
-        .status()
-        .or(call.routing_failure)
-        .unwrap_or(HttpStatusCode::NOT_FOUND);
-    call.respond_status(status).await
+    if let Some(status) = call.response().status() {
+        return call.respond_status(status).await;
+    }
+    let Some(failure) = call.routing_failure.take() else {
+        return call.respond_status(HttpStatusCode::NOT_FOUND).await;
+    };
+    if let Some(allow) = failure.allow_header() {
+        call.response().header(HttpHeaders::ALLOW, allow)?;
+    }
+    call.respond_status(failure.status).await
 }

@@ -1,153 +1,237 @@
-//! `Route`: what a module declares with `get`, `post` and friends, and the lookup at call time.
+//! `Route`: one node of the route tree: its selector, its children, its handlers and its own
+//! interceptors.
 //!
-//! Routes are kept in declaration order, so when two routes answer the same request the first
-//! declared wins, as in Ktor. The lookup is a linear scan: a module declares a handful of routes,
-//! and comparing a method and a short path is a few nanoseconds each.
+//! Each `routing` block, `route`, `get` and friends walks down from the node it is called on,
+//! creating a child per selector or reusing an equal one (`create_child`), so every declaration
+//! of `/users` lands on the same node and the tree has one node per distinct path:
 //!
-//! Ktor: `io.ktor.server.routing.Route` / `RoutingNode`
+//! ```text
+//! get("/users/me")      /
+//! get("/users/{id}")    └─ users
+//! post("/users")           ├─ me ─── (method:GET)    handler
+//!                          ├─ {id} ─ (method:GET)    handler
+//!                          └─ (method:POST)          handler
+//! ```
+//!
+//! A node's children are kept in declaration order, which matters: resolution searches them
+//! in that order and, when two routes match equally well, keeps the first (see `resolve.rs`).
+//!
+//! A node also carries what it needs to print itself the way Ktor does (its path and the
+//! conditions above it, for `render` in `display.rs`), computed once when the node is created.
+//! Ktor computes them on demand by walking up `parent` links; a node here has no parent link,
+//! because an owned tree of `Vec<Route>` needs neither reference counting nor interior
+//! mutability, and the only walk that needs the ancestors, resolution, goes *down* from the root
+//! and can carry them.
+//!
+//! The tree is built by the modules, then frozen inside the shared `Application`: from then on
+//! resolution only reads it.
+//!
+//! Ktor: `io.ktor.server.routing.RoutingNode` (and the `Route` interface it implements)
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use crate::application::ApplicationCall;
-use crate::http::{HttpMethod, HttpStatusCode};
-use crate::{BoxFuture, Result};
+use super::{RouteHandler, RouteSelector};
+use crate::Result;
+use crate::application::{ApplicationCall, ApplicationCallPipeline};
+use crate::pipeline::{Pipeline, PipelineContext, PipelinePhase};
 
-/// A route handler: an async function over the call.
-///
-/// Any `async` closure `async |call| { ... }` is one. It is shared by every worker thread, so it
-/// is `Send + Sync`; the future it returns stays on one worker and need not be `Send`.
-///
-/// Ktor: `RoutingHandler` (a `suspend RoutingContext.() -> Unit`)
-pub trait RouteHandler: Send + Sync {
-    /// Handles `call`.
-    fn handle<'a>(&'a self, call: &'a mut ApplicationCall) -> BoxFuture<'a, Result<()>>;
-}
+/// A function that receives each resolution's trace as text.
+pub(crate) type Tracer = Arc<dyn Fn(&str) + Send + Sync>;
 
-impl<F> RouteHandler for F
-where
-    F: AsyncFn(&mut ApplicationCall) -> Result<()> + Send + Sync,
-{
-    fn handle<'a>(&'a self, call: &'a mut ApplicationCall) -> BoxFuture<'a, Result<()>> {
-        Box::pin(self(call))
-    }
-}
-
-/// One declared route: a method, an exact path, and its handler.
-struct Endpoint {
-    method: HttpMethod,
-    path: String,
-    handler: Arc<dyn RouteHandler>,
-}
-
-/// The routes of an application, declared in `routing` blocks.
+/// A node of the route tree, and the builder that `routing` blocks receive.
 ///
 /// ```
 /// use mini_ktor::prelude::*;
 ///
 /// let app = Application::from_module(|app| {
 ///     app.routing(|route| {
-///         route.get("/", async |call| call.respond_text("Hello World!").await);
-///         route.post("/echo", async |call| {
-///             let body = call.receive_text().await?;
-///             call.respond_text(body).await
+///         route.route("/users", |users| {
+///             users.get("/me", async |call| call.respond_text("you").await);
+///             users.get("/{id}", async |call| {
+///                 let id = call.parameters().get_as::<u64>("id")?;
+///                 call.respond_text(format!("user {id}")).await
+///             });
 ///         });
 ///     });
 /// });
-/// # let _ = app;
+/// let tree = app.routing_root().unwrap().to_string();
+/// let expected = "/\n  users\n    me\n      (method:GET) -> handler\n    {id}\n      (method:GET) -> handler\n";
+/// assert_eq!(tree, expected);
 /// ```
 ///
-/// Ktor: `io.ktor.server.routing.Route`
+/// Ktor: `io.ktor.server.routing.RoutingNode`
 pub struct Route {
-    endpoints: Vec<Endpoint>,
+    /// The condition on the edge from the parent; `Root` for the routing root.
+    pub(super) selector: RouteSelector,
+    /// Ktor's `Route.path` of this node (`/users/{id}`), without the conditions. Set at
+    /// creation from the parent's.
+    pub(super) path: String,
+    /// The non-path selectors from the root down to this node (`(header:a = x), (method:GET)`),
+    /// joined with `, `. Set at creation from the parent's.
+    pub(super) conditions: String,
+    /// In declaration order; resolution visits them in this order.
+    pub(super) children: Vec<Route>,
+    /// What runs when this node is the chosen route, in order, each unless the call is handled.
+    pub(super) handlers: Vec<Arc<dyn RouteHandler>>,
+    /// This node's own interceptors (`intercept`), in the five phases of the call pipeline.
+    pub(super) pipeline: Pipeline<(), ApplicationCall>,
+    /// The pipeline a call chosen for this node runs: the pipelines from the root down to here,
+    /// merged, plus the handlers. Filled on first use (see `pipeline.rs`); emptied when an
+    /// interceptor or handler is added above or here.
+    pub(super) merged: OnceLock<Pipeline<(), ApplicationCall>>,
+    /// Trace receivers; only the root's are used.
+    pub(super) tracers: Vec<Tracer>,
 }
 
 impl Route {
-    /// An empty route table.
-    pub(crate) fn new() -> Route {
+    /// The root of an empty route tree.
+    ///
+    /// Ktor: `RoutingRoot(application)`
+    pub(crate) fn root() -> Route {
+        Route::new(RouteSelector::Root, String::new(), String::new())
+    }
+
+    fn new(selector: RouteSelector, path: String, conditions: String) -> Route {
         Route {
-            endpoints: Vec::new(),
+            selector,
+            path,
+            conditions,
+            children: Vec::new(),
+            handlers: Vec::new(),
+            pipeline: Pipeline::new(&ApplicationCallPipeline::new().phases()),
+            merged: OnceLock::new(),
+            tracers: Vec::new(),
         }
     }
 
-    /// Answers `GET path` with `handler`.
+    /// The child reached through `selector`: an existing child with an equal selector, or a new
+    /// one appended after the others.
     ///
-    /// Ktor: `Route.get(path) { }`
-    pub fn get(
-        &mut self,
-        path: &str,
-        handler: impl AsyncFn(&mut ApplicationCall) -> Result<()> + Send + Sync + 'static,
-    ) {
-        self.method(HttpMethod::Get, path, handler);
-    }
-
-    /// Answers `POST path` with `handler`.
-    ///
-    /// Ktor: `Route.post(path) { }`
-    pub fn post(
-        &mut self,
-        path: &str,
-        handler: impl AsyncFn(&mut ApplicationCall) -> Result<()> + Send + Sync + 'static,
-    ) {
-        self.method(HttpMethod::Post, path, handler);
-    }
-
-    /// Answers requests with `method` for `path` with `handler`.
-    ///
-    /// Ktor: `Route.route(path, method) { handle { } }`
-    pub fn method(
-        &mut self,
-        method: HttpMethod,
-        path: &str,
-        handler: impl AsyncFn(&mut ApplicationCall) -> Result<()> + Send + Sync + 'static,
-    ) {
-        self.endpoints.push(Endpoint {
-            method,
-            path: normalize(path),
-            handler: Arc::new(handler),
-        });
-    }
-
-    /// Runs the handler of the first route matching the call. When none matches, records the
-    /// status for the fallback: `405 Method Not Allowed` if some route has this exact path with
-    /// another method, else `404 Not Found`.
-    ///
-    /// Ktor: the `RoutingRoot` interceptor
-    pub(crate) async fn handle(&self, call: &mut ApplicationCall) -> Result<()> {
-        let request = call.request();
-        let mut path_matched = false;
-        let mut chosen = None;
-        for endpoint in &self.endpoints {
-            if endpoint.path == request.path() {
-                path_matched = true;
-                if endpoint.method == *request.method() {
-                    chosen = Some(&endpoint.handler);
-                    break;
-                }
-            }
-        }
-        match chosen {
-            // Ktor's handlers start with "if the call is handled, return": an interceptor that
-            // already answered (an authentication challenge, say) wins over the handler.
-            Some(handler) if !call.is_handled() => handler.handle(call).await,
-            Some(_) => Ok(()),
+    /// Ktor: `RoutingNode.createChild(selector)`
+    pub fn create_child(&mut self, selector: RouteSelector) -> &mut Route {
+        let index = match self.children.iter().position(|child| child.selector == selector) {
+            Some(index) => index,
             None => {
-                call.routing_failure = Some(if path_matched {
-                    HttpStatusCode::METHOD_NOT_ALLOWED
-                } else {
-                    HttpStatusCode::NOT_FOUND
-                });
-                Ok(())
+                let child = self.child(selector);
+                self.children.push(child);
+                self.children.len() - 1
+            }
+        };
+        &mut self.children[index]
+    }
+
+    /// A new node below this one: its path and conditions extend this node's.
+    fn child(&self, selector: RouteSelector) -> Route {
+        let mut path = self.path.clone();
+        let mut conditions = self.conditions.clone();
+        match selector.path_component() {
+            // Ktor's `Route.path`: join with `/` unless one side already has it.
+            Some(piece) if !piece.is_empty() => {
+                if !path.ends_with('/') && !piece.starts_with('/') {
+                    path.push('/');
+                }
+                path.push_str(&piece);
+            }
+            Some(_) => {}
+            None => {
+                if !conditions.is_empty() {
+                    conditions.push_str(", ");
+                }
+                conditions.push_str(&selector.to_string());
             }
         }
+        Route::new(selector, path, conditions)
     }
-}
 
-/// A declared path in the form requests are compared in: with a leading `/`. `""` and `"/"`
-/// are both the root.
-fn normalize(path: &str) -> String {
-    if path.starts_with('/') {
-        path.to_string()
-    } else {
-        format!("/{path}")
+    /// Adds `handler` to this node: when a call resolves to this node, its handlers run in the
+    /// order they were added, each only if the call is not handled yet.
+    ///
+    /// Ktor: `Route.handle { }`
+    pub fn handle(
+        &mut self,
+        handler: impl AsyncFn(&mut ApplicationCall) -> Result<()> + Send + Sync + 'static,
+    ) {
+        self.handlers.push(Arc::new(handler));
+        // Only this node's pipeline holds its handlers.
+        self.merged.take();
+    }
+
+    /// Adds an interceptor to this node's `phase`. It runs for every call resolved to this node
+    /// or to a node below it, after the interceptors of the nodes above in the same phase (see
+    /// `pipeline.rs`).
+    ///
+    /// # Panics
+    ///
+    /// If `phase` is not one of [`ApplicationCallPipeline`]'s phases.
+    ///
+    /// Ktor: `Route.intercept(phase) { }` (deprecated there in favour of route-scoped plugins,
+    /// which this crate gets with its plugin API)
+    #[track_caller]
+    pub fn intercept(
+        &mut self,
+        phase: &'static PipelinePhase,
+        interceptor: impl AsyncFn(&mut PipelineContext<'_, (), ApplicationCall>) -> Result<()>
+        + Send
+        + Sync
+        + 'static,
+    ) {
+        self.pipeline.intercept(phase, interceptor);
+        // Every merged pipeline below includes this node's interceptors.
+        self.forget_merged_pipelines();
+    }
+
+    /// Registers `tracer`, which receives the text of every resolution's trace (see
+    /// `trace.rs`). Resolving with a tracer costs a few allocations per visited node; without
+    /// one, nothing.
+    ///
+    /// # Panics
+    ///
+    /// If this is not the routing root: a trace covers the whole tree.
+    ///
+    /// Ktor: `Routing.trace { }`
+    #[track_caller]
+    pub fn trace(&mut self, tracer: impl Fn(&str) + Send + Sync + 'static) {
+        assert!(
+            self.selector == RouteSelector::Root,
+            "trace can only be registered on the routing root"
+        );
+        self.tracers.push(Arc::new(tracer));
+    }
+
+    /// The selector on the edge from this node's parent.
+    ///
+    /// Ktor: `RoutingNode.selector`
+    pub fn selector(&self) -> &RouteSelector {
+        &self.selector
+    }
+
+    /// The children, in declaration order.
+    ///
+    /// Ktor: `RoutingNode.children`
+    pub fn children(&self) -> &[Route] {
+        &self.children
+    }
+
+    /// Whether a handler was added to this node.
+    ///
+    /// Ktor: `RoutingNode.hasHandler()`
+    pub fn has_handler(&self) -> bool {
+        !self.handlers.is_empty()
+    }
+
+    /// The path this node matches, without its conditions: `/users/{id}` for the `GET` node
+    /// below `{id}`; `""` for the root.
+    ///
+    /// Ktor: `Route.path`
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Empties the merged-pipeline cache of this node and every node below.
+    fn forget_merged_pipelines(&mut self) {
+        self.merged.take();
+        for child in &mut self.children {
+            child.forget_merged_pipelines();
+        }
     }
 }

@@ -1,0 +1,105 @@
+//! The pipeline of a chosen route: the interceptors of every route on its path, root first, and
+//! its handlers last.
+//!
+//! Every node of the tree owns a pipeline with the five phases of the application's call
+//! pipeline, where `route.intercept(phase, ...)` puts that node's own interceptors. When a call
+//! resolves to a node, what runs is a pipeline *merged* from the nodes on the way to it, root
+//! first, with the node's handlers appended to `CALL`:
+//!
+//! ```text
+//! node          Monitoring     Plugins       Call
+//! /             [log]          []            []
+//! /admin        []             [guard]       []
+//! /admin/stats  [timing]       []            []       handlers: [stats]
+//!
+//! merged for /admin/stats:
+//!               [log, timing]  [guard]       [stats]      runs: log, timing, guard, stats
+//! ```
+//!
+//! So within a phase an ancestor's interceptors run before a descendant's, and across phases
+//! the phase order wins: a descendant's `MONITORING` interceptor wraps an ancestor's `PLUGINS`
+//! one. A node's interceptors apply to the node and everything below it, and to nothing else.
+//! Each handler first checks `call.is_handled()`: an interceptor that answered (a guard saying
+//! 401) stops the handler without calling `finish`.
+//!
+//! This route pipeline does not replace the application's: it runs *inside* the application's
+//! `CALL` phase, where the routing interceptor sits (`root.rs`). Application interceptors in
+//! `MONITORING` therefore wrap the whole route pipeline.
+//!
+//! # Caching
+//!
+//! Merging is work, so each node keeps its merged pipeline in a `OnceLock`, filled by the first
+//! call that resolves to it. The merge needs the nodes above, which a node does not link to; the
+//! resolver hands them over, and since the tree is frozen inside the shared application the
+//! path from the root to a node never changes, so the first merge is right for every later call.
+//! `OnceLock` (not `OnceCell`) because worker threads share the application: two first calls
+//! may race, and one merge wins.
+//!
+//! Ktor caches the same way (`RoutingNode.buildPipeline`), but its tree can change while it
+//! serves, so adding an interceptor clears the cache of the node and of every node below, and
+//! adding a handler clears the node's. The same invalidation happens here when the tree is
+//! built (`Route::intercept`, `Route::handle`), though once the application is shared nothing
+//! can change it any more.
+//!
+//! Route-scoped *plugins* (Ktor's `install` on a route, `createRouteScopedPlugin`) build on these
+//! pipelines: installing one merges the plugin's phases and interceptors into the node. They
+//! arrive with the plugin API; until then, `intercept` on a route is the mechanism itself.
+//!
+//! Ktor: `RoutingNode.buildPipeline` (and `RoutingNode` being an `ApplicationCallPipeline`)
+
+use std::sync::Arc;
+
+use super::Route;
+use crate::application::{ApplicationCall, ApplicationCallPipeline};
+use crate::pipeline::{Pipeline, PipelineContext};
+use crate::{BoxFuture, Result};
+
+/// A route handler: an async function over the call.
+///
+/// Any `async` closure `async |call| { ... }` is one. It is shared by every worker thread, so it
+/// is `Send + Sync`; the future it returns stays on one worker and need not be `Send`.
+///
+/// Ktor: `RoutingHandler` (a `suspend RoutingContext.() -> Unit`)
+pub trait RouteHandler: Send + Sync {
+    /// Handles `call`.
+    fn handle<'a>(&'a self, call: &'a mut ApplicationCall) -> BoxFuture<'a, Result<()>>;
+}
+
+impl<F> RouteHandler for F
+where
+    F: AsyncFn(&mut ApplicationCall) -> Result<()> + Send + Sync,
+{
+    fn handle<'a>(&'a self, call: &'a mut ApplicationCall) -> BoxFuture<'a, Result<()>> {
+        Box::pin(self(call))
+    }
+}
+
+impl Route {
+    /// The pipeline a call resolved to this node runs. `lineage` is the path of nodes from the
+    /// root down to this one, both included, as resolution found it.
+    ///
+    /// Ktor: `RoutingNode.buildPipeline()`
+    pub(crate) fn call_pipeline(&self, lineage: &[&Route]) -> &Pipeline<(), ApplicationCall> {
+        debug_assert!(lineage.last().is_some_and(|last| std::ptr::eq(*last, self)));
+        self.merged.get_or_init(|| {
+            // Merging into an empty pipeline copies the root's phases and shares its lists;
+            // every later merge appends, phase by phase.
+            let mut merged = Pipeline::new(&[]);
+            for route in lineage {
+                merged.merge(&route.pipeline);
+            }
+            for handler in &self.handlers {
+                let handler = Arc::clone(handler);
+                let handle = async move |ctx: &mut PipelineContext<'_, (), ApplicationCall>| {
+                    let call = ctx.call();
+                    if call.is_handled() {
+                        return Ok(());
+                    }
+                    handler.handle(call).await
+                };
+                merged.intercept(ApplicationCallPipeline::CALL, handle);
+            }
+            merged
+        })
+    }
+}

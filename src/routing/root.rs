@@ -1,0 +1,107 @@
+//! The routing root at work: what the routing interceptor does with each call.
+//!
+//! `app.routing(...)` installs one interceptor in the application's `CALL` phase. For every call
+//! it runs [`Route::execute_call`] on the root of the tree:
+//!
+//! ```text
+//! CALL phase ──► resolve (resolve.rs)
+//!                 ├─ Success ──► path parameters onto the call
+//!                 │              ──► the route's merged pipeline (pipeline.rs): its interceptors, then its handlers
+//!                 │              ──► unhandled but a status was set? answer with that status
+//!                 └─ Failure ──► record { status, allow } on the call ──► FALLBACK answers with it
+//! ```
+//!
+//! A failure is only *recorded*: the application pipeline goes on to `FALLBACK`, whose built-in
+//! interceptor answers every call nobody answered (`respond_unhandled` in `application/mod.rs`):
+//! with the status a handler set, else the one routing recorded, else 404. With a 405 it also
+//! sends the `Allow` header this crate adds to Ktor's behaviour.
+//!
+//! Ktor's `RoutingRoot` is both the root node and the plugin object; it also raises the
+//! `RoutingCallStarted` and `RoutingCallFinished` events and merges route-scoped receive and send
+//! pipelines into the call's. Events and those two pipelines arrive later in this crate; the root
+//! here is a plain [`Route`] whose selector is `Root`, kept by the application.
+//!
+//! Ktor: `io.ktor.server.routing.RoutingRoot` (`interceptor`, `executeResult`)
+
+use super::{Route, RoutingResolveContext, RoutingResolveResult};
+use crate::Result;
+use crate::application::{Application, ApplicationCall};
+use crate::http::{HttpMethod, HttpStatusCode};
+
+/// Why routing found no route for a call: what the fallback answers with.
+///
+/// Ktor: the call attribute `RoutingFailureStatusCode`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RoutingFailure {
+    /// 404, 405 or 400 (see `resolve.rs`).
+    pub(crate) status: HttpStatusCode,
+    /// With a 405, the methods the path does answer, for the `Allow` header.
+    pub(crate) allow: Vec<HttpMethod>,
+}
+
+impl RoutingFailure {
+    /// The `Allow` header's value, when there is one to send: `GET, POST`.
+    pub(crate) fn allow_header(&self) -> Option<String> {
+        if self.status != HttpStatusCode::METHOD_NOT_ALLOWED || self.allow.is_empty() {
+            return None;
+        }
+        let methods: Vec<&str> = self.allow.iter().map(HttpMethod::as_str).collect();
+        Some(methods.join(", "))
+    }
+}
+
+impl Route {
+    /// Routes `call` through the tree below this node (the root): resolves it, then runs the
+    /// chosen route's pipeline, or records the failure for the fallback. An undecodable path is
+    /// a 400 error.
+    ///
+    /// Ktor: `RoutingRoot.interceptor`
+    pub(crate) async fn execute_call(&self, call: &mut ApplicationCall) -> Result<()> {
+        let (lineage, parameters) = {
+            let context = RoutingResolveContext::new(call)?;
+            match self.resolve(&context) {
+                RoutingResolveResult::Success {
+                    lineage, parameters, ..
+                } => (lineage, parameters),
+                RoutingResolveResult::Failure { status, allow, .. } => {
+                    call.routing_failure = Some(RoutingFailure { status, allow });
+                    return Ok(());
+                }
+            }
+        };
+        call.set_path_parameters(parameters);
+        let route = lineage[lineage.len() - 1];
+        let pipeline = route.call_pipeline(&lineage);
+        match call.trace() {
+            None => pipeline.execute(call, ()).await?,
+            Some(trace) => pipeline.execute_traced(call, (), &trace, "route").await?,
+        };
+        // A handler that set a status without responding gets it sent here, as in Ktor.
+        if !call.is_handled()
+            && let Some(status) = call.response().status()
+        {
+            call.respond_status(status).await?;
+        }
+        Ok(())
+    }
+}
+
+impl Application {
+    /// The root of the route tree, once a module called `routing`.
+    ///
+    /// ```
+    /// use mini_ktor::prelude::*;
+    ///
+    /// let app = Application::from_module(|app| {
+    ///     app.routing(|route| {
+    ///         route.get("/a", async |call| call.respond_text("a").await);
+    ///     });
+    /// });
+    /// print!("{}", app.routing_root().unwrap()); // the tree, one node per line
+    /// ```
+    ///
+    /// Ktor: `Application.routingRoot`
+    pub fn routing_root(&self) -> Option<&Route> {
+        self.routing.as_ref()
+    }
+}
