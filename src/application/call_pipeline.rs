@@ -19,9 +19,11 @@
 //!
 //! Ktor: `io.ktor.server.application.ApplicationCallPipeline`
 
+use std::sync::Arc;
+
 use super::ApplicationCall;
 use crate::Result;
-use crate::pipeline::{Pipeline, PipelineContext, PipelinePhase};
+use crate::pipeline::{Named, Pipeline, PipelineContext, PipelinePhase};
 
 static SETUP: PipelinePhase = PipelinePhase::new("Setup");
 static MONITORING: PipelinePhase = PipelinePhase::new("Monitoring");
@@ -101,6 +103,24 @@ impl ApplicationCallPipeline {
     /// Ktor: `Pipeline.insertPhaseBefore(reference, phase)`
     pub fn insert_phase_before(&mut self, reference: &'static PipelinePhase, phase: &'static PipelinePhase) {
         self.pipeline.insert_phase_before(reference, phase);
+    }
+
+    /// Adds an interceptor that the pipeline trace shows as `name`.
+    ///
+    /// # Panics
+    ///
+    /// If `phase` is not one of this pipeline's phases.
+    pub fn intercept_named(
+        &mut self,
+        phase: &'static PipelinePhase,
+        name: &'static str,
+        interceptor: impl AsyncFn(&mut PipelineContext<'_, (), ApplicationCall>) -> Result<()>
+        + Send
+        + Sync
+        + 'static,
+    ) {
+        self.pipeline
+            .intercept_shared(phase, Arc::new(Named::new(name, interceptor)));
     }
 
     /// The phases, in order.

@@ -201,6 +201,20 @@ impl Application {
         self.pipeline.intercept(phase, interceptor);
     }
 
+    /// Adds an interceptor that the pipeline trace shows as `name` (see
+    /// [`ApplicationCallPipeline::intercept_named`]).
+    pub fn intercept_named(
+        &mut self,
+        phase: &'static PipelinePhase,
+        name: &'static str,
+        interceptor: impl AsyncFn(&mut PipelineContext<'_, (), ApplicationCall>) -> Result<()>
+        + Send
+        + Sync
+        + 'static,
+    ) {
+        self.pipeline.intercept_named(phase, name, interceptor);
+    }
+
     /// Declares routes. The first call installs routing (an interceptor in the `CALL` phase);
     /// later calls add to the same route tree, as several `routing { }` blocks do in Ktor.
     ///

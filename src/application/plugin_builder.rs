@@ -115,6 +115,7 @@ impl<C: Send + Sync + 'static> Plugin for ApplicationPlugin<C> {
         let mut builder = PluginBuilder {
             application,
             config: Arc::clone(&config),
+            name: self.name,
         };
         (self.body)(&mut builder);
         PluginInstance { config }
@@ -127,6 +128,8 @@ impl<C: Send + Sync + 'static> Plugin for ApplicationPlugin<C> {
 pub struct PluginBuilder<'a, C> {
     application: &'a mut Application,
     config: Arc<C>,
+    /// The plugin's name, for its interceptors' names in traces.
+    name: &'static str,
 }
 
 impl<C: Send + Sync + 'static> PluginBuilder<'_, C> {
@@ -153,8 +156,9 @@ impl<C: Send + Sync + 'static> PluginBuilder<'_, C> {
         handler: impl AsyncFn(&mut ApplicationCall, &C) -> Result<()> + Send + Sync + 'static,
     ) {
         let config = Arc::clone(&self.config);
+        let name = self.label("on_call");
         self.application
-            .intercept(ApplicationCallPipeline::PLUGINS, async move |ctx| {
+            .intercept_named(ApplicationCallPipeline::PLUGINS, name, async move |ctx| {
                 handler(ctx.call(), &config).await
             });
     }
@@ -172,11 +176,12 @@ impl<C: Send + Sync + 'static> PluginBuilder<'_, C> {
         + 'static,
     ) {
         let config = Arc::clone(&self.config);
-        self.application
-            .receive_pipeline_mut()
-            .intercept(ApplicationReceivePipeline::TRANSFORM, async move |ctx| {
-                handler(ctx, &config).await
-            });
+        let name = self.label("on_call_receive");
+        self.application.receive_pipeline_mut().intercept_named(
+            ApplicationReceivePipeline::TRANSFORM,
+            name,
+            async move |ctx| handler(ctx, &config).await,
+        );
     }
 
     /// Runs `handler` when a call responds, in the send pipeline's `Transform` phase; it may
@@ -191,18 +196,27 @@ impl<C: Send + Sync + 'static> PluginBuilder<'_, C> {
         + 'static,
     ) {
         let config = Arc::clone(&self.config);
-        self.application
-            .send_pipeline_mut()
-            .intercept(ApplicationSendPipeline::TRANSFORM, async move |ctx| {
-                handler(ctx, &config).await
-            });
+        let name = self.label("on_call_respond");
+        self.application.send_pipeline_mut().intercept_named(
+            ApplicationSendPipeline::TRANSFORM,
+            name,
+            async move |ctx| handler(ctx, &config).await,
+        );
     }
 
     /// Registers `handler` for `hook`.
     ///
     /// Ktor: `PluginBuilder.on(hook, handler)`
     pub fn on<H: Hook<C, F>, F>(&mut self, hook: H, handler: F) {
-        hook.install(self.application, Arc::clone(&self.config), handler);
+        let hook_name = std::any::type_name::<H>().rsplit("::").next().unwrap_or("hook");
+        let name = self.label(hook_name);
+        hook.install(self.application, Arc::clone(&self.config), name, handler);
+    }
+
+    /// `"Plugin: what"`, the name its interceptors have in a pipeline trace. Made once per
+    /// installation and kept for the program's life (hence leaked: a few bytes per plugin).
+    fn label(&self, what: &str) -> &'static str {
+        Box::leak(format!("{}: {what}", self.name).into_boxed_str())
     }
 }
 
@@ -210,8 +224,9 @@ impl<C: Send + Sync + 'static> PluginBuilder<'_, C> {
 ///
 /// Ktor: `io.ktor.server.application.Hook`
 pub trait Hook<C, F> {
-    /// Intercepts what the hook needs so that `handler` runs at its point.
-    fn install(self, application: &mut Application, config: Arc<C>, handler: F);
+    /// Intercepts what the hook needs so that `handler` runs at its point; the interceptors
+    /// are named `name` in pipeline traces.
+    fn install(self, application: &mut Application, config: Arc<C>, name: &'static str, handler: F);
 }
 
 /// When a call starts, in the call pipeline's `Setup` phase: `handler(call, config)`.
@@ -224,8 +239,8 @@ where
     C: Send + Sync + 'static,
     F: AsyncFn(&mut ApplicationCall, &C) -> Result<()> + Send + Sync + 'static,
 {
-    fn install(self, application: &mut Application, config: Arc<C>, handler: F) {
-        application.intercept(ApplicationCallPipeline::SETUP, async move |ctx| {
+    fn install(self, application: &mut Application, config: Arc<C>, name: &'static str, handler: F) {
+        application.intercept_named(ApplicationCallPipeline::SETUP, name, async move |ctx| {
             handler(ctx.call(), &config).await
         });
     }
@@ -245,11 +260,11 @@ where
     C: Send + Sync + 'static,
     F: AsyncFn(&mut ApplicationCall, &Error, &C) -> Result<()> + Send + Sync + 'static,
 {
-    fn install(self, application: &mut Application, config: Arc<C>, handler: F) {
+    fn install(self, application: &mut Application, config: Arc<C>, name: &'static str, handler: F) {
         application
             .pipeline
             .insert_phase_before(ApplicationCallPipeline::SETUP, &BEFORE_SETUP);
-        application.intercept(&BEFORE_SETUP, async move |ctx| {
+        application.intercept_named(&BEFORE_SETUP, name, async move |ctx| {
             let Err(error) = ctx.proceed().await else {
                 return Ok(());
             };
@@ -278,12 +293,12 @@ where
         + Sync
         + 'static,
 {
-    fn install(self, application: &mut Application, config: Arc<C>, handler: F) {
-        application
-            .send_pipeline_mut()
-            .intercept(ApplicationSendPipeline::AFTER, async move |ctx| {
-                handler(ctx, &config).await
-            });
+    fn install(self, application: &mut Application, config: Arc<C>, name: &'static str, handler: F) {
+        application.send_pipeline_mut().intercept_named(
+            ApplicationSendPipeline::AFTER,
+            name,
+            async move |ctx| handler(ctx, &config).await,
+        );
     }
 }
 
@@ -298,12 +313,14 @@ where
     C: Send + Sync + 'static,
     F: AsyncFn(&mut ApplicationCall, &C) -> Result<()> + Send + Sync + 'static,
 {
-    fn install(self, application: &mut Application, config: Arc<C>, handler: F) {
-        application
-            .send_pipeline_mut()
-            .intercept(ApplicationSendPipeline::ENGINE, async move |ctx| {
+    fn install(self, application: &mut Application, config: Arc<C>, name: &'static str, handler: F) {
+        application.send_pipeline_mut().intercept_named(
+            ApplicationSendPipeline::ENGINE,
+            name,
+            async move |ctx| {
                 ctx.proceed().await?;
                 handler(ctx.call(), &config).await
-            });
+            },
+        );
     }
 }

@@ -22,11 +22,12 @@
 //! Ktor: `io.ktor.server.request.ApplicationReceivePipeline`
 
 use std::any::{Any, TypeId};
+use std::sync::Arc;
 
 use super::{ApplicationCall, HttpError};
 use crate::Result;
 use crate::http::{self, ContentType, HttpHeaders, HttpStatusCode, Parameters};
-use crate::pipeline::{Pipeline, PipelineContext, PipelinePhase};
+use crate::pipeline::{Named, Pipeline, PipelineContext, PipelinePhase};
 
 /// What travels through the receive pipeline: the body's bytes, then what they became.
 pub type ReceiveSubject = Box<dyn Any>;
@@ -80,6 +81,24 @@ impl ApplicationReceivePipeline {
         + 'static,
     ) {
         self.pipeline.intercept(phase, interceptor);
+    }
+
+    /// Adds an interceptor that the pipeline trace shows as `name`.
+    ///
+    /// # Panics
+    ///
+    /// If `phase` is not one of this pipeline's phases.
+    pub fn intercept_named(
+        &mut self,
+        phase: &'static PipelinePhase,
+        name: &'static str,
+        interceptor: impl AsyncFn(&mut PipelineContext<'_, ReceiveSubject, ApplicationCall>) -> Result<()>
+        + Send
+        + Sync
+        + 'static,
+    ) {
+        self.pipeline
+            .intercept_shared(phase, Arc::new(Named::new(name, interceptor)));
     }
 
     /// The phases, in order.

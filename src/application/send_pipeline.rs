@@ -29,12 +29,13 @@
 
 use std::any::Any;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use super::response::OutgoingContent;
 use super::{ApplicationCall, ResponseAlreadySent};
 use crate::Result;
 use crate::http::{ContentType, HttpHeaders, HttpStatusCode};
-use crate::pipeline::{Pipeline, PipelineContext, PipelinePhase};
+use crate::pipeline::{Named, Pipeline, PipelineContext, PipelinePhase};
 
 /// What travels through the send pipeline: the value given to `respond`, then its rendering.
 pub type ResponseMessage = Box<dyn Any>;
@@ -124,6 +125,24 @@ impl ApplicationSendPipeline {
         + 'static,
     ) {
         self.pipeline.intercept(phase, interceptor);
+    }
+
+    /// Adds an interceptor that the pipeline trace shows as `name`.
+    ///
+    /// # Panics
+    ///
+    /// If `phase` is not one of this pipeline's phases.
+    pub fn intercept_named(
+        &mut self,
+        phase: &'static PipelinePhase,
+        name: &'static str,
+        interceptor: impl AsyncFn(&mut PipelineContext<'_, ResponseMessage, ApplicationCall>) -> Result<()>
+        + Send
+        + Sync
+        + 'static,
+    ) {
+        self.pipeline
+            .intercept_shared(phase, Arc::new(Named::new(name, interceptor)));
     }
 
     /// The phases, in order.

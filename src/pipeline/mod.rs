@@ -189,6 +189,33 @@ impl<S, C> Clone for PhaseContent<S, C> {
     }
 }
 
+/// An interceptor with a name of its own for the [`PipelineTrace`], instead of its type's:
+/// plugins name theirs after themselves (`Greeting: on_call`).
+pub struct Named<F> {
+    name: &'static str,
+    interceptor: F,
+}
+
+impl<F> Named<F> {
+    /// `interceptor`, traced as `name`.
+    pub fn new(name: &'static str, interceptor: F) -> Named<F> {
+        Named { name, interceptor }
+    }
+}
+
+impl<S, C, F> Interceptor<S, C> for Named<F>
+where
+    F: AsyncFn(&mut PipelineContext<'_, S, C>) -> Result<()> + Send + Sync,
+{
+    fn intercept<'a>(&'a self, context: &'a mut PipelineContext<'_, S, C>) -> BoxFuture<'a, Result<()>> {
+        Box::pin((self.interceptor)(context))
+    }
+
+    fn name(&self) -> &'static str {
+        self.name
+    }
+}
+
 /// Ordered phases of interceptors over a subject `S`, run for a context `C`.
 ///
 /// ```

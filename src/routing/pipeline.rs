@@ -51,7 +51,7 @@ use std::sync::Arc;
 
 use super::Route;
 use crate::application::{ApplicationCall, ApplicationCallPipeline};
-use crate::pipeline::{Pipeline, PipelineContext};
+use crate::pipeline::{Named, Pipeline, PipelineContext};
 use crate::{BoxFuture, Result};
 
 /// A route handler: an async function over the call.
@@ -97,7 +97,9 @@ impl Route {
                     }
                     handler.handle(call).await
                 };
-                merged.intercept(ApplicationCallPipeline::CALL, handle);
+                // Named for the pipeline trace, which would otherwise show this closure's type.
+                let named = Arc::new(Named::new("route handler", handle));
+                merged.intercept_shared(ApplicationCallPipeline::CALL, named);
             }
             merged
         })
