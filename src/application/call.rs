@@ -295,11 +295,8 @@ impl ApplicationCall {
         if self.is_handled() {
             return Err(ResponseAlreadySent.into());
         }
-        if let Some(content_type) = content_type
-            && !self.response.headers().contains(HttpHeaders::CONTENT_TYPE)
-        {
-            self.response
-                .header(HttpHeaders::CONTENT_TYPE, content_type.into_value())?;
+        if let Some(content_type) = content_type {
+            self.response.default_content_type(content_type);
         }
         self.respond(content).await
     }

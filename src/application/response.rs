@@ -116,6 +116,15 @@ impl ApplicationResponse {
         Ok(())
     }
 
+    /// Sets `Content-Type` unless the handler already set one. No check is needed: a
+    /// [`ContentType`] cannot hold a control character.
+    pub(crate) fn default_content_type(&mut self, content_type: ContentType) {
+        if !self.headers.contains(HttpHeaders::CONTENT_TYPE) {
+            self.headers
+                .append(HttpHeaders::CONTENT_TYPE, content_type.into_value());
+        }
+    }
+
     /// Whether a respond already committed this response.
     ///
     /// Ktor: `ApplicationResponse.isCommitted`

@@ -34,7 +34,7 @@ use std::sync::Arc;
 use super::response::OutgoingContent;
 use super::{ApplicationCall, ResponseAlreadySent};
 use crate::Result;
-use crate::http::{ContentType, HttpHeaders, HttpStatusCode};
+use crate::http::{ContentType, HttpStatusCode};
 use crate::pipeline::{Named, Pipeline, PipelineContext, PipelinePhase};
 
 /// What travels through the send pipeline: the value given to `respond`, then its rendering.
@@ -206,11 +206,8 @@ async fn render_default(ctx: &mut PipelineContext<'_, ResponseMessage, Applicati
     } else {
         return Ok(()); // not ours: the check after Render decides
     };
-    let response = ctx.call().response();
-    if let Some(content_type) = content_type
-        && !response.headers().contains(HttpHeaders::CONTENT_TYPE)
-    {
-        response.header(HttpHeaders::CONTENT_TYPE, content_type.into_value())?;
+    if let Some(content_type) = content_type {
+        ctx.call().response().default_content_type(content_type);
     }
     ctx.set_subject(Box::new(content));
     Ok(())

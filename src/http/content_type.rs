@@ -48,7 +48,22 @@ impl ContentType {
     pub const FORM_URL_ENCODED: ContentType = ContentType::from_static("application/x-www-form-urlencoded");
 
     /// A content type from a compile-time string, without allocation.
+    ///
+    /// # Panics
+    ///
+    /// If `value` contains a control character (CR, LF, ...), which could split the header;
+    /// for a `const`, that is a compile error.
     pub const fn from_static(value: &'static str) -> ContentType {
+        let bytes = value.as_bytes();
+        let mut index = 0;
+        while index < bytes.len() {
+            let byte = bytes[index];
+            assert!(
+                byte == b'\t' || (byte >= 0x20 && byte != 0x7f),
+                "a content type has no control characters"
+            );
+            index += 1;
+        }
         ContentType {
             value: Cow::Borrowed(value),
         }
@@ -56,9 +71,20 @@ impl ContentType {
 
     /// A content type from any text, such as one computed at run time.
     ///
+    /// # Panics
+    ///
+    /// If `value` contains a control character (CR, LF, ...), which could split the header.
+    /// Checking here, once, is what lets the response take a `ContentType` without checking it
+    /// again on every request.
+    ///
     /// Ktor: `ContentType.parse(value)`
     pub fn new(value: impl Into<Cow<'static, str>>) -> ContentType {
-        ContentType { value: value.into() }
+        let value = value.into();
+        assert!(
+            super::is_valid_header_value(&value),
+            "a content type has no control characters: {value:?}"
+        );
+        ContentType { value }
     }
 
     /// This type with a `charset` parameter appended.
@@ -95,6 +121,13 @@ impl fmt::Display for ContentType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A content type with a line break in it is refused: it would split the header.
+    #[test]
+    #[should_panic(expected = "a content type has no control characters")]
+    fn control_characters_are_refused() {
+        ContentType::new("text/plain\r\nSet-Cookie: a=b");
+    }
 
     /// The media type is the part before the parameters.
     #[test]
