@@ -1,4 +1,4 @@
-//! The bundled plugins: AutoHeadResponse.
+//! The bundled plugins: DefaultHeaders, AutoHeadResponse.
 
 mod support;
 
@@ -6,9 +6,87 @@ use std::io::Write;
 use std::net::SocketAddr;
 
 use mini_ktor::engine::EmbeddedServer;
+use mini_ktor::plugins::DefaultHeadersConfig;
 use mini_ktor::prelude::*; // includes the plugins
-use mini_ktor::testing::test_application;
+use mini_ktor::testing::{TestClient, test_application};
 use support::{connect, read_head, read_response};
+
+// --- DefaultHeaders ---
+
+/// An application with DefaultHeaders, configured by `configure`, and one route.
+fn with_default_headers(configure: impl FnOnce(&mut DefaultHeadersConfig)) -> TestClient {
+    test_application(|app| {
+        app.install(&DefaultHeaders, configure);
+        app.routing(|route| {
+            route.get("/", async |call| call.respond_text("home").await);
+            route.get("/own", async |call| {
+                call.response().header("Server", "handler/2.0")?;
+                call.response().header("X-Custom", "from the handler")?;
+                call.respond_text("own").await
+            });
+        });
+    })
+}
+
+/// Checks that `date` has the shape of an IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn assert_http_date(date: Option<&str>) {
+    let date = date.expect("a Date header");
+    assert_eq!(date.len(), 29, "{date:?}");
+    assert!(date.ends_with(" GMT") && &date[3..5] == ", ", "{date:?}");
+}
+
+/// A 200 gets `Date` and `Server: mini-ktor`, and so does the fallback's 404.
+#[test]
+fn default_headers_on_a_200_and_the_fallback_404() {
+    let client = with_default_headers(|_| {});
+    let ok = client.get("/");
+    let missing = client.get("/missing");
+    assert_eq!(
+        (ok.status(), missing.status()),
+        (HttpStatusCode::OK, HttpStatusCode::NOT_FOUND)
+    );
+    for response in [ok, missing] {
+        assert_http_date(response.header("Date"));
+        assert_eq!(response.header("Server"), Some("mini-ktor"));
+    }
+}
+
+/// Configured headers are added, all values of a repeated name, and `Server` can be replaced.
+#[test]
+fn default_headers_adds_configured_headers() {
+    let response = with_default_headers(|config| {
+        config.header("X-Frame-Options", "DENY");
+        config.header("Vary", "Origin");
+        config.header("Vary", "Accept");
+        config.header("Server", "my-app/1.0");
+    })
+    .get("/");
+    assert_eq!(response.header("X-Frame-Options"), Some("DENY"));
+    let vary: Vec<_> = response.headers().get_all("Vary").collect();
+    assert_eq!(vary, ["Origin", "Accept"]);
+    assert_eq!(response.header("Server"), Some("my-app/1.0"));
+}
+
+/// A header the handler set is kept, and not doubled.
+#[test]
+fn default_headers_keeps_the_handlers_headers() {
+    let response = with_default_headers(|config| config.header("X-Custom", "default")).get("/own");
+    assert_eq!(
+        response.headers().get_all("Server").collect::<Vec<_>>(),
+        ["handler/2.0"]
+    );
+    assert_eq!(
+        response.headers().get_all("X-Custom").collect::<Vec<_>>(),
+        ["from the handler"]
+    );
+}
+
+/// An invalid configured header is refused at start-up.
+#[test]
+#[should_panic(expected = "invalid value for header X-Bad")]
+fn default_headers_refuses_an_invalid_header() {
+    with_default_headers(|config| config.header("X-Bad", "two\r\nlines"));
+}
 
 // --- AutoHeadResponse ---
 
@@ -78,4 +156,19 @@ fn auto_head_response_keeps_content_length_on_the_wire() {
     let get = read_response(&mut stream, &mut buffered);
     assert_eq!(get.status_line, "HTTP/1.1 200 OK");
     assert_eq!(get.body, b"twelve bytes");
+}
+
+/// On the wire, DefaultHeaders' Date replaces the engine's: one Date, and the Server header.
+#[test]
+fn default_headers_date_replaces_the_engines_on_the_wire() {
+    let (_server, address) = serve(|app| {
+        app.install(&DefaultHeaders, |_| {});
+    });
+    let mut stream = connect(address);
+    stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let response = read_response(&mut stream, &mut Vec::new());
+    assert_eq!(response.status_line, "HTTP/1.1 404 Not Found");
+    let dates = response.headers.iter().filter(|(name, _)| name == "date").count();
+    assert_eq!(dates, 1, "{:?}", response.headers);
+    assert_eq!(response.header("server"), Some("mini-ktor"));
 }
