@@ -1,15 +1,110 @@
-//! The bundled plugins: DefaultHeaders, AutoHeadResponse.
+//! The bundled plugins: CallLogging, DefaultHeaders, AutoHeadResponse.
 
 mod support;
 
 use std::io::Write;
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 
 use mini_ktor::engine::EmbeddedServer;
 use mini_ktor::plugins::DefaultHeadersConfig;
 use mini_ktor::prelude::*; // includes the plugins
 use mini_ktor::testing::{TestClient, test_application};
 use support::{connect, read_head, read_response};
+
+// --- CallLogging ---
+
+type Lines = Arc<Mutex<Vec<String>>>;
+
+/// An application with CallLogging writing into the returned `Lines`, plus `module`.
+fn logged(module: impl FnOnce(&mut Application)) -> (TestClient, Lines) {
+    let lines: Lines = Arc::default();
+    let sink = Arc::clone(&lines);
+    let client = test_application(move |app| {
+        app.install(&CallLogging, move |config| {
+            config.sink(move |line| sink.lock().unwrap().push(line.to_string()));
+        });
+        module(app);
+    });
+    (client, lines)
+}
+
+/// Checks that `line` is `prefix`, a whole number of milliseconds, `ms`, then `suffix`.
+fn assert_line(line: &str, prefix: &str, suffix: &str) {
+    let elapsed = line
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.strip_suffix(suffix))
+        .and_then(|rest| rest.strip_suffix("ms"))
+        .unwrap_or_else(|| panic!("{line:?} is not {prefix:?} <n>ms {suffix:?}"));
+    assert!(
+        elapsed.parse::<u64>().is_ok(),
+        "{line:?}: {elapsed:?} is not a number"
+    );
+}
+
+/// Routes for the logging tests: a 200, a redirect, and two failures.
+fn logging_routes(app: &mut Application) {
+    app.routing(|route| {
+        route.get("/hello", async |call| call.respond_text("hi").await);
+        route.get("/old", async |call| call.respond_redirect("/new", false).await);
+        route.get("/boom", async |_call| Err("boom".into()));
+        route.get("/gone", async |_call| Err(HttpError::not_found("gone").into()));
+    });
+}
+
+/// A 200 is logged once, after it is sent, as `200 OK: GET - /hello in <n>ms`; a `302 Found`
+/// line also says where it redirects, as Ktor's does.
+#[test]
+fn call_logging_logs_a_200_in_ktors_format() {
+    let (client, lines) = logged(logging_routes);
+    assert_eq!(client.get("/hello").text(), "hi");
+    client.get("/old");
+    let lines = lines.lock().unwrap();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_line(&lines[0], "200 OK: GET - /hello in ", "");
+    assert_line(&lines[1], "302 Found: GET - /old in ", " -> /new");
+}
+
+/// The fallback's 404 goes through the send pipeline, so it is logged like any response.
+#[test]
+fn call_logging_logs_the_fallback_404() {
+    let (client, lines) = logged(logging_routes);
+    assert_eq!(client.get("/missing").status(), HttpStatusCode::NOT_FOUND);
+    assert_line(&lines.lock().unwrap()[0], "404 Not Found: GET - /missing in ", "");
+}
+
+/// Errors the engine answers are logged with the status it sends: 500, or an HttpError's.
+#[test]
+fn call_logging_logs_failed_calls_with_the_engines_status() {
+    let (client, lines) = logged(logging_routes);
+    assert_eq!(
+        client.get("/boom").status(),
+        HttpStatusCode::INTERNAL_SERVER_ERROR
+    );
+    assert_eq!(client.get("/gone").status(), HttpStatusCode::NOT_FOUND);
+    let lines = lines.lock().unwrap();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_line(&lines[0], "500 Internal Server Error: GET - /boom in ", "");
+    assert_line(&lines[1], "404 Not Found: GET - /gone in ", "");
+}
+
+/// With filters, only the calls some filter accepts are logged.
+#[test]
+fn call_logging_filter_keeps_only_accepted_calls() {
+    let lines: Lines = Arc::default();
+    let sink = Arc::clone(&lines);
+    let client = test_application(move |app| {
+        app.install(&CallLogging, move |config| {
+            config.sink(move |line| sink.lock().unwrap().push(line.to_string()));
+            config.filter(|call| call.request().path().starts_with("/api"));
+        });
+    });
+    client.get("/api/users");
+    client.get("/favicon.ico");
+    let lines = lines.lock().unwrap();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_line(&lines[0], "404 Not Found: GET - /api/users in ", "");
+}
 
 // --- DefaultHeaders ---
 

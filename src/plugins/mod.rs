@@ -21,19 +21,38 @@
 //!
 //! | plugin | hooks (phases) | why there | Ktor |
 //! |---|---|---|---|
+//! | [`CallLogging`] | `CallSetup` (call `Setup`), `ResponseSent` (send `Engine`), `CallFailed` (before `Setup`) | start the clock first, log once the response is final | `io.ktor.server.plugins.calllogging.CallLogging` |
 //! | [`DefaultHeaders`] | `on_call_respond` (send `Transform`) | every `respond`, the fallback's 404 included, passes there | `io.ktor.server.plugins.defaultheaders.DefaultHeaders` |
 //! | [`AutoHeadResponse`] | `on_call` (call `Plugins`) | before routing, which picks a route by method | `io.ktor.server.plugins.autohead.AutoHeadResponse` |
 //!
 //! One difference from Ktor concerns the plugins that use the send pipeline. When an error
 //! escapes the call pipeline, the engine commits its error response (500, or an
-//! [`HttpError`](crate::application::HttpError)'s status) directly, without the send
-//! pipeline; in Ktor that response goes through `call.respond`. So the send-pipeline hooks
-//! never see it: each plugin's docs say what it does about that.
+//! [`HttpError`]'s status) directly, without the send pipeline; in Ktor that response goes
+//! through `call.respond`. So the send-pipeline hooks never see it: each plugin's docs say
+//! what it does about that.
 //!
 //! Ktor: the `ktor-server-plugins` modules
 
 mod auto_head_response;
+mod call_logging;
 mod default_headers;
 
 pub use auto_head_response::AutoHeadResponse;
+pub use call_logging::{CallLogging, CallLoggingConfig};
 pub use default_headers::{DefaultHeaders, DefaultHeadersConfig};
+
+use crate::Error;
+use crate::application::HttpError;
+use crate::http::HttpStatusCode;
+
+/// The status the engine answers a failed call with: an [`HttpError`]'s own status, otherwise
+/// `500 Internal Server Error`. The same rule as `engine::pipeline`, repeated here because the
+/// plugins that stand in for Ktor's send-pipeline error response need to know it in advance.
+///
+/// Ktor: `defaultExceptionStatusCode(cause) ?: HttpStatusCode.InternalServerError`
+fn failure_status(error: &Error) -> HttpStatusCode {
+    match error.downcast_ref::<HttpError>() {
+        Some(http) => http.status,
+        None => HttpStatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
