@@ -26,7 +26,7 @@
 //! | [`http`] | request parser, headers, status codes, response writer | `io.ktor.http`, `io.ktor.http.cio` |
 //! | [`pipeline`] | `Pipeline`, `PipelinePhase`, `PipelineContext` (`proceed`, `finish`) | `io.ktor.util.pipeline` |
 //! | [`application`] | `Application`, `ApplicationCallPipeline`, `ApplicationCall` | `io.ktor.server.application` |
-//! | [`plugins`] | `CallLogging`, `DefaultHeaders`, `AutoHeadResponse` | `io.ktor.server.plugins.*` |
+//! | [`plugins`] | `CallLogging`, `DefaultHeaders`, `StatusPages`, `AutoHeadResponse` | `io.ktor.server.plugins.*` |
 //! | [`routing`] | `Route`, `get`/`post`, resolving a call to its handler | `io.ktor.server.routing` |
 //! | [`testing`] | `test_application`: the application without sockets | `io.ktor.server.testing` |
 //! | [`util`] | `Attributes`: typed data of plugins and calls | `io.ktor.util` |
@@ -69,7 +69,7 @@ pub mod prelude {
     pub use crate::application::{Application, ApplicationCall, ApplicationCallPipeline, HttpError};
     pub use crate::engine::{Blocking, Cio, embedded_server};
     pub use crate::http::{ContentType, HttpMethod, HttpStatusCode};
-    pub use crate::plugins::{AutoHeadResponse, CallLogging, DefaultHeaders};
+    pub use crate::plugins::{AutoHeadResponse, CallLogging, DefaultHeaders, StatusPages};
     pub use crate::routing::Route;
     pub use crate::{Error, Result};
 }

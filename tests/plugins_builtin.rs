@@ -1,14 +1,15 @@
-//! The bundled plugins: CallLogging, DefaultHeaders, AutoHeadResponse.
+//! The bundled plugins: CallLogging, DefaultHeaders, StatusPages and AutoHeadResponse.
 
 mod support;
 
-use std::io::Write;
+use std::io::{self, Write};
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use mini_ktor::engine::EmbeddedServer;
 use mini_ktor::plugins::DefaultHeadersConfig;
-use mini_ktor::prelude::*; // includes the plugins
+use mini_ktor::prelude::*; // includes the four plugins
 use mini_ktor::testing::{TestClient, test_application};
 use support::{connect, read_head, read_response};
 
@@ -106,6 +107,29 @@ fn call_logging_filter_keeps_only_accepted_calls() {
     assert_line(&lines[0], "404 Not Found: GET - /api/users in ", "");
 }
 
+/// Installed before StatusPages, CallLogging logs an error StatusPages answers once, as answered.
+#[test]
+fn call_logging_logs_an_error_answered_by_status_pages_once() {
+    let (client, lines) = logged(|app| {
+        app.install(&StatusPages, |config| {
+            config.exception::<io::Error>(async |call, _error| {
+                call.response().set_status(HttpStatusCode::BAD_REQUEST);
+                call.respond_text("no tea").await
+            });
+        });
+        app.routing(|route| {
+            route.get(
+                "/tea",
+                async |_call| Err(io::Error::other("kettle broken").into()),
+            );
+        });
+    });
+    assert_eq!(client.get("/tea").status(), HttpStatusCode::BAD_REQUEST);
+    let lines = lines.lock().unwrap();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_line(&lines[0], "400 Bad Request: GET - /tea in ", "");
+}
+
 // --- DefaultHeaders ---
 
 /// An application with DefaultHeaders, configured by `configure`, and one route.
@@ -181,6 +205,163 @@ fn default_headers_keeps_the_handlers_headers() {
 #[should_panic(expected = "invalid value for header X-Bad")]
 fn default_headers_refuses_an_invalid_header() {
     with_default_headers(|config| config.header("X-Bad", "two\r\nlines"));
+}
+
+// --- StatusPages ---
+
+/// Routes that fail with different error types.
+fn failing_routes(app: &mut Application) {
+    app.routing(|route| {
+        route.get("/number", async |call| {
+            let text = call.request().query_parameters().get("n").unwrap_or_default();
+            let n: i32 = text.parse()?;
+            call.respond_text(n.to_string()).await
+        });
+        route.get(
+            "/disk",
+            async |_call| Err(io::Error::other("disk on fire").into()),
+        );
+        route.get("/other", async |_call| Err("something else".into()));
+    });
+}
+
+/// Each error type goes to its own handler; an error no handler takes is the engine's 500.
+#[test]
+fn status_pages_maps_errors_by_type() {
+    let client = test_application(|app| {
+        app.install(&StatusPages, |config| {
+            config.exception::<std::num::ParseIntError>(async |call, error| {
+                call.response().set_status(HttpStatusCode::BAD_REQUEST);
+                call.respond_text(format!("bad number: {error}")).await
+            });
+            config.exception::<io::Error>(async |call, error| {
+                call.response().set_status(HttpStatusCode::SERVICE_UNAVAILABLE);
+                call.respond_text(format!("storage: {error}")).await
+            });
+        });
+        failing_routes(app);
+    });
+    assert_eq!(client.get("/number?n=7").text(), "7");
+    let bad = client.get("/number?n=seven");
+    assert_eq!(bad.status(), HttpStatusCode::BAD_REQUEST);
+    assert_eq!(bad.text(), "bad number: invalid digit found in string");
+    let storage = client.get("/disk");
+    assert_eq!(storage.status(), HttpStatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(storage.text(), "storage: disk on fire");
+    let other = client.get("/other");
+    assert_eq!(other.status(), HttpStatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(other.text(), "something else");
+}
+
+/// When a type is registered twice, the first registration answers.
+#[test]
+fn status_pages_first_matching_handler_wins() {
+    let client = test_application(|app| {
+        app.install(&StatusPages, |config| {
+            config.exception::<io::Error>(async |call, _error| call.respond_text("first").await);
+            config.exception::<io::Error>(async |call, _error| call.respond_text("second").await);
+        });
+        failing_routes(app);
+    });
+    assert_eq!(client.get("/disk").text(), "first");
+}
+
+/// A status page replaces the fallback's empty 404 body; the status stays 404.
+#[test]
+fn status_pages_replaces_the_body_of_a_404() {
+    let client = test_application(|app| {
+        app.install(&StatusPages, |config| {
+            config.status(HttpStatusCode::NOT_FOUND, async |call, status| {
+                let page = format!("<h1>{status}</h1>");
+                call.respond_text_with(page, ContentType::TEXT_HTML_UTF8).await
+            });
+        });
+        app.routing(|route| {
+            route.get("/", async |call| call.respond_text("home").await);
+        });
+    });
+    let response = client.get("/missing");
+    assert_eq!(response.status(), HttpStatusCode::NOT_FOUND);
+    assert_eq!(response.text(), "<h1>404 Not Found</h1>");
+    assert_eq!(response.header("Content-Type"), Some("text/html; charset=UTF-8"));
+    assert_eq!(client.get("/").text(), "home");
+}
+
+/// A status page that answers with its own status runs once: no recursion, no second commit.
+#[test]
+fn status_pages_status_handler_does_not_recurse() {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&runs);
+    let client = test_application(move |app| {
+        app.install(&StatusPages, move |config| {
+            config.status(HttpStatusCode::NOT_FOUND, async move |call, status| {
+                counter.fetch_add(1, Ordering::SeqCst);
+                call.response().set_status(status);
+                call.respond_text("still not here").await
+            });
+        });
+        app.routing(|route| {
+            // A handler's own 404, with a body, is replaced too.
+            route.get("/item", async |call| {
+                call.response().set_status(HttpStatusCode::NOT_FOUND);
+                call.respond_text("no such item").await
+            });
+        });
+    });
+    let response = client.get("/item");
+    assert_eq!(response.status(), HttpStatusCode::NOT_FOUND);
+    assert_eq!(response.text(), "still not here");
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+}
+
+/// An exception handler's response is not replaced again by a status page (the marker).
+#[test]
+fn status_pages_exception_answer_skips_status_pages() {
+    let client = test_application(|app| {
+        app.install(&StatusPages, |config| {
+            config.exception::<io::Error>(async |call, _error| {
+                call.response().set_status(HttpStatusCode::NOT_FOUND);
+                call.respond_text("from the exception handler").await
+            });
+            config.status(HttpStatusCode::NOT_FOUND, async |call, _status| {
+                call.respond_text("from the status page").await
+            });
+        });
+        failing_routes(app);
+    });
+    assert_eq!(client.get("/disk").text(), "from the exception handler");
+    assert_eq!(client.get("/nowhere").text(), "from the status page");
+}
+
+/// A `status(500)` page answers errors no exception handler took, as in Ktor.
+#[test]
+fn status_pages_500_page_answers_unhandled_errors() {
+    let client = test_application(|app| {
+        app.install(&StatusPages, |config| {
+            config.status(HttpStatusCode::INTERNAL_SERVER_ERROR, async |call, _status| {
+                call.respond_text("Sorry, something went wrong.").await
+            });
+        });
+        failing_routes(app);
+    });
+    let response = client.get("/other");
+    assert_eq!(response.status(), HttpStatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(response.text(), "Sorry, something went wrong.");
+}
+
+/// A status handler that fails leaves the call to the engine: a 500 with the error's message.
+#[test]
+fn status_pages_failing_status_handler_becomes_a_500() {
+    let client = test_application(|app| {
+        app.install(&StatusPages, |config| {
+            config.status(HttpStatusCode::NOT_FOUND, async |_call, _status| {
+                Err("the error page is broken".into())
+            });
+        });
+    });
+    let response = client.get("/missing");
+    assert_eq!(response.status(), HttpStatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(response.text(), "the error page is broken");
 }
 
 // --- AutoHeadResponse ---

@@ -1,4 +1,4 @@
-//! The bundled plugins, each in its own file.
+//! The bundled plugins: logging, default headers, error pages and `HEAD` support.
 //!
 //! A plugin is a set of interceptors placed in the phases of the application's pipelines, plus
 //! a name and a configuration (see [`application::Plugin`](crate::application::Plugin)). Where
@@ -17,12 +17,38 @@
 //!
 //! Each plugin here is written with the builder form (`create_application_plugin`) and its
 //! hooks, the way Ktor writes its own, and wrapped in a unit struct so that installing one reads
-//! like Ktor's `install(CallLogging) { ... }`.
+//! like Ktor's `install(CallLogging) { ... }`:
+//!
+//! ```
+//! use mini_ktor::plugins::{AutoHeadResponse, CallLogging, DefaultHeaders, StatusPages};
+//! use mini_ktor::prelude::*;
+//! use mini_ktor::testing::test_application;
+//!
+//! let client = test_application(|app| {
+//!     app.install(&CallLogging, |config| config.sink(|_line| {}));
+//!     app.install(&DefaultHeaders, |config| config.header("X-Engine", "mini-ktor"));
+//!     app.install(&AutoHeadResponse, |_| {});
+//!     app.install(&StatusPages, |config| {
+//!         config.status(HttpStatusCode::NOT_FOUND, async |call, _status| {
+//!             call.respond_text("Nothing here.").await
+//!         });
+//!     });
+//!     app.routing(|route| {
+//!         route.get("/", async |call| call.respond_text("Hello").await);
+//!     });
+//! });
+//! let missing = client.get("/missing");
+//! assert_eq!(missing.status(), HttpStatusCode::NOT_FOUND);
+//! assert_eq!(missing.text(), "Nothing here.");
+//! assert_eq!(missing.header("X-Engine"), Some("mini-ktor"));
+//! assert_eq!(client.request(HttpMethod::Head, "/").send().status(), HttpStatusCode::OK);
+//! ```
 //!
 //! | plugin | hooks (phases) | why there | Ktor |
 //! |---|---|---|---|
 //! | [`CallLogging`] | `CallSetup` (call `Setup`), `ResponseSent` (send `Engine`), `CallFailed` (before `Setup`) | start the clock first, log once the response is final | `io.ktor.server.plugins.calllogging.CallLogging` |
 //! | [`DefaultHeaders`] | `on_call_respond` (send `Transform`) | every `respond`, the fallback's 404 included, passes there | `io.ktor.server.plugins.defaultheaders.DefaultHeaders` |
+//! | [`StatusPages`] | `CallFailed` (before `Setup`), `ResponseBodyReadyForSend` (send `After`) | around everything for errors; after rendering, when the status is known | `io.ktor.server.plugins.statuspages.StatusPages` |
 //! | [`AutoHeadResponse`] | `on_call` (call `Plugins`) | before routing, which picks a route by method | `io.ktor.server.plugins.autohead.AutoHeadResponse` |
 //!
 //! One difference from Ktor concerns the plugins that use the send pipeline. When an error
@@ -36,10 +62,12 @@
 mod auto_head_response;
 mod call_logging;
 mod default_headers;
+mod status_pages;
 
 pub use auto_head_response::AutoHeadResponse;
 pub use call_logging::{CallLogging, CallLoggingConfig};
 pub use default_headers::{DefaultHeaders, DefaultHeadersConfig};
+pub use status_pages::{StatusPages, StatusPagesConfig};
 
 use crate::Error;
 use crate::application::HttpError;
