@@ -26,6 +26,7 @@
 //! | [`http`] | request parser, headers, status codes, response writer | `io.ktor.http`, `io.ktor.http.cio` |
 //! | [`pipeline`] | `Pipeline`, `PipelinePhase`, `PipelineContext` (`proceed`, `finish`) | `io.ktor.util.pipeline` |
 //! | [`application`] | `Application`, `ApplicationCallPipeline`, `ApplicationCall` | `io.ktor.server.application` |
+//! | [`plugins`] | `CallLogging`, `DefaultHeaders`, `StatusPages`, `AutoHeadResponse` | `io.ktor.server.plugins.*` |
 //! | [`routing`] | `Route`, `get`/`post`, resolving a call to its handler | `io.ktor.server.routing` |
 //! | [`testing`] | `test_application`: the application without sockets | `io.ktor.server.testing` |
 //! | [`util`] | `Attributes`: typed data of plugins and calls | `io.ktor.util` |
@@ -41,6 +42,7 @@ pub mod crypto;
 pub mod engine;
 pub mod http;
 pub mod pipeline;
+pub mod plugins;
 pub mod routing;
 pub mod runtime;
 pub mod testing;
@@ -67,6 +69,7 @@ pub mod prelude {
     pub use crate::application::{Application, ApplicationCall, ApplicationCallPipeline, HttpError};
     pub use crate::engine::{Blocking, Cio, embedded_server};
     pub use crate::http::{ContentType, HttpMethod, HttpStatusCode};
+    pub use crate::plugins::{AutoHeadResponse, CallLogging, DefaultHeaders, StatusPages};
     pub use crate::routing::Route;
     pub use crate::{Error, Result};
 }
