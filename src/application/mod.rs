@@ -43,8 +43,9 @@ pub use events::{
 };
 pub use plugin::{DuplicatePlugin, Plugin};
 pub use plugin_builder::{
-    ApplicationPlugin, CallFailed, CallSetup, Hook, PluginBuilder, PluginInstance, ResponseBodyReadyForSend,
-    ResponseSent, create_application_plugin,
+    ApplicationPlugin, CallFailed, CallSetup, Hook, PluginBuilder, PluginInstance, PluginTarget,
+    ResponseBodyReadyForSend, ResponseSent, RouteScopedPlugin, create_application_plugin,
+    create_route_scoped_plugin,
 };
 pub use receive_pipeline::{ApplicationReceivePipeline, ReceiveSubject};
 pub use request::ApplicationRequest;

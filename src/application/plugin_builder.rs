@@ -27,7 +27,7 @@ use super::{
     Application, ApplicationCall, ApplicationCallPipeline, ApplicationReceivePipeline,
     ApplicationSendPipeline, ReceiveSubject, ResponseMessage,
 };
-use crate::pipeline::{PipelineContext, PipelinePhase};
+use crate::pipeline::{Interceptor, Named, Pipeline, PipelineContext, PipelinePhase};
 use crate::{Error, Result};
 
 /// Creates a plugin named `name` whose configuration starts as `create_config()` and whose
@@ -80,8 +80,71 @@ pub fn create_application_plugin<C: Send + Sync + 'static>(
 pub struct ApplicationPlugin<C> {
     name: &'static str,
     create_config: fn() -> C,
-    #[allow(clippy::type_complexity)] // the body: a function over the builder, shared
-    body: Arc<dyn Fn(&mut PluginBuilder<'_, C>) + Send + Sync>,
+    body: PluginBody<C>,
+}
+
+/// A plugin body: a function over the builder, shared by every installation.
+type PluginBody<C> = Arc<dyn Fn(&mut PluginBuilder<'_, C>) + Send + Sync>;
+
+/// Creates a plugin that can be installed on the application *and* on routes, as
+/// [`create_application_plugin`] does for the application only. Installed on a route
+/// ([`Route::install`](crate::routing::Route::install)), its handlers apply to that route's
+/// subtree; installed on several routes of one path, the nearest installation wins.
+///
+/// Ktor: `createRouteScopedPlugin(name, createConfiguration) { }`
+pub fn create_route_scoped_plugin<C: Send + Sync + 'static>(
+    name: &'static str,
+    create_config: fn() -> C,
+    body: impl Fn(&mut PluginBuilder<'_, C>) + Send + Sync + 'static,
+) -> RouteScopedPlugin<C> {
+    RouteScopedPlugin {
+        plugin: create_application_plugin(name, create_config, body),
+    }
+}
+
+/// A plugin made by [`create_route_scoped_plugin`]: installable on the application and on
+/// routes.
+///
+/// Ktor: `io.ktor.server.application.RouteScopedPlugin`
+pub struct RouteScopedPlugin<C> {
+    plugin: ApplicationPlugin<C>,
+}
+
+impl<C: Send + Sync + 'static> RouteScopedPlugin<C> {
+    /// Runs the plugin's body against a route installation's pipeline; returns the instance.
+    pub(crate) fn install_on(
+        &self,
+        pipeline: &mut Pipeline<(), ApplicationCall>,
+        configure: impl FnOnce(&mut C),
+    ) -> PluginInstance<C> {
+        let mut config = (self.plugin.create_config)();
+        configure(&mut config);
+        let config = Arc::new(config);
+        let mut builder = PluginBuilder {
+            target: PluginTarget::Route(pipeline),
+            config: Arc::clone(&config),
+            name: self.plugin.name,
+        };
+        (self.plugin.body)(&mut builder);
+        PluginInstance { config }
+    }
+}
+
+impl<C: Send + Sync + 'static> Plugin for RouteScopedPlugin<C> {
+    type Config = C;
+    type Instance = PluginInstance<C>;
+
+    fn name(&self) -> &'static str {
+        self.plugin.name
+    }
+
+    fn create_config(&self) -> C {
+        (self.plugin.create_config)()
+    }
+
+    fn install(&self, application: &mut Application, config: C) -> PluginInstance<C> {
+        self.plugin.install(application, config)
+    }
 }
 
 /// What an installed builder plugin leaves in the registry: its configuration.
@@ -113,7 +176,7 @@ impl<C: Send + Sync + 'static> Plugin for ApplicationPlugin<C> {
     fn install(&self, application: &mut Application, config: C) -> PluginInstance<C> {
         let config = Arc::new(config);
         let mut builder = PluginBuilder {
-            application,
+            target: PluginTarget::Application(application),
             config: Arc::clone(&config),
             name: self.name,
         };
@@ -122,11 +185,100 @@ impl<C: Send + Sync + 'static> Plugin for ApplicationPlugin<C> {
     }
 }
 
+/// Where a plugin's handlers go: the application's pipelines, or one route installation's.
+///
+/// On a route there is only a call pipeline (run for the calls routed into its subtree). A
+/// route plugin's receive and send handlers are therefore added, when such a call starts, to
+/// *that call's* copy of the receive or send pipeline, from an interceptor in the route's
+/// `Plugins` phase; other calls never see them.
+pub enum PluginTarget<'a> {
+    /// Installed on the application.
+    Application(&'a mut Application),
+    /// Installed on a route: this installation's own call pipeline.
+    Route(&'a mut Pipeline<(), ApplicationCall>),
+}
+
+impl PluginTarget<'_> {
+    /// Adds a call-pipeline interceptor, named `name` in traces.
+    pub fn intercept_call(
+        &mut self,
+        phase: &'static PipelinePhase,
+        name: &'static str,
+        interceptor: impl AsyncFn(&mut PipelineContext<'_, (), ApplicationCall>) -> Result<()>
+        + Send
+        + Sync
+        + 'static,
+    ) {
+        match self {
+            PluginTarget::Application(application) => application.intercept_named(phase, name, interceptor),
+            PluginTarget::Route(pipeline) => {
+                pipeline.intercept_shared(phase, Arc::new(Named::new(name, interceptor)))
+            }
+        }
+    }
+
+    /// Inserts a call-pipeline phase before `reference`.
+    pub fn insert_call_phase_before(
+        &mut self,
+        reference: &'static PipelinePhase,
+        phase: &'static PipelinePhase,
+    ) {
+        match self {
+            PluginTarget::Application(application) => {
+                application.pipeline.insert_phase_before(reference, phase)
+            }
+            PluginTarget::Route(pipeline) => pipeline.insert_phase_before(reference, phase),
+        }
+    }
+
+    /// Adds a send-pipeline interceptor (for a route: to each routed call's own copy).
+    pub fn intercept_send(
+        &mut self,
+        phase: &'static PipelinePhase,
+        interceptor: Arc<dyn Interceptor<ResponseMessage, ApplicationCall>>,
+    ) {
+        match self {
+            PluginTarget::Application(application) => application
+                .send_pipeline_mut()
+                .intercept_shared(phase, interceptor),
+            PluginTarget::Route(_) => {
+                let name = interceptor.name();
+                self.intercept_call(ApplicationCallPipeline::PLUGINS, name, async move |ctx| {
+                    let own = ctx.call().send_pipeline_mut();
+                    own.intercept_shared(phase, Arc::clone(&interceptor));
+                    Ok(())
+                });
+            }
+        }
+    }
+
+    /// Adds a receive-pipeline interceptor (for a route: to each routed call's own copy).
+    pub fn intercept_receive(
+        &mut self,
+        phase: &'static PipelinePhase,
+        interceptor: Arc<dyn Interceptor<ReceiveSubject, ApplicationCall>>,
+    ) {
+        match self {
+            PluginTarget::Application(application) => application
+                .receive_pipeline_mut()
+                .intercept_shared(phase, interceptor),
+            PluginTarget::Route(_) => {
+                let name = interceptor.name();
+                self.intercept_call(ApplicationCallPipeline::PLUGINS, name, async move |ctx| {
+                    let own = ctx.call().receive_pipeline_mut();
+                    own.intercept_shared(phase, Arc::clone(&interceptor));
+                    Ok(())
+                });
+            }
+        }
+    }
+}
+
 /// What a plugin's body registers its handlers with.
 ///
 /// Ktor: `io.ktor.server.application.PluginBuilder`
 pub struct PluginBuilder<'a, C> {
-    application: &'a mut Application,
+    target: PluginTarget<'a>,
     config: Arc<C>,
     /// The plugin's name, for its interceptors' names in traces.
     name: &'static str,
@@ -140,15 +292,20 @@ impl<C: Send + Sync + 'static> PluginBuilder<'_, C> {
         &self.config
     }
 
-    /// The application the plugin is being installed into.
+    /// The application the plugin is being installed into, when it is installed on the
+    /// application (`None` on a route).
     ///
     /// Ktor: `PluginBuilder.application`
-    pub fn application(&mut self) -> &mut Application {
-        self.application
+    pub fn application(&mut self) -> Option<&mut Application> {
+        match &mut self.target {
+            PluginTarget::Application(application) => Some(application),
+            PluginTarget::Route(_) => None,
+        }
     }
 
-    /// Runs `handler` for every call, in the call pipeline's `Plugins` phase. There is no
-    /// `proceed`: to stop the call, respond (later handlers check `is_handled`).
+    /// Runs `handler` for every call (or every call routed into the route's subtree), in the
+    /// call pipeline's `Plugins` phase. There is no `proceed`: to stop the call, respond (later
+    /// handlers check `is_handled`).
     ///
     /// Ktor: `PluginBuilder.onCall { call -> }`
     pub fn on_call(
@@ -157,8 +314,8 @@ impl<C: Send + Sync + 'static> PluginBuilder<'_, C> {
     ) {
         let config = Arc::clone(&self.config);
         let name = self.label("on_call");
-        self.application
-            .intercept_named(ApplicationCallPipeline::PLUGINS, name, async move |ctx| {
+        self.target
+            .intercept_call(ApplicationCallPipeline::PLUGINS, name, async move |ctx| {
                 handler(ctx.call(), &config).await
             });
     }
@@ -177,11 +334,14 @@ impl<C: Send + Sync + 'static> PluginBuilder<'_, C> {
     ) {
         let config = Arc::clone(&self.config);
         let name = self.label("on_call_receive");
-        self.application.receive_pipeline_mut().intercept_named(
-            ApplicationReceivePipeline::TRANSFORM,
+        let interceptor = Named::new(
             name,
-            async move |ctx| handler(ctx, &config).await,
+            async move |ctx: &mut PipelineContext<'_, ReceiveSubject, ApplicationCall>| {
+                handler(ctx, &config).await
+            },
         );
+        self.target
+            .intercept_receive(ApplicationReceivePipeline::TRANSFORM, Arc::new(interceptor));
     }
 
     /// Runs `handler` when a call responds, in the send pipeline's `Transform` phase; it may
@@ -197,11 +357,14 @@ impl<C: Send + Sync + 'static> PluginBuilder<'_, C> {
     ) {
         let config = Arc::clone(&self.config);
         let name = self.label("on_call_respond");
-        self.application.send_pipeline_mut().intercept_named(
-            ApplicationSendPipeline::TRANSFORM,
+        let interceptor = Named::new(
             name,
-            async move |ctx| handler(ctx, &config).await,
+            async move |ctx: &mut PipelineContext<'_, ResponseMessage, ApplicationCall>| {
+                handler(ctx, &config).await
+            },
         );
+        self.target
+            .intercept_send(ApplicationSendPipeline::TRANSFORM, Arc::new(interceptor));
     }
 
     /// Registers `handler` for `hook`.
@@ -210,7 +373,7 @@ impl<C: Send + Sync + 'static> PluginBuilder<'_, C> {
     pub fn on<H: Hook<C, F>, F>(&mut self, hook: H, handler: F) {
         let hook_name = std::any::type_name::<H>().rsplit("::").next().unwrap_or("hook");
         let name = self.label(hook_name);
-        hook.install(self.application, Arc::clone(&self.config), name, handler);
+        hook.install(&mut self.target, Arc::clone(&self.config), name, handler);
     }
 
     /// `"Plugin: what"`, the name its interceptors have in a pipeline trace. Made once per
@@ -224,9 +387,9 @@ impl<C: Send + Sync + 'static> PluginBuilder<'_, C> {
 ///
 /// Ktor: `io.ktor.server.application.Hook`
 pub trait Hook<C, F> {
-    /// Intercepts what the hook needs so that `handler` runs at its point; the interceptors
-    /// are named `name` in pipeline traces.
-    fn install(self, application: &mut Application, config: Arc<C>, name: &'static str, handler: F);
+    /// Intercepts what the hook needs in `target` so that `handler` runs at its point; the
+    /// interceptors are named `name` in pipeline traces.
+    fn install(self, target: &mut PluginTarget<'_>, config: Arc<C>, name: &'static str, handler: F);
 }
 
 /// When a call starts, in the call pipeline's `Setup` phase: `handler(call, config)`.
@@ -239,8 +402,8 @@ where
     C: Send + Sync + 'static,
     F: AsyncFn(&mut ApplicationCall, &C) -> Result<()> + Send + Sync + 'static,
 {
-    fn install(self, application: &mut Application, config: Arc<C>, name: &'static str, handler: F) {
-        application.intercept_named(ApplicationCallPipeline::SETUP, name, async move |ctx| {
+    fn install(self, target: &mut PluginTarget<'_>, config: Arc<C>, name: &'static str, handler: F) {
+        target.intercept_call(ApplicationCallPipeline::SETUP, name, async move |ctx| {
             handler(ctx.call(), &config).await
         });
     }
@@ -260,11 +423,9 @@ where
     C: Send + Sync + 'static,
     F: AsyncFn(&mut ApplicationCall, &Error, &C) -> Result<()> + Send + Sync + 'static,
 {
-    fn install(self, application: &mut Application, config: Arc<C>, name: &'static str, handler: F) {
-        application
-            .pipeline
-            .insert_phase_before(ApplicationCallPipeline::SETUP, &BEFORE_SETUP);
-        application.intercept_named(&BEFORE_SETUP, name, async move |ctx| {
+    fn install(self, target: &mut PluginTarget<'_>, config: Arc<C>, name: &'static str, handler: F) {
+        target.insert_call_phase_before(ApplicationCallPipeline::SETUP, &BEFORE_SETUP);
+        target.intercept_call(&BEFORE_SETUP, name, async move |ctx| {
             let Err(error) = ctx.proceed().await else {
                 return Ok(());
             };
@@ -293,12 +454,14 @@ where
         + Sync
         + 'static,
 {
-    fn install(self, application: &mut Application, config: Arc<C>, name: &'static str, handler: F) {
-        application.send_pipeline_mut().intercept_named(
-            ApplicationSendPipeline::AFTER,
+    fn install(self, target: &mut PluginTarget<'_>, config: Arc<C>, name: &'static str, handler: F) {
+        let interceptor = Named::new(
             name,
-            async move |ctx| handler(ctx, &config).await,
+            async move |ctx: &mut PipelineContext<'_, ResponseMessage, ApplicationCall>| {
+                handler(ctx, &config).await
+            },
         );
+        target.intercept_send(ApplicationSendPipeline::AFTER, Arc::new(interceptor));
     }
 }
 
@@ -313,14 +476,14 @@ where
     C: Send + Sync + 'static,
     F: AsyncFn(&mut ApplicationCall, &C) -> Result<()> + Send + Sync + 'static,
 {
-    fn install(self, application: &mut Application, config: Arc<C>, name: &'static str, handler: F) {
-        application.send_pipeline_mut().intercept_named(
-            ApplicationSendPipeline::ENGINE,
+    fn install(self, target: &mut PluginTarget<'_>, config: Arc<C>, name: &'static str, handler: F) {
+        let interceptor = Named::new(
             name,
-            async move |ctx| {
+            async move |ctx: &mut PipelineContext<'_, ResponseMessage, ApplicationCall>| {
                 ctx.proceed().await?;
                 handler(ctx.call(), &config).await
             },
         );
+        target.intercept_send(ApplicationSendPipeline::ENGINE, Arc::new(interceptor));
     }
 }

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use super::{ApplicationCall, HttpError};
 use crate::Result;
 use crate::http::{self, ContentType, HttpHeaders, HttpStatusCode, Parameters};
-use crate::pipeline::{Named, Pipeline, PipelineContext, PipelinePhase};
+use crate::pipeline::{Interceptor, Named, Pipeline, PipelineContext, PipelinePhase};
 
 /// What travels through the receive pipeline: the body's bytes, then what they became.
 pub type ReceiveSubject = Box<dyn Any>;
@@ -81,6 +81,19 @@ impl ApplicationReceivePipeline {
         + 'static,
     ) {
         self.pipeline.intercept(phase, interceptor);
+    }
+
+    /// Adds an interceptor that is already shared (see [`Pipeline::intercept_shared`]).
+    ///
+    /// # Panics
+    ///
+    /// If `phase` is not one of this pipeline's phases.
+    pub fn intercept_shared(
+        &mut self,
+        phase: &'static PipelinePhase,
+        interceptor: Arc<dyn Interceptor<ReceiveSubject, ApplicationCall>>,
+    ) {
+        self.pipeline.intercept_shared(phase, interceptor);
     }
 
     /// Adds an interceptor that the pipeline trace shows as `name`.

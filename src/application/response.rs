@@ -90,10 +90,10 @@ impl ApplicationResponse {
     /// Appends a header. Names must be tokens and values may not contain CR, LF or other
     /// control characters: a handler that copies user input into a header cannot inject a
     /// second header or a second response. The framing headers (`Content-Length`,
-    /// `Transfer-Encoding`) belong to the engine and are refused.
+    /// `Transfer-Encoding`) and `Upgrade` belong to the engine and are refused.
     ///
     /// Ktor: `ApplicationResponse.headers.append(name, value)`, which throws
-    /// `UnsafeHeaderException` for the framing headers
+    /// `UnsafeHeaderException` for `Transfer-Encoding` and `Upgrade`
     pub fn header(
         &mut self,
         name: impl Into<Cow<'static, str>>,
@@ -107,9 +107,12 @@ impl ApplicationResponse {
         if !http::is_valid_header_value(&value) {
             return Err(internal(format!("invalid value for response header {name}")));
         }
-        if name.eq_ignore_ascii_case(HttpHeaders::CONTENT_LENGTH)
-            || name.eq_ignore_ascii_case(HttpHeaders::TRANSFER_ENCODING)
-        {
+        let engine_owned = [
+            HttpHeaders::CONTENT_LENGTH,
+            HttpHeaders::TRANSFER_ENCODING,
+            HttpHeaders::UPGRADE,
+        ];
+        if engine_owned.iter().any(|owned| name.eq_ignore_ascii_case(owned)) {
             return Err(internal(format!("header {name} is controlled by the engine")));
         }
         self.headers.append(name, value);

@@ -35,7 +35,7 @@ use super::response::OutgoingContent;
 use super::{ApplicationCall, ResponseAlreadySent};
 use crate::Result;
 use crate::http::{ContentType, HttpStatusCode};
-use crate::pipeline::{Named, Pipeline, PipelineContext, PipelinePhase};
+use crate::pipeline::{Interceptor, Named, Pipeline, PipelineContext, PipelinePhase};
 
 /// What travels through the send pipeline: the value given to `respond`, then its rendering.
 pub type ResponseMessage = Box<dyn Any>;
@@ -125,6 +125,19 @@ impl ApplicationSendPipeline {
         + 'static,
     ) {
         self.pipeline.intercept(phase, interceptor);
+    }
+
+    /// Adds an interceptor that is already shared (see [`Pipeline::intercept_shared`]).
+    ///
+    /// # Panics
+    ///
+    /// If `phase` is not one of this pipeline's phases.
+    pub fn intercept_shared(
+        &mut self,
+        phase: &'static PipelinePhase,
+        interceptor: Arc<dyn Interceptor<ResponseMessage, ApplicationCall>>,
+    ) {
+        self.pipeline.intercept_shared(phase, interceptor);
     }
 
     /// Adds an interceptor that the pipeline trace shows as `name`.

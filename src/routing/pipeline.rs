@@ -85,8 +85,18 @@ impl Route {
             // Merging into an empty pipeline copies the root's phases and shares its lists;
             // every later merge appends, phase by phase.
             let mut merged = Pipeline::new(&[]);
-            for route in lineage {
+            for (depth, route) in lineage.iter().enumerate() {
                 merged.merge(&route.pipeline);
+                // A route-scoped plugin joins from its nearest installation only: the one no
+                // route further down this path installs again.
+                for (name, plugin) in &route.plugins {
+                    let overridden = lineage[depth + 1..]
+                        .iter()
+                        .any(|below| below.plugins.iter().any(|(other, _)| other == name));
+                    if !overridden {
+                        merged.merge(plugin);
+                    }
+                }
             }
             for handler in &self.handlers {
                 let handler = Arc::clone(handler);

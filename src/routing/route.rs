@@ -32,7 +32,9 @@ use std::sync::{Arc, OnceLock};
 
 use super::{RouteHandler, RouteSelector};
 use crate::Result;
-use crate::application::{ApplicationCall, ApplicationCallPipeline};
+use crate::application::{
+    ApplicationCall, ApplicationCallPipeline, DuplicatePlugin, Plugin, PluginInstance, RouteScopedPlugin,
+};
 use crate::pipeline::{Pipeline, PipelineContext, PipelinePhase};
 
 /// A function that receives each resolution's trace as text.
@@ -81,6 +83,10 @@ pub struct Route {
     pub(super) merged: OnceLock<Pipeline<(), ApplicationCall>>,
     /// Trace receivers; only the root's are used.
     pub(super) tracers: Vec<Tracer>,
+    /// The route-scoped plugins installed here, in installation order: each one's name and
+    /// the call pipeline its handlers went into. Kept apart from `pipeline` so that only the
+    /// nearest installation of a plugin joins a call's merged pipeline.
+    pub(super) plugins: Vec<(&'static str, Pipeline<(), ApplicationCall>)>,
 }
 
 impl Route {
@@ -101,6 +107,7 @@ impl Route {
             pipeline: Pipeline::new(&ApplicationCallPipeline::new().phases()),
             merged: OnceLock::new(),
             tracers: Vec::new(),
+            plugins: Vec::new(),
         }
     }
 
@@ -178,6 +185,63 @@ impl Route {
         self.pipeline.intercept(phase, interceptor);
         // Every merged pipeline below includes this node's interceptors.
         self.forget_merged_pipelines();
+    }
+
+    /// Installs a route-scoped plugin on this route: its handlers apply to the calls routed into
+    /// this subtree. When a plugin is installed on several routes of one path, the installation
+    /// nearest the chosen route wins (its configuration, its handlers); the others stay out of
+    /// that call.
+    ///
+    /// ```
+    /// use mini_ktor::application::create_route_scoped_plugin;
+    /// use mini_ktor::prelude::*;
+    /// use mini_ktor::testing::test_application;
+    ///
+    /// #[derive(Default)]
+    /// struct Tag(&'static str);
+    /// let tag = || create_route_scoped_plugin("Tag", Tag::default, |plugin| {
+    ///     plugin.on_call(async |call, tag| {
+    ///         call.response().header("X-Tag", tag.0)?;
+    ///         Ok(())
+    ///     });
+    /// });
+    /// let client = test_application(move |app| {
+    ///     app.routing(|root| {
+    ///         root.route("/api", |api| {
+    ///             api.install(&tag(), |config| config.0 = "api");
+    ///             api.get("/a", async |call| call.respond_text("a").await);
+    ///             api.route("/admin", |admin| {
+    ///                 admin.install(&tag(), |config| config.0 = "admin");
+    ///                 admin.get("/b", async |call| call.respond_text("b").await);
+    ///             });
+    ///         });
+    ///         root.get("/c", async |call| call.respond_text("c").await);
+    ///     });
+    /// });
+    /// assert_eq!(client.get("/api/a").header("X-Tag"), Some("api"));
+    /// assert_eq!(client.get("/api/admin/b").header("X-Tag"), Some("admin")); // nearest wins
+    /// assert_eq!(client.get("/c").header("X-Tag"), None); // outside the subtree
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If the plugin is already installed on this route: the message names it.
+    ///
+    /// Ktor: `Route.install(plugin) { }` for a `RouteScopedPlugin`
+    pub fn install<C: Send + Sync + 'static>(
+        &mut self,
+        plugin: &RouteScopedPlugin<C>,
+        configure: impl FnOnce(&mut C),
+    ) -> Arc<PluginInstance<C>> {
+        let name = plugin.name();
+        if self.plugins.iter().any(|(installed, _)| *installed == name) {
+            panic!("{}", DuplicatePlugin { name });
+        }
+        let mut pipeline = Pipeline::new(&ApplicationCallPipeline::new().phases());
+        let instance = Arc::new(plugin.install_on(&mut pipeline, configure));
+        self.plugins.push((name, pipeline));
+        self.forget_merged_pipelines();
+        instance
     }
 
     /// Registers `tracer`, which receives the text of every resolution's trace (see
