@@ -157,7 +157,13 @@ impl<S: Transport> Connection<'_, S> {
                 // otherwise enlarge every connection's future, idle or not.
                 Box::pin(self.respond_reading_body_on_demand(request, framing)).await
             } else {
-                (respond_to(self.application, request).await, Deferred::Read)
+                // Boxed: a call's state is large (the call, its pipelines' futures), and an idle
+                // connection would otherwise keep room for it in its own future. One allocation
+                // per request buys a small idle connection.
+                (
+                    Box::pin(respond_to(self.application, request)).await,
+                    Deferred::Read,
+                )
             };
 
             let close = !keep_alive || deferred != Deferred::Read || self.state.is_stopping();
