@@ -25,6 +25,7 @@ mod call;
 mod call_pipeline;
 mod error;
 mod events;
+mod hooks;
 mod plugin;
 mod plugin_builder;
 mod receive_pipeline;
@@ -41,11 +42,11 @@ pub use events::{
     ApplicationStarted, ApplicationStarting, ApplicationStopped, ApplicationStopping, Event, Events,
     ServerReady,
 };
+pub use hooks::{CallFailed, CallSetup, Hook, ResponseBodyReadyForSend, ResponseSent};
 pub use plugin::{DuplicatePlugin, Plugin};
 pub use plugin_builder::{
-    ApplicationPlugin, CallFailed, CallSetup, Hook, PluginBuilder, PluginInstance, PluginTarget,
-    ResponseBodyReadyForSend, ResponseSent, RouteScopedPlugin, create_application_plugin,
-    create_route_scoped_plugin,
+    ApplicationPlugin, PluginBuilder, PluginInstance, PluginTarget, RouteScopedPlugin,
+    create_application_plugin, create_route_scoped_plugin,
 };
 pub use receive_pipeline::{ApplicationReceivePipeline, ReceiveSubject};
 pub use request::ApplicationRequest;

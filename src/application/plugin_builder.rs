@@ -15,20 +15,22 @@
 //! | `on(ResponseSent, ..)` | send pipeline, `Engine`, once the response is committed | `on(ResponseSent)` |
 //!
 //! Each handler receives the plugin's configuration (Ktor's `pluginConfig`), shared by every
-//! call through an `Arc`. A hook is a small type implementing [`Hook`]: it knows which phase to
-//! intercept and how to call its handler, exactly as Ktor's `Hook.install` does.
+//! call through an `Arc`. A hook is a small type implementing [`Hook`] (see `hooks.rs`): it
+//! knows which phase to intercept and how to call its handler, exactly as Ktor's
+//! `Hook.install` does.
 //!
 //! Ktor: `io.ktor.server.application.createApplicationPlugin` and `PluginBuilder`
 
 use std::sync::Arc;
 
+use super::hooks::Hook;
 use super::plugin::Plugin;
 use super::{
     Application, ApplicationCall, ApplicationCallPipeline, ApplicationReceivePipeline,
     ApplicationSendPipeline, ReceiveSubject, ResponseMessage,
 };
+use crate::Result;
 use crate::pipeline::{Interceptor, Named, Pipeline, PipelineContext, PipelinePhase};
-use crate::{Error, Result};
 
 /// Creates a plugin named `name` whose configuration starts as `create_config()` and whose
 /// `body` registers its handlers when it is installed.
@@ -380,110 +382,5 @@ impl<C: Send + Sync + 'static> PluginBuilder<'_, C> {
     /// installation and kept for the program's life (hence leaked: a few bytes per plugin).
     fn label(&self, what: &str) -> &'static str {
         Box::leak(format!("{}: {what}", self.name).into_boxed_str())
-    }
-}
-
-/// A point in a call's life that a plugin can attach a handler to.
-///
-/// Ktor: `io.ktor.server.application.Hook`
-pub trait Hook<C, F> {
-    /// Intercepts what the hook needs in `target` so that `handler` runs at its point; the
-    /// interceptors are named `name` in pipeline traces.
-    fn install(self, target: &mut PluginTarget<'_>, config: Arc<C>, name: &'static str, handler: F);
-}
-
-/// When a call starts, in the call pipeline's `Setup` phase: `handler(call, config)`.
-///
-/// Ktor: `io.ktor.server.application.hooks.CallSetup`
-pub struct CallSetup;
-
-impl<C, F> Hook<C, F> for CallSetup
-where
-    C: Send + Sync + 'static,
-    F: AsyncFn(&mut ApplicationCall, &C) -> Result<()> + Send + Sync + 'static,
-{
-    fn install(self, target: &mut PluginTarget<'_>, config: Arc<C>, name: &'static str, handler: F) {
-        target.intercept_call(ApplicationCallPipeline::SETUP, name, async move |ctx| {
-            handler(ctx.call(), &config).await
-        });
-    }
-}
-
-/// When a call's pipeline fails: `handler(call, error, config)`, from a phase inserted before
-/// `Setup` that wraps everything after it. If the handler responds, the error is considered
-/// handled; otherwise it goes on to the engine (a 500).
-///
-/// Ktor: `io.ktor.server.application.hooks.CallFailed`
-pub struct CallFailed;
-
-static BEFORE_SETUP: PipelinePhase = PipelinePhase::new("BeforeSetup");
-
-impl<C, F> Hook<C, F> for CallFailed
-where
-    C: Send + Sync + 'static,
-    F: AsyncFn(&mut ApplicationCall, &Error, &C) -> Result<()> + Send + Sync + 'static,
-{
-    fn install(self, target: &mut PluginTarget<'_>, config: Arc<C>, name: &'static str, handler: F) {
-        target.insert_call_phase_before(ApplicationCallPipeline::SETUP, &BEFORE_SETUP);
-        target.intercept_call(&BEFORE_SETUP, name, async move |ctx| {
-            let Err(error) = ctx.proceed().await else {
-                return Ok(());
-            };
-            handler(ctx.call(), &error, &config).await?;
-            if ctx.call().is_handled() {
-                Ok(())
-            } else {
-                Err(error)
-            }
-        });
-    }
-}
-
-/// When the response's content is ready, in the send pipeline's `After` phase:
-/// `handler(ctx, config)`, where `ctx.subject()` is the [`OutgoingContent`](super::OutgoingContent)
-/// and may be replaced.
-///
-/// Ktor: `io.ktor.server.application.hooks.ResponseBodyReadyForSend`
-pub struct ResponseBodyReadyForSend;
-
-impl<C, F> Hook<C, F> for ResponseBodyReadyForSend
-where
-    C: Send + Sync + 'static,
-    F: AsyncFn(&mut PipelineContext<'_, ResponseMessage, ApplicationCall>, &C) -> Result<()>
-        + Send
-        + Sync
-        + 'static,
-{
-    fn install(self, target: &mut PluginTarget<'_>, config: Arc<C>, name: &'static str, handler: F) {
-        let interceptor = Named::new(
-            name,
-            async move |ctx: &mut PipelineContext<'_, ResponseMessage, ApplicationCall>| {
-                handler(ctx, &config).await
-            },
-        );
-        target.intercept_send(ApplicationSendPipeline::AFTER, Arc::new(interceptor));
-    }
-}
-
-/// Once the response is committed, in the send pipeline's `Engine` phase:
-/// `handler(call, config)`.
-///
-/// Ktor: `io.ktor.server.application.hooks.ResponseSent`
-pub struct ResponseSent;
-
-impl<C, F> Hook<C, F> for ResponseSent
-where
-    C: Send + Sync + 'static,
-    F: AsyncFn(&mut ApplicationCall, &C) -> Result<()> + Send + Sync + 'static,
-{
-    fn install(self, target: &mut PluginTarget<'_>, config: Arc<C>, name: &'static str, handler: F) {
-        let interceptor = Named::new(
-            name,
-            async move |ctx: &mut PipelineContext<'_, ResponseMessage, ApplicationCall>| {
-                ctx.proceed().await?;
-                handler(ctx.call(), &config).await
-            },
-        );
-        target.intercept_send(ApplicationSendPipeline::ENGINE, Arc::new(interceptor));
     }
 }

@@ -46,7 +46,7 @@
 //!   key already "loaded": signing many cookies with one key can clone a prepared value
 //!   instead of hashing the two key blocks each time.
 //! - **The key is not wiped from memory afterwards.** Production libraries overwrite key
-//!   material on drop; without volatile writes (`unsafe`) Rust cannot promise the write
+//!   material on drop; without volatile writes (unchecked code) Rust cannot promise the write
 //!   survives optimisation, so this crate does not pretend to.
 //! - **Comparing tags is someone else's job**: use
 //!   [`constant_time_eq`](super::constant_time_eq), never `==`.

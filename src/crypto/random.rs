@@ -19,7 +19,7 @@
 //! `/dev/urandom`. The system call is nicer (it cannot run out of file descriptors and works
 //! without `/dev`, in a chroot for example), but stable Rust's standard library does not expose
 //! it (`std::random` is still behind a feature flag), and declaring it ourselves needs
-//! `unsafe extern "C"`, which this crate allows in exactly one place, `runtime::sys`. Reading a
+//! an `extern "C"` binding, which this crate keeps in exactly one place, `runtime::sys`. Reading a
 //! file needs nothing but `std::fs`, so that is what is done here.
 //!
 //! Both read the same generator. The one difference: `getrandom` waits until the generator has

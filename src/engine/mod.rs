@@ -23,6 +23,7 @@ mod body;
 mod cio;
 pub mod connection;
 mod drain;
+mod head;
 mod input;
 pub mod pipeline;
 mod transport;
