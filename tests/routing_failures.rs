@@ -272,7 +272,7 @@ fn ignore_trailing_slash_merges_them() {
             route.get("/hello", async |call| call.respond_text("hello").await);
             route.get("/docs/", async |call| call.respond_text("docs").await);
         });
-        app.ignore_trailing_slash();
+        app.install(&mini_ktor::plugins::IgnoreTrailingSlash, |_| {});
     });
     assert_eq!(client.get("/hello/").text(), "hello");
     assert_eq!(client.get("/hello").text(), "hello");

@@ -54,7 +54,7 @@ pub struct ApplicationCall {
     /// The query parameters, then the path parameters they lack; built on first use and built
     /// again after routing sets the path parameters.
     parameters: OnceCell<CallParameters>,
-    /// Set by the interceptor `Application::ignore_trailing_slash` installs; read by routing.
+    /// Set by the `IgnoreTrailingSlash` plugin; read by routing.
     /// Ktor: `ApplicationCall.ignoreTrailingSlash`
     pub(crate) ignore_trailing_slash: bool,
     /// Data that plugins and handlers attach to this call; empty (and unallocated) until used.

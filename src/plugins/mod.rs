@@ -50,6 +50,7 @@
 //! | [`DefaultHeaders`] | `on_call_respond` (send `Transform`) | every `respond`, the fallback's 404 included, passes there | `io.ktor.server.plugins.defaultheaders.DefaultHeaders` |
 //! | [`StatusPages`] | `CallFailed` (before `Setup`), `ResponseBodyReadyForSend` (send `After`) | around everything for errors; after rendering, when the status is known | `io.ktor.server.plugins.statuspages.StatusPages` |
 //! | [`AutoHeadResponse`] | `on_call` (call `Plugins`) | before routing, which picks a route by method | `io.ktor.server.plugins.autohead.AutoHeadResponse` |
+//! | [`IgnoreTrailingSlash`] | `on_call` (call `Plugins`) | before routing, which reads its mark | `io.ktor.server.routing.IgnoreTrailingSlash` |
 //!
 //! One difference from Ktor concerns the plugins that use the send pipeline. When an error
 //! escapes the call pipeline, the engine commits its error response (500, or an
@@ -62,11 +63,13 @@
 mod auto_head_response;
 mod call_logging;
 mod default_headers;
+mod ignore_trailing_slash;
 mod status_pages;
 
 pub use auto_head_response::AutoHeadResponse;
 pub use call_logging::{CallLogging, CallLoggingConfig};
 pub use default_headers::{DefaultHeaders, DefaultHeadersConfig};
+pub use ignore_trailing_slash::IgnoreTrailingSlash;
 pub use status_pages::{StatusPages, StatusPagesConfig};
 
 use crate::Error;

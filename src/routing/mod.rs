@@ -49,9 +49,9 @@
 //!   gives the same answers and is the part worth reading.
 //! - **A 405 says what is allowed**: an `Allow` header lists the methods the path answers, which
 //!   RFC 9110 requires and Ktor omits.
-//! - **`IgnoreTrailingSlash` is `app.ignore_trailing_slash()`** until the plugin API exists
-//!   (`trailing_slash.rs`); route-scoped plugins also wait for it, while route-scoped
-//!   interceptors (`Route::intercept`) work now.
+//! - **Route-scoped plugins** (`Route::install`) join a call's route pipeline from their
+//!   nearest installation only, decided when the merged pipeline is built (`pipeline.rs`);
+//!   Ktor wraps each plugin interceptor in a guard that checks the same thing at run time.
 //!
 //! | file | concept | Ktor |
 //! |---|---|---|
@@ -62,7 +62,7 @@
 //! | `selector.rs` | [`RouteSelector`]: the kinds and how they print | `RouteSelector` and subclasses |
 //! | `evaluation.rs` | [`RouteSelectorEvaluation`]: match, quality, segments, status; conditions | `RouteSelectorEvaluation` |
 //! | `segment.rs` | the path-segment selectors: constant, parameter, wildcard, tailcard | `PathSegment*RouteSelector` |
-//! | `trailing_slash.rs` | `/a` vs `/a/`, and `ignore_trailing_slash` | `TrailingSlashRouteSelector`, `IgnoreTrailingSlash` |
+//! | `trailing_slash.rs` | `/a` vs `/a/`, and what `IgnoreTrailingSlash` changes | `TrailingSlashRouteSelector`, `IgnoreTrailingSlash` |
 //! | `context.rs` | [`RoutingResolveContext`]: the request, its path cut into segments | `RoutingResolveContext`, `SegmentedPath` |
 //! | `resolve.rs` | the search: pruning, comparison, ties, the failure status | `RoutingResolveContext.resolve` |
 //! | `result.rs` | [`RoutingResolveResult`]: the chosen route or the failure | `RoutingResolveResult` |

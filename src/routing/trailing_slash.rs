@@ -23,47 +23,14 @@
 //! 6. it is the empty segment of a path ending in `/`: a constant match consuming it;
 //! 7. otherwise: 404.
 //!
-//! `app.ignore_trailing_slash()` turns rule 1 on and trims the slashes around the request path,
-//! so `/hello/` is cut into `[hello]`: then `get("/hello")` answers both.
-//!
-//! In Ktor this switch is a plugin, `install(IgnoreTrailingSlash)`, whose `onCall` handler sets a
-//! flag on every call; routing reads the flag. This crate has no plugin API yet, so the switch is
-//! a method of the application that installs the same kind of interceptor, setting the same
-//! kind of flag. With the plugin API it becomes a plugin, and modules that call it keep working.
+//! The plugin `IgnoreTrailingSlash` (`src/plugins/ignore_trailing_slash.rs`) turns rule 1 on:
+//! its `on_call` handler marks every call, and routing, reading the mark, trims the slashes
+//! around the request path, so `/hello/` is cut into `[hello]`: then `get("/hello")` answers
+//! both. This is Ktor's design: a plugin setting a flag that routing reads.
 //!
 //! Ktor: `io.ktor.server.routing.IgnoreTrailingSlash` and `TrailingSlashRouteSelector`
 
 use super::{RouteSelectorEvaluation as Evaluation, RoutingResolveContext};
-use crate::application::{Application, ApplicationCallPipeline};
-
-impl Application {
-    /// Makes routing ignore trailing slashes: `/hello` and `/hello/` reach the same routes.
-    ///
-    /// Installs an interceptor in the `PLUGINS` phase that marks every call; routing, in `CALL`,
-    /// reads the mark. Calling it from any module, before or after `routing`, has the same
-    /// effect.
-    ///
-    /// ```
-    /// use mini_ktor::prelude::*;
-    /// use mini_ktor::testing::test_application;
-    ///
-    /// let client = test_application(|app| {
-    ///     app.ignore_trailing_slash();
-    ///     app.routing(|route| {
-    ///         route.get("/hello", async |call| call.respond_text("hi").await);
-    ///     });
-    /// });
-    /// assert_eq!(client.get("/hello/").text(), "hi");
-    /// ```
-    ///
-    /// Ktor: `install(IgnoreTrailingSlash)`
-    pub fn ignore_trailing_slash(&mut self) {
-        self.intercept(ApplicationCallPipeline::PLUGINS, async |ctx| {
-            ctx.call().ignore_trailing_slash = true;
-            Ok(())
-        });
-    }
-}
 
 /// The `<slash>` selector's verdict; the numbered rules of the module docs.
 ///
