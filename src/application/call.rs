@@ -298,6 +298,14 @@ impl ApplicationCall {
         if let Some(content_type) = content_type {
             self.response.default_content_type(content_type);
         }
+        // The common case, a plain response from an application whose send pipeline has only
+        // its defaults, needs no pipeline run: rendering rendered content changes nothing.
+        let plain = self.send_pipeline.is_none()
+            && self.trace.is_none()
+            && self.application.send_pipeline().commits_content_as_is();
+        if plain {
+            return self.response.commit(None, None, content);
+        }
         self.respond(content).await
     }
 

@@ -58,6 +58,10 @@ static ENGINE: PipelinePhase = PipelinePhase::new("Engine");
 #[derive(Clone)]
 pub struct ApplicationSendPipeline {
     pipeline: Pipeline<ResponseMessage, ApplicationCall>,
+    /// Whether only the default interceptors are installed. Then running the pipeline on
+    /// content that is already rendered would only commit it, and `respond` skips the run
+    /// (see [`ApplicationSendPipeline::commits_content_as_is`]).
+    defaults_only: bool,
 }
 
 impl ApplicationSendPipeline {
@@ -106,7 +110,10 @@ impl ApplicationSendPipeline {
         pipeline.intercept(Self::RENDER, render_default);
         pipeline.intercept(&CHECK, refuse_unrendered);
         pipeline.intercept(Self::ENGINE, commit);
-        ApplicationSendPipeline { pipeline }
+        ApplicationSendPipeline {
+            pipeline,
+            defaults_only: true,
+        }
     }
 
     /// Adds an interceptor to one of the phases.
@@ -124,6 +131,7 @@ impl ApplicationSendPipeline {
         + Sync
         + 'static,
     ) {
+        self.defaults_only = false;
         self.pipeline.intercept(phase, interceptor);
     }
 
@@ -137,6 +145,7 @@ impl ApplicationSendPipeline {
         phase: &'static PipelinePhase,
         interceptor: Arc<dyn Interceptor<ResponseMessage, ApplicationCall>>,
     ) {
+        self.defaults_only = false;
         self.pipeline.intercept_shared(phase, interceptor);
     }
 
@@ -154,8 +163,17 @@ impl ApplicationSendPipeline {
         + Sync
         + 'static,
     ) {
+        self.defaults_only = false;
         self.pipeline
             .intercept_shared(phase, Arc::new(Named::new(name, interceptor)));
+    }
+
+    /// Whether running this pipeline on already rendered [`OutgoingContent`] would do nothing
+    /// but commit it: no interceptor was added to the defaults. `respond` then commits directly,
+    /// saving the run's boxed futures; the result is the same. (A traced call always runs the
+    /// pipeline, so that the trace shows it.)
+    pub(crate) fn commits_content_as_is(&self) -> bool {
+        self.defaults_only
     }
 
     /// The phases, in order.
