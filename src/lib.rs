@@ -28,6 +28,7 @@
 //! | [`application`] | `Application`, `ApplicationCallPipeline`, `ApplicationCall` | `io.ktor.server.application` |
 //! | [`plugins`] | `CallLogging`, `DefaultHeaders`, `StatusPages`, `AutoHeadResponse` | `io.ktor.server.plugins.*` |
 //! | [`routing`] | `Route`, `get`/`post`, resolving a call to its handler | `io.ktor.server.routing` |
+//! | [`sessions`] | `Sessions`: cookies or headers, signed, by value or by id in a storage | `io.ktor.server.sessions` |
 //! | [`testing`] | `test_application`: the application without sockets | `io.ktor.server.testing` |
 //! | [`util`] | `Attributes`: typed data of plugins and calls | `io.ktor.util` |
 //! | [`crypto`] | SHA-1, SHA-256, HMAC, base64, hex, constant-time equality, OS randomness | `io.ktor.util`, JDK `MessageDigest`, `Mac`, `SecureRandom` |
@@ -45,6 +46,7 @@ pub mod pipeline;
 pub mod plugins;
 pub mod routing;
 pub mod runtime;
+pub mod sessions;
 pub mod testing;
 pub mod util;
 

@@ -31,6 +31,7 @@
 //! | [`url`] | path and query decoding | `decodeURLPart`, `parseQueryString` | 3986 |
 //! | [`parameters`] | query parameter multimap | `io.ktor.http.Parameters` | — |
 //! | [`content_type`] | media types for `Content-Type` | `io.ktor.http.ContentType` | 9110 §8.3 |
+//! | [`cookie`] | `Cookie` parsing, `Set-Cookie` rendering | `io.ktor.http.Cookie` | 6265 |
 //!
 //! # One request, end to end
 //!
@@ -75,6 +76,7 @@
 
 pub mod chunked;
 pub mod content_type;
+pub mod cookie;
 pub mod date;
 pub mod framing;
 pub mod head;
@@ -92,6 +94,7 @@ pub mod writer;
 
 pub use chunked::{ChunkedDecoder, ChunkedStatus, encode_chunk, encode_last_chunk};
 pub use content_type::ContentType;
+pub use cookie::{Cookie, cookie_value, parse_cookie_header};
 pub use date::{format_http_date, http_date_now};
 pub use framing::{BodyFraming, expects_continue, keep_alive, request_body_framing};
 pub use head::{EMPTY_HEADER, Header, RequestHead, Status};
