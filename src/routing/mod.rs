@@ -45,8 +45,10 @@
 //!   interior mutability; the search carries the ancestors it walked through.
 //! - **The tree is frozen** once the application is shared, so each route's merged pipeline is
 //!   built once, on first use (`pipeline.rs`); Ktor rebuilds after changes at any time.
-//! - **No fast path.** Ktor 3.5 first consults an index of constant routes; the search alone
-//!   gives the same answers and is the part worth reading.
+//! - **A fast path for constant routes** (`fast_path.rs`), as in Ktor 3.5: a route made of
+//!   constant segments is found by one lookup, when the tree has nothing that could tie with
+//!   it; everything else, and every traced call, takes the search, which is the part worth
+//!   reading.
 //! - **A 405 says what is allowed**: an `Allow` header lists the methods the path answers, which
 //!   RFC 9110 requires and Ktor omits.
 //! - **Route-scoped plugins** (`Route::install`) join a call's route pipeline from their
@@ -62,6 +64,7 @@
 //! | `selector.rs` | [`RouteSelector`]: the kinds and how they print | `RouteSelector` and subclasses |
 //! | `evaluation.rs` | [`RouteSelectorEvaluation`]: match, quality, segments, status; conditions | `RouteSelectorEvaluation` |
 //! | `segment.rs` | the path-segment selectors: constant, parameter, wildcard, tailcard | `PathSegment*RouteSelector` |
+//! | `fast_path.rs` | constant routes by one lookup | `RoutingPathTree` |
 //! | `trailing_slash.rs` | `/a` vs `/a/`, and what `IgnoreTrailingSlash` changes | `TrailingSlashRouteSelector`, `IgnoreTrailingSlash` |
 //! | `context.rs` | [`RoutingResolveContext`]: the request, its path cut into segments | `RoutingResolveContext`, `SegmentedPath` |
 //! | `resolve.rs` | the search: pruning, comparison, ties, the failure status | `RoutingResolveContext.resolve` |
@@ -77,6 +80,7 @@ mod builder;
 mod context;
 mod display;
 mod evaluation;
+mod fast_path;
 mod parameters;
 mod path;
 mod pipeline;

@@ -23,10 +23,11 @@
 //!
 //! Ktor: `io.ktor.server.routing.RoutingRoot` (`interceptor`, `executeResult`)
 
+use super::fast_path::ConstantIndex;
 use super::{Route, RoutingResolveContext, RoutingResolveResult};
 use crate::Result;
 use crate::application::{Application, ApplicationCall};
-use crate::http::{HttpMethod, HttpStatusCode};
+use crate::http::{HttpMethod, HttpStatusCode, Parameters};
 
 /// Why routing found no route for a call: what the fallback answers with.
 ///
@@ -57,7 +58,11 @@ impl Route {
     ///
     /// Ktor: `RoutingRoot.interceptor`
     pub(crate) async fn execute_call(&self, call: &mut ApplicationCall) -> Result<()> {
-        let (lineage, parameters) = {
+        let index = self.constant_index.get_or_init(|| ConstantIndex::build(self));
+        let fast = index.as_ref().and_then(|index| index.lookup(self, call));
+        let (lineage, parameters) = if let Some(lineage) = fast {
+            (lineage, Parameters::new())
+        } else {
             let context = RoutingResolveContext::new(call)?;
             match self.resolve(&context) {
                 RoutingResolveResult::Success {

@@ -30,6 +30,7 @@
 
 use std::sync::{Arc, OnceLock};
 
+use super::fast_path::ConstantIndex;
 use super::{RouteHandler, RouteSelector};
 use crate::Result;
 use crate::application::{
@@ -87,6 +88,9 @@ pub struct Route {
     /// the call pipeline its handlers went into. Kept apart from `pipeline` so that only the
     /// nearest installation of a plugin joins a call's merged pipeline.
     pub(super) plugins: Vec<(&'static str, Pipeline<(), ApplicationCall>)>,
+    /// The root's index of constant routes (see `fast_path.rs`), built on the first call;
+    /// `None` inside when the tree does not qualify. Unused below the root.
+    pub(super) constant_index: OnceLock<Option<ConstantIndex>>,
 }
 
 impl Route {
@@ -108,6 +112,7 @@ impl Route {
             merged: OnceLock::new(),
             tracers: Vec::new(),
             plugins: Vec::new(),
+            constant_index: OnceLock::new(),
         }
     }
 
@@ -294,6 +299,7 @@ impl Route {
     /// Empties the merged-pipeline cache of this node and every node below.
     fn forget_merged_pipelines(&mut self) {
         self.merged.take();
+        self.constant_index.take();
         for child in &mut self.children {
             child.forget_merged_pipelines();
         }

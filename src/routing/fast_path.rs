@@ -1,0 +1,223 @@
+//! The fast path: a route made of constant segments is found by one table lookup.
+//!
+//! The search of `resolve.rs` visits the tree node by node, which is what makes Ktor's rules
+//! (qualities, pruning, ties) hold, and what a trace shows. But most requests ask for a route
+//! whose path is all constants (`/users/me`, `/plaintext`), and for those the answer is known in
+//! advance: every constant selector has the highest quality, 1.0, so a route made only of
+//! constant segments and a method beats any other candidate for the same path (a parameter,
+//! wildcard or missing optional part scores less at the first position where they differ).
+//! Ktor 3.5 added the same shortcut (`RoutingPathTree`).
+//!
+//! The shortcut is taken only where that argument holds:
+//!
+//! - the tree has no selector that could tie with a constant at 1.0 (a header, a query
+//!   parameter, a trailing-slash selector with more than method routes below it) — otherwise
+//!   the index is not built at all;
+//! - the request's path needs no decoding and has no empty segment (no `%`, no `//`, no
+//!   trailing `/`), and trailing slashes are not being ignored;
+//! - no tracer is registered (a trace must show the search).
+//!
+//! Anything else — a miss, a 404 or a 405 — goes through the search, which decides as before.
+//!
+//! Ktor: `io.ktor.server.routing.RoutingPathTree` (the fast path of `RoutingResolveContext`)
+
+use std::collections::HashMap;
+
+use super::{Route, RouteSelector};
+use crate::application::ApplicationCall;
+use crate::http::{self, HttpMethod};
+
+/// Constant paths (`/a/b`, `/` for the root) to the routes answering them: for each method, the
+/// child indices leading from the root to the method's node.
+pub(crate) struct ConstantIndex {
+    routes: HashMap<String, Vec<(HttpMethod, Vec<usize>)>>,
+}
+
+impl ConstantIndex {
+    /// The index of the tree below `root`, or `None` if the tree has a selector that could tie
+    /// with a constant route (then every call takes the search).
+    pub(crate) fn build(root: &Route) -> Option<ConstantIndex> {
+        if !root.tracers.is_empty() || !qualifies(root) {
+            return None;
+        }
+        let mut index = ConstantIndex {
+            routes: HashMap::new(),
+        };
+        let mut indices = Vec::new();
+        index.collect(root, String::new(), &mut indices);
+        Some(index)
+    }
+
+    /// Records the method routes right below `node`, whose path is `path`, then descends
+    /// through constant children.
+    fn collect(&mut self, node: &Route, path: String, indices: &mut Vec<usize>) {
+        for (position, child) in node.children.iter().enumerate() {
+            indices.push(position);
+            match &child.selector {
+                RouteSelector::Method(method) if child.has_handler() => {
+                    let key = if path.is_empty() {
+                        "/".to_string()
+                    } else {
+                        path.clone()
+                    };
+                    self.routes
+                        .entry(key)
+                        .or_default()
+                        .push((method.clone(), indices.clone()));
+                }
+                // A declared segment holding a `/` (`a%2Fb`) is one segment, which a path key
+                // cannot tell from two: such routes are left to the search.
+                RouteSelector::Constant(segment) if !segment.contains('/') => {
+                    self.collect(child, format!("{path}/{segment}"), indices);
+                }
+                // The root's own routes, `get("/")`, hang below a `<slash>`: the path `/`.
+                RouteSelector::TrailingSlash if path.is_empty() => self.collect(child, path.clone(), indices),
+                _ => {}
+            }
+            indices.pop();
+        }
+    }
+
+    /// The route answering `call`, as the path of nodes from the root, if the fast path
+    /// applies and knows it.
+    pub(crate) fn lookup<'r>(&self, root: &'r Route, call: &ApplicationCall) -> Option<Vec<&'r Route>> {
+        let (path, _query) = http::split_target(call.request().uri());
+        let plain = !path.contains('%') && !path.contains("//") && (path == "/" || !path.ends_with('/'));
+        if !plain || call.ignore_trailing_slash {
+            return None;
+        }
+        let method: &HttpMethod = call.request().method();
+        let (_, indices) = self.routes.get(path)?.iter().find(|(m, _)| m == method)?;
+        let mut lineage = Vec::with_capacity(indices.len() + 1);
+        let mut node = root;
+        lineage.push(node);
+        for &position in indices {
+            node = &node.children[position];
+            lineage.push(node);
+        }
+        Some(lineage)
+    }
+}
+
+/// Whether `node` is a method selector with nothing below it.
+fn is_method_leaf(node: &Route) -> bool {
+    matches!(node.selector, RouteSelector::Method(_)) && node.children.is_empty()
+}
+
+/// Whether every node below `node` has a selector that scores below a constant when it
+/// differs from one (so no route can tie with a constant route).
+fn qualifies(node: &Route) -> bool {
+    node.children.iter().all(|child| {
+        let below_constant = match child.selector {
+            RouteSelector::Constant(_)
+            | RouteSelector::Method(_)
+            | RouteSelector::Parameter { .. }
+            | RouteSelector::OptionalParameter { .. }
+            | RouteSelector::Wildcard
+            | RouteSelector::Tailcard { .. } => true,
+            // `get("/")` and `get("/a/")` end in a `<slash>`, which is transparent in the middle
+            // of a path: harmless when only method routes hang below it.
+            RouteSelector::TrailingSlash => child.children.iter().all(is_method_leaf),
+            _ => false,
+        };
+        below_constant && qualifies(child)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::SocketAddr;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::application::{Application, ApplicationRequest};
+    use crate::http::{Headers, HttpVersion};
+    use crate::routing::{RoutingResolveContext, RoutingResolveResult};
+
+    /// A tree mixing constants, parameters, optional parts, wildcards and tailcards.
+    fn application() -> Arc<Application> {
+        Application::from_module(|app| {
+            app.routing(|route| {
+                route.get("/", async |call| call.respond_text("root").await);
+                route.get("/users/me", async |call| call.respond_text("me").await);
+                route.get("/users/{id}", async |call| call.respond_text("id").await);
+                route.post("/users", async |call| call.respond_text("new").await);
+                route.get("/users/{id}/{tab?}", async |call| call.respond_text("tab").await);
+                route.get("/files/{path...}", async |call| call.respond_text("file").await);
+                route.get("/files/readme", async |call| call.respond_text("readme").await);
+                route.get("/*/health", async |call| call.respond_text("health").await);
+                route.get("/a/b/c", async |call| call.respond_text("abc").await);
+                route.route("/a", |a| {
+                    a.get("/{x}/c", async |call| call.respond_text("x").await);
+                });
+            });
+        })
+    }
+
+    fn call(application: &Arc<Application>, method: HttpMethod, target: &str) -> ApplicationCall {
+        let address: SocketAddr = "127.0.0.1:80".parse().unwrap();
+        let request = ApplicationRequest::new(
+            method,
+            target.to_string(),
+            HttpVersion::Http11,
+            Headers::new(),
+            Vec::new(),
+            address,
+            address,
+        )
+        .unwrap();
+        ApplicationCall::new(Arc::clone(application), request)
+    }
+
+    /// Wherever the fast path answers, it answers what the search answers; it answers for
+    /// plain constant routes and stays out of everything else.
+    #[test]
+    fn fast_path_agrees_with_the_search() {
+        let application = application();
+        let root = application.routing_root().unwrap();
+        let index = ConstantIndex::build(root).expect("this tree qualifies");
+        let requests = [
+            (HttpMethod::Get, "/", true),
+            (HttpMethod::Get, "/users/me", true),
+            (HttpMethod::Get, "/users/7", false),
+            (HttpMethod::Post, "/users", true),
+            (HttpMethod::Delete, "/users", false),
+            (HttpMethod::Get, "/users/me/", false),
+            (HttpMethod::Get, "/users//me", false),
+            (HttpMethod::Get, "/files/readme", true),
+            (HttpMethod::Get, "/files/other", false),
+            (HttpMethod::Get, "/x/health", false),
+            (HttpMethod::Get, "/a/b/c", true),
+            (HttpMethod::Get, "/a/z/c", false),
+            (HttpMethod::Get, "/us%65rs/me", false),
+            (HttpMethod::Get, "/nowhere", false),
+        ];
+        for (method, target, fast) in requests {
+            let call = call(&application, method, target);
+            let found = index.lookup(root, &call);
+            assert_eq!(found.is_some(), fast, "{target}");
+            let Some(found) = found else { continue };
+            let context = RoutingResolveContext::new(&call).unwrap();
+            let RoutingResolveResult::Success { lineage, .. } = root.resolve(&context) else {
+                panic!("the search finds no route for {target}");
+            };
+            let same =
+                found.len() == lineage.len() && found.iter().zip(&lineage).all(|(a, b)| std::ptr::eq(*a, *b));
+            assert!(same, "{target}: the fast path and the search disagree");
+        }
+    }
+
+    /// A tree with a header or query condition anywhere gets no index: those could tie.
+    #[test]
+    fn conditions_disable_the_fast_path() {
+        let application = Application::from_module(|app| {
+            app.routing(|route| {
+                route.get("/a", async |call| call.respond_text("a").await);
+                route.header("X-Mode", "beta", |beta| {
+                    beta.get("/a", async |call| call.respond_text("beta").await);
+                });
+            });
+        });
+        assert!(ConstantIndex::build(application.routing_root().unwrap()).is_none());
+    }
+}
