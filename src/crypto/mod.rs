@@ -56,6 +56,7 @@
 //! `SessionTransportTransformerMessageAuthentication` in `io.ktor.server.sessions`.
 
 pub mod base64;
+mod blocks;
 pub mod constant_time;
 pub mod hex;
 pub mod hmac;

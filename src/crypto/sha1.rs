@@ -49,6 +49,8 @@
 //! `Sha256` line for line rather than sharing a generic helper, so that each file reads on its
 //! own from constants to digest. Speed is irrelevant: a handshake hashes 60 bytes once.
 
+use super::blocks::{BLOCK, Blocks};
+
 /// The round constants, one per group of 20 rounds (RFC 3174 §5).
 const K: [u32; 4] = [0x5a827999, 0x6ed9eba1, 0x8f1bbcdc, 0xca62c1d6];
 
@@ -56,9 +58,6 @@ const K: [u32; 4] = [0x5a827999, 0x6ed9eba1, 0x8f1bbcdc, 0xca62c1d6];
 /// `01 23 45 67 89 ab cd ef fe dc ba 98 76 54 32 10` as little-endian words (taken over from
 /// MD4 and MD5), then `f0 e1 d2 c3`.
 const H0: [u32; 5] = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0];
-
-/// The block size in bytes: 512 bits.
-const BLOCK: usize = 64;
 
 /// A SHA-1 computation in progress: [`update`](Self::update) any number of times, then
 /// [`finalize`](Self::finalize).
@@ -68,14 +67,9 @@ const BLOCK: usize = 64;
 /// JDK: `java.security.MessageDigest` (`SHA-1`)
 #[derive(Clone, Debug)]
 pub struct Sha1 {
-    /// The chaining value: starts as [`H0`], changed by every block, becomes the digest.
-    state: [u32; 5],
-    /// A block that is not complete yet; only `buffer[..buffered]` is meaningful.
-    buffer: [u8; BLOCK],
-    /// How many bytes of `buffer` are filled, always below 64 between calls.
-    buffered: usize,
-    /// Message bytes seen so far (wrapping), for the length field of the padding.
-    length: u64,
+    /// The blocks, their padding and the state (`blocks.rs`); this hash adds its compression
+    /// function and initial state.
+    blocks: Blocks<5>,
 }
 
 impl Default for Sha1 {
@@ -90,54 +84,24 @@ impl Sha1 {
     /// JDK: `java.security.MessageDigest.getInstance("SHA-1")`
     pub fn new() -> Self {
         Self {
-            state: H0,
-            buffer: [0; BLOCK],
-            buffered: 0,
-            length: 0,
+            blocks: Blocks::new(H0, compress),
         }
     }
 
     /// Appends `data` to the message.
     ///
     /// JDK: `java.security.MessageDigest.update`
-    pub fn update(&mut self, mut data: &[u8]) {
-        self.length = self.length.wrapping_add(data.len() as u64);
-        if self.buffered > 0 {
-            let take = data.len().min(BLOCK - self.buffered);
-            self.buffer[self.buffered..self.buffered + take].copy_from_slice(&data[..take]);
-            self.buffered += take;
-            data = &data[take..];
-            if self.buffered < BLOCK {
-                return;
-            }
-            compress(&mut self.state, &self.buffer);
-            self.buffered = 0;
-        }
-        let (blocks, rest) = data.as_chunks::<BLOCK>();
-        for block in blocks {
-            compress(&mut self.state, block);
-        }
-        self.buffer[..rest.len()].copy_from_slice(rest);
-        self.buffered = rest.len();
+    pub fn update(&mut self, data: &[u8]) {
+        self.blocks.update(data);
     }
 
     /// Pads the message (`0x80`, zeros, the 64-bit big-endian bit length, exactly as for
     /// SHA-256) and returns the 20-byte digest.
     ///
     /// JDK: `java.security.MessageDigest.digest`
-    pub fn finalize(mut self) -> [u8; 20] {
-        let bit_length = self.length.wrapping_mul(8);
-        let zeros = (BLOCK + 55 - (self.length % BLOCK as u64) as usize) % BLOCK;
-        let mut padding = [0u8; 1 + BLOCK];
-        padding[0] = 0x80;
-        self.update(&padding[..1 + zeros]);
-        self.update(&bit_length.to_be_bytes());
-        debug_assert_eq!(self.buffered, 0, "padding must end on a block boundary");
-
+    pub fn finalize(self) -> [u8; 20] {
         let mut digest = [0u8; 20];
-        for (bytes, word) in digest.as_chunks_mut::<4>().0.iter_mut().zip(self.state) {
-            *bytes = word.to_be_bytes();
-        }
+        self.blocks.finalize_into(&mut digest);
         digest
     }
 }

@@ -70,6 +70,8 @@
 //! - **Whole bytes only.** FIPS 180-4 also defines messages of any bit length; HTTP has
 //!   none, so the length is counted in bytes and multiplied by 8 at the end.
 
+use super::blocks::{BLOCK, Blocks};
+
 /// The round constants `K0…K63` (FIPS 180-4 §4.2.2): the first 32 bits of the fractional
 /// parts of the cube roots of the first 64 primes. Eight to a row and without digit
 /// separators, as the standard prints them, so the two can be compared line by line.
@@ -90,9 +92,6 @@ const H0: [u32; 8] = [
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ];
 
-/// The block size in bytes: 512 bits.
-const BLOCK: usize = 64;
-
 /// A SHA-256 computation in progress: feed it bytes with [`update`](Self::update), any
 /// number of times and in pieces of any size, then take the digest with
 /// [`finalize`](Self::finalize).
@@ -109,16 +108,9 @@ const BLOCK: usize = 64;
 /// JDK: `java.security.MessageDigest` (`SHA-256`)
 #[derive(Clone, Debug)]
 pub struct Sha256 {
-    /// The chaining value `H(i)`: starts as [`H0`], changed by every compressed block, and
-    /// becomes the digest in `finalize`.
-    state: [u32; 8],
-    /// The start of a block that is not complete yet; only `buffer[..buffered]` is meaningful.
-    buffer: [u8; BLOCK],
-    /// How many bytes of `buffer` are filled, always below 64 between calls.
-    buffered: usize,
-    /// Message bytes seen so far, for the length field of the padding. It wraps after
-    /// 2^64 bytes; FIPS 180-4 allows only messages below 2^64 *bits* anyway.
-    length: u64,
+    /// The blocks, their padding and the state (`blocks.rs`); this hash adds its compression
+    /// function and initial state.
+    blocks: Blocks<8>,
 }
 
 impl Default for Sha256 {
@@ -133,59 +125,23 @@ impl Sha256 {
     /// JDK: `java.security.MessageDigest.getInstance("SHA-256")`
     pub fn new() -> Self {
         Self {
-            state: H0,
-            buffer: [0; BLOCK],
-            buffered: 0,
-            length: 0,
+            blocks: Blocks::new(H0, compress),
         }
     }
 
     /// Appends `data` to the message.
     ///
     /// JDK: `java.security.MessageDigest.update`
-    pub fn update(&mut self, mut data: &[u8]) {
-        self.length = self.length.wrapping_add(data.len() as u64);
-        // First top up a partial block left by an earlier call.
-        if self.buffered > 0 {
-            let take = data.len().min(BLOCK - self.buffered);
-            self.buffer[self.buffered..self.buffered + take].copy_from_slice(&data[..take]);
-            self.buffered += take;
-            data = &data[take..];
-            if self.buffered < BLOCK {
-                return;
-            }
-            compress(&mut self.state, &self.buffer);
-            self.buffered = 0;
-        }
-        // Then whole blocks straight from `data`, and keep what is left for later.
-        let (blocks, rest) = data.as_chunks::<BLOCK>();
-        for block in blocks {
-            compress(&mut self.state, block);
-        }
-        self.buffer[..rest.len()].copy_from_slice(rest);
-        self.buffered = rest.len();
+    pub fn update(&mut self, data: &[u8]) {
+        self.blocks.update(data);
     }
 
     /// Pads the message, compresses the last block or two, and returns the 32-byte digest.
     ///
     /// JDK: `java.security.MessageDigest.digest`
-    pub fn finalize(mut self) -> [u8; 32] {
-        // ℓ, the length in bits, must be read before the padding itself is counted.
-        let bit_length = self.length.wrapping_mul(8);
-        // 0x80, then zeros up to 56 bytes into a block (448 bits), leaving 8 bytes for ℓ.
-        // From r = length mod 64 we need (r + 1 + zeros) mod 64 = 56, so zeros = (55 - r) mod 64.
-        let zeros = (BLOCK + 55 - (self.length % BLOCK as u64) as usize) % BLOCK;
-        let mut padding = [0u8; 1 + BLOCK];
-        padding[0] = 0x80;
-        self.update(&padding[..1 + zeros]);
-        self.update(&bit_length.to_be_bytes());
-        debug_assert_eq!(self.buffered, 0, "padding must end on a block boundary");
-
-        // The digest is H(N) written out word by word, big-endian (§6.2.2, last step).
+    pub fn finalize(self) -> [u8; 32] {
         let mut digest = [0u8; 32];
-        for (bytes, word) in digest.as_chunks_mut::<4>().0.iter_mut().zip(self.state) {
-            *bytes = word.to_be_bytes();
-        }
+        self.blocks.finalize_into(&mut digest);
         digest
     }
 }
