@@ -41,6 +41,7 @@ use super::body::{BodyRead, read_body, write_response};
 use super::head::{Head, parse_head};
 use super::input::InputBuffer;
 use super::pipeline::respond_to;
+use super::spare;
 use super::transport::{ConnectionConfig, ConnectionState, Transport};
 use crate::application::{Application, ApplicationRequest, ApplicationResponse, DeferredBody, HttpError};
 use crate::http::{BodyFraming, Headers, HttpHeaders, HttpMethod, HttpStatusCode, HttpVersion, ParseError};
@@ -75,7 +76,9 @@ pub async fn serve<S: Transport>(
         input: InputBuffer::new(),
         output: Vec::new(),
     };
-    connection.run().await
+    let outcome = connection.run().await;
+    spare::give_output(connection.output);
+    outcome
 }
 
 /// A connection being served: its stream, its buffers, and what it serves.
@@ -210,9 +213,10 @@ impl<S: Transport> Connection<'_, S> {
                     self.state.set_idle(true);
                     let deadline = Instant::now() + self.config.idle_timeout;
                     // Idle, perhaps for long: hold no buffers while waiting for the next request
-                    // (an idle keep-alive connection then costs little more than its task).
+                    // (an idle keep-alive connection then costs little more than its task). They
+                    // go to this worker's spares, for whichever connection wakes next.
                     self.input.release_if_empty();
-                    self.output = Vec::new();
+                    spare::give_output(std::mem::take(&mut self.output));
                     if let Err(error) = self.stream.readable_before(deadline).await {
                         self.state.set_idle(false);
                         return match error.kind() {
@@ -220,6 +224,7 @@ impl<S: Transport> Connection<'_, S> {
                             _ => Err(error),
                         };
                     }
+                    self.output = spare::take_output();
                     deadline
                 }
             } else {

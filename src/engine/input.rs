@@ -4,14 +4,16 @@
 //! `start`, and when both meet the buffer is empty again without any copying. Only a request
 //! that is split across reads *and* reaches the end of the buffer moves bytes to the front.
 //!
-//! The buffer is allocated on the first read and grows only for a request that does not fit;
-//! the parser's limits (414, 431) and the body limit (413) bound that growth. Ktor reads into
-//! pooled byte buffers managed by its channels; one plain `Vec` per connection is simpler and,
-//! read into directly by the system call, copies nothing more.
+//! The buffer is taken on the first read (a spare one of this worker's, see `spare.rs`, or a new
+//! one) and grows only for a request that does not fit; the parser's limits (414, 431) and the
+//! body limit (413) bound that growth. While the connection is idle it goes back to the spares.
+//! Ktor reads into pooled byte buffers managed by its channels; one plain `Vec` per connection
+//! at a time is simpler and, read into directly by the system call, copies nothing more.
 
 use std::io;
 use std::time::Instant;
 
+use super::spare;
 use super::transport::Transport;
 
 /// The size of the first read's buffer: a typical request head fits many times over.
@@ -51,11 +53,11 @@ impl InputBuffer {
         }
     }
 
-    /// Frees the buffer if it holds nothing: an idle connection then costs no buffer memory.
-    /// The next read allocates it again.
+    /// Gives the buffer back to this worker's spares if it holds nothing: an idle connection
+    /// then holds no buffer memory. The next read takes one again.
     pub(crate) fn release_if_empty(&mut self) {
         if self.is_empty() {
-            self.bytes = Vec::new();
+            spare::give_input(std::mem::take(&mut self.bytes));
         }
     }
 
@@ -66,7 +68,9 @@ impl InputBuffer {
         stream: &mut S,
         deadline: Instant,
     ) -> io::Result<usize> {
-        if self.end == self.bytes.len() {
+        if self.bytes.is_empty() {
+            self.bytes = spare::take_input(INITIAL_SIZE);
+        } else if self.end == self.bytes.len() {
             if self.start > 0 {
                 self.bytes.copy_within(self.start..self.end, 0);
                 self.end -= self.start;
@@ -79,5 +83,12 @@ impl InputBuffer {
         let count = stream.read_before(&mut self.bytes[self.end..], deadline).await?;
         self.end += count;
         Ok(count)
+    }
+}
+
+/// A closing connection's buffer goes to the spares too.
+impl Drop for InputBuffer {
+    fn drop(&mut self) {
+        self.release_if_empty();
     }
 }

@@ -26,6 +26,7 @@ mod drain;
 mod head;
 mod input;
 pub mod pipeline;
+mod spare;
 mod transport;
 
 pub use blocking::{Blocking, BlockingApplicationEngine, BlockingStream};
