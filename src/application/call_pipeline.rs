@@ -130,6 +130,11 @@ impl ApplicationCallPipeline {
         self.pipeline.phases()
     }
 
+    /// How many interceptors are registered, over all phases.
+    pub(crate) fn interceptor_count(&self) -> usize {
+        self.pipeline.interceptor_count()
+    }
+
     /// Runs the call through every phase.
     ///
     /// Ktor: `Pipeline.execute(call, Unit)`

@@ -277,6 +277,19 @@ impl Application {
     ///
     /// Ktor: `Application.execute(call)`
     pub async fn execute(&self, call: &mut ApplicationCall) -> Result<()> {
+        // The built-in interceptors are the fallback and, once `routing` was called, the routing
+        // interceptor before it. When nothing else is installed, running them through the
+        // pipeline would only add a boxed future per interceptor and the `proceed` loop, so
+        // they are called directly, in the same order and with the same error handling (a
+        // failed routing skips the fallback, as `?` out of `proceed` does). A traced call
+        // always takes the pipeline, so the trace shows every step.
+        let built_in = 1 + usize::from(self.routing.is_some());
+        if self.pipeline.interceptor_count() == built_in && call.trace().is_none() {
+            if let Some(root) = &self.routing {
+                root.execute_call(call).await?;
+            }
+            return answer_unhandled(call).await;
+        }
         self.pipeline.execute(call).await
     }
 }
@@ -308,7 +321,11 @@ async fn route_call(ctx: &mut PipelineContext<'_, (), ApplicationCall>) -> Resul
 ///
 /// Ktor: the `Fallback` interceptor of `BaseApplicationEngine.installDefaultInterceptors`
 async fn respond_unhandled(ctx: &mut PipelineContext<'_, (), ApplicationCall>) -> Result<()> {
-    let call = ctx.call();
+    answer_unhandled(ctx.call()).await
+}
+
+/// What the fallback interceptor does (see [`respond_unhandled`]).
+async fn answer_unhandled(call: &mut ApplicationCall) -> Result<()> {
     if call.is_handled() {
         return Ok(());
     }

@@ -117,6 +117,11 @@ impl ApplicationRequest {
         }
     }
 
+    /// Whether [`path`](Self::path) is the path exactly as received (decoding changed nothing).
+    pub(crate) fn path_is_raw(&self) -> bool {
+        self.decoded_path.is_none()
+    }
+
     /// The raw query string, without the `?`; empty when there is none.
     ///
     /// Ktor: `ApplicationRequest.queryString()`

@@ -99,7 +99,10 @@ mod tests {
         give_input(buffer);
         let again = take_input(4096);
         assert_eq!(again.as_ptr(), address, "the same allocation");
-        assert_eq!(again[0], 42, "its bytes are kept: they are only ever overwritten by reads");
+        assert_eq!(
+            again[0], 42,
+            "its bytes are kept: they are only ever overwritten by reads"
+        );
     }
 
     #[test]

@@ -313,6 +313,11 @@ impl<S, C> Pipeline<S, C> {
         self.flat.is_empty()
     }
 
+    /// How many interceptors are registered, over all phases.
+    pub fn interceptor_count(&self) -> usize {
+        self.flat.len()
+    }
+
     /// The interceptors of `phase`, in registration order; empty for a phase that is not here.
     ///
     /// Ktor hands out the list itself and marks it shared. A borrowed slice needs no mark: the

@@ -22,15 +22,16 @@
 //! Ktor: `io.ktor.server.routing.RoutingPathTree` (the fast path of `RoutingResolveContext`)
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::{Route, RouteSelector};
 use crate::application::ApplicationCall;
-use crate::http::{self, HttpMethod};
+use crate::http::HttpMethod;
 
 /// Constant paths (`/a/b`, `/` for the root) to the routes answering them: for each method, the
 /// child indices leading from the root to the method's node.
 pub(crate) struct ConstantIndex {
-    routes: HashMap<String, Vec<(HttpMethod, Vec<usize>)>>,
+    routes: HashMap<String, Vec<(HttpMethod, Vec<usize>)>, BuildHasherDefault<PathHasher>>,
 }
 
 impl ConstantIndex {
@@ -41,7 +42,7 @@ impl ConstantIndex {
             return None;
         }
         let mut index = ConstantIndex {
-            routes: HashMap::new(),
+            routes: HashMap::default(),
         };
         let mut indices = Vec::new();
         index.collect(root, String::new(), &mut indices);
@@ -78,24 +79,65 @@ impl ConstantIndex {
         }
     }
 
-    /// The route answering `call`, as the path of nodes from the root, if the fast path
-    /// applies and knows it.
-    pub(crate) fn lookup<'r>(&self, root: &'r Route, call: &ApplicationCall) -> Option<Vec<&'r Route>> {
-        let (path, _query) = http::split_target(call.request().uri());
-        let plain = !path.contains('%') && !path.contains("//") && (path == "/" || !path.ends_with('/'));
-        if !plain || call.ignore_trailing_slash {
+    /// The route answering `call`, if the fast path applies and knows it: the node, and the
+    /// child indices that lead to it from the root (for [`lineage`]).
+    pub(crate) fn lookup<'r, 'i>(
+        &'i self,
+        root: &'r Route,
+        call: &ApplicationCall,
+    ) -> Option<(&'r Route, &'i [usize])> {
+        let request = call.request();
+        // Only a path that decoding left as it was: an escape (`%2F` above all) could make the
+        // segments differ from what the text shows.
+        if !request.path_is_raw() || call.ignore_trailing_slash {
             return None;
         }
-        let method: &HttpMethod = call.request().method();
-        let (_, indices) = self.routes.get(path)?.iter().find(|(m, _)| m == method)?;
-        let mut lineage = Vec::with_capacity(indices.len() + 1);
-        let mut node = root;
-        lineage.push(node);
-        for &position in indices {
-            node = &node.children[position];
-            lineage.push(node);
+        let path = request.path();
+        if path.contains("//") || (path != "/" && path.ends_with('/')) {
+            return None;
         }
-        Some(lineage)
+        let method = request.method();
+        let (_, indices) = self.routes.get(path)?.iter().find(|(m, _)| m == method)?;
+        let node = indices
+            .iter()
+            .fold(root, |node, &position| &node.children[position]);
+        Some((node, indices))
+    }
+}
+
+/// The nodes from `root` down the child `indices`, both ends included: what the search would
+/// have given as the route's lineage. Needed only to build a route's merged pipeline, once.
+pub(crate) fn lineage<'r>(root: &'r Route, indices: &[usize]) -> Vec<&'r Route> {
+    let mut lineage = Vec::with_capacity(indices.len() + 1);
+    let mut node = root;
+    lineage.push(node);
+    for &position in indices {
+        node = &node.children[position];
+        lineage.push(node);
+    }
+    lineage
+}
+
+/// FNV-1a, for the index's keys: paths are short and chosen by the application, not by an
+/// attacker who could force collisions (the keys are fixed when the index is built; a request's
+/// path is only looked up), so the standard library's SipHash, built to resist such flooding,
+/// would cost several times as much for nothing here.
+#[derive(Default)]
+pub(crate) struct PathHasher(u64);
+
+impl Hasher for PathHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const PRIME: u64 = 0x0000_0100_0000_01b3;
+        if self.0 == 0 {
+            self.0 = 0xcbf2_9ce4_8422_2325; // the FNV offset basis
+        }
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(PRIME);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -196,7 +238,12 @@ mod tests {
             let call = call(&application, method, target);
             let found = index.lookup(root, &call);
             assert_eq!(found.is_some(), fast, "{target}");
-            let Some(found) = found else { continue };
+            let Some((node, indices)) = found else { continue };
+            let found = lineage(root, indices);
+            assert!(
+                std::ptr::eq(node, found[found.len() - 1]),
+                "{target}: the node ends the lineage"
+            );
             let context = RoutingResolveContext::new(&call).unwrap();
             let RoutingResolveResult::Success { lineage, .. } = root.resolve(&context) else {
                 panic!("the search finds no route for {target}");

@@ -75,13 +75,18 @@ where
 }
 
 impl Route {
-    /// The pipeline a call resolved to this node runs. `lineage` is the path of nodes from the
-    /// root down to this one, both included, as resolution found it.
+    /// The pipeline a call resolved to this node runs. `lineage` gives the path of nodes from
+    /// the root down to this one, both included, as resolution found it; it is asked for only
+    /// the first time, when the merged pipeline is built.
     ///
     /// Ktor: `RoutingNode.buildPipeline()`
-    pub(crate) fn call_pipeline(&self, lineage: &[&Route]) -> &Pipeline<(), ApplicationCall> {
-        debug_assert!(lineage.last().is_some_and(|last| std::ptr::eq(*last, self)));
+    pub(crate) fn call_pipeline<'r>(
+        &'r self,
+        lineage: impl FnOnce() -> Vec<&'r Route>,
+    ) -> &'r Pipeline<(), ApplicationCall> {
         self.merged.get_or_init(|| {
+            let lineage = lineage();
+            debug_assert!(lineage.last().is_some_and(|last| std::ptr::eq(*last, self)));
             // Merging into an empty pipeline copies the root's phases and shares its lists;
             // every later merge appends, phase by phase.
             let mut merged = Pipeline::new(&[]);
@@ -113,5 +118,16 @@ impl Route {
             }
             merged
         })
+    }
+
+    /// Calls this node's handlers in turn, as their interceptors in the merged pipeline would:
+    /// each one unless the call is already answered, an error ending the run.
+    pub(crate) async fn run_handlers(&self, call: &mut ApplicationCall) -> Result<()> {
+        for handler in &self.handlers {
+            if !call.is_handled() {
+                handler.handle(call).await?;
+            }
+        }
+        Ok(())
     }
 }

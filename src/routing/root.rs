@@ -23,11 +23,12 @@
 //!
 //! Ktor: `io.ktor.server.routing.RoutingRoot` (`interceptor`, `executeResult`)
 
-use super::fast_path::ConstantIndex;
+use super::fast_path::{ConstantIndex, lineage};
 use super::{Route, RoutingResolveContext, RoutingResolveResult};
 use crate::Result;
 use crate::application::{Application, ApplicationCall};
 use crate::http::{HttpMethod, HttpStatusCode, Parameters};
+use crate::pipeline::Pipeline;
 
 /// Why routing found no route for a call: what the fallback answers with.
 ///
@@ -59,27 +60,36 @@ impl Route {
     /// Ktor: `RoutingRoot.interceptor`
     pub(crate) async fn execute_call(&self, call: &mut ApplicationCall) -> Result<()> {
         let index = self.constant_index.get_or_init(|| ConstantIndex::build(self));
-        let fast = index.as_ref().and_then(|index| index.lookup(self, call));
-        let (lineage, parameters) = if let Some(lineage) = fast {
-            (lineage, Parameters::new())
-        } else {
-            let context = RoutingResolveContext::new(call)?;
-            match self.resolve(&context) {
-                RoutingResolveResult::Success {
-                    lineage, parameters, ..
-                } => (lineage, parameters),
-                RoutingResolveResult::Failure { status, allow, .. } => {
-                    call.routing_failure = Some(RoutingFailure { status, allow });
-                    return Ok(());
-                }
+        if let Some((route, indices)) = index.as_ref().and_then(|index| index.lookup(self, call)) {
+            call.set_path_parameters(Parameters::new());
+            let pipeline = route.call_pipeline(|| lineage(self, indices));
+            return route.run(pipeline, call).await;
+        }
+        let context = RoutingResolveContext::new(call)?;
+        match self.resolve(&context) {
+            RoutingResolveResult::Success {
+                lineage, parameters, ..
+            } => {
+                call.set_path_parameters(parameters);
+                let route = lineage[lineage.len() - 1];
+                let pipeline = route.call_pipeline(move || lineage);
+                route.run(pipeline, call).await
             }
-        };
-        call.set_path_parameters(parameters);
-        let route = lineage[lineage.len() - 1];
-        let pipeline = route.call_pipeline(&lineage);
+            RoutingResolveResult::Failure { status, allow, .. } => {
+                call.routing_failure = Some(RoutingFailure { status, allow });
+                Ok(())
+            }
+        }
+    }
+
+    /// Runs this route's merged `pipeline` for `call`, the route's handlers last.
+    async fn run(&self, pipeline: &Pipeline<(), ApplicationCall>, call: &mut ApplicationCall) -> Result<()> {
         match call.trace() {
-            None => pipeline.execute(call, ()).await?,
             Some(trace) => pipeline.execute_traced(call, (), &trace, "route").await?,
+            // A pipeline holding nothing but this route's handlers does what calling them in
+            // turn does; that saves a boxed future and the `proceed` loop per call.
+            None if pipeline.interceptor_count() == self.handlers.len() => self.run_handlers(call).await?,
+            None => pipeline.execute(call, ()).await?,
         };
         // A handler that set a status without responding gets it sent here, as in Ktor.
         if !call.is_handled()
