@@ -31,7 +31,7 @@ use crate::http::HttpMethod;
 /// Constant paths (`/a/b`, `/` for the root) to the routes answering them: for each method, the
 /// child indices leading from the root to the method's node.
 pub(crate) struct ConstantIndex {
-    routes: HashMap<String, Vec<(HttpMethod, Vec<usize>)>, BuildHasherDefault<PathHasher>>,
+    routes: HashMap<String, Vec<(HttpMethod, Vec<usize>)>, Fnv>,
 }
 
 impl ConstantIndex {
@@ -117,6 +117,9 @@ pub(crate) fn lineage<'r>(root: &'r Route, indices: &[usize]) -> Vec<&'r Route> 
     }
     lineage
 }
+
+/// The index's hashing: FNV-1a (below) instead of SipHash.
+type Fnv = BuildHasherDefault<PathHasher>;
 
 /// FNV-1a, for the index's keys: paths are short and chosen by the application, not by an
 /// attacker who could force collisions (the keys are fixed when the index is built; a request's
