@@ -306,7 +306,9 @@ impl ApplicationCall {
         if plain {
             return self.response.commit(None, None, content);
         }
-        self.respond(content).await
+        // Boxed: the send pipeline's state would otherwise enlarge every handler's future,
+        // including those of the plain responses above, which never need it.
+        Box::pin(self.respond(content)).await
     }
 
     /// Takes the request body as a `T`, through the receive pipeline: `Vec<u8>`, `String`,
@@ -386,8 +388,9 @@ impl ApplicationCall {
             .get_or_insert_with(|| Box::new(application.receive_pipeline().clone()))
     }
 
-    /// Splits the call into its response, for the engine to write once the pipeline is done.
-    pub(crate) fn into_response(self) -> ApplicationResponse {
-        self.response
+    /// Splits the call into its request and its response, for the engine to write the response
+    /// and reuse the request's storage.
+    pub(crate) fn into_parts(self) -> (ApplicationRequest, ApplicationResponse) {
+        (self.request, self.response)
     }
 }

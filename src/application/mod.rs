@@ -290,7 +290,8 @@ impl Application {
             }
             return answer_unhandled(call).await;
         }
-        self.pipeline.execute(call).await
+        // Boxed, to keep the pipeline's state out of the direct way's.
+        Box::pin(self.pipeline.execute(call)).await
     }
 }
 
@@ -329,14 +330,17 @@ async fn answer_unhandled(call: &mut ApplicationCall) -> Result<()> {
     if call.is_handled() {
         return Ok(());
     }
-    if let Some(status) = call.response().status() {
-        return call.respond_status(status).await;
-    }
-    let Some(failure) = call.routing_failure.take() else {
-        return call.respond_status(HttpStatusCode::NOT_FOUND).await;
+    let status = match (call.response().status(), call.routing_failure.take()) {
+        (Some(status), _) => status,
+        (None, None) => HttpStatusCode::NOT_FOUND,
+        (None, Some(failure)) => {
+            if let Some(allow) = failure.allow_header() {
+                call.response().header(HttpHeaders::ALLOW, allow)?;
+            }
+            failure.status
+        }
     };
-    if let Some(allow) = failure.allow_header() {
-        call.response().header(HttpHeaders::ALLOW, allow)?;
-    }
-    call.respond_status(failure.status).await
+    // Boxed: this future is part of every call's state, and the send pipeline's would make it
+    // several times larger for the one path that needs it.
+    Box::pin(call.respond_status(status)).await
 }

@@ -172,6 +172,12 @@ impl ApplicationRequest {
         self.remote
     }
 
+    /// The storage of the target and the headers, for the engine to reuse (see
+    /// `engine/storage.rs`).
+    pub(crate) fn into_storage(self) -> (String, Headers) {
+        (self.uri, self.headers)
+    }
+
     /// Leaves the body on the connection, for the engine to read when a handler asks.
     pub(crate) fn defer_body(&mut self, body: Rc<DeferredBody>) {
         self.body = RequestBody::Deferred(body);

@@ -172,6 +172,12 @@ impl ApplicationResponse {
     }
 
     /// Takes the committed parts out, for the engine to write.
+    /// Builds this response's headers in `headers`, an empty map whose storage is reused.
+    pub(crate) fn reuse_headers(&mut self, headers: Headers) {
+        debug_assert!(self.headers.is_empty() && headers.is_empty());
+        self.headers = headers;
+    }
+
     pub(crate) fn take(&mut self) -> (HttpStatusCode, Headers, OutgoingContent) {
         let status = self.effective_status();
         let content = self.content.take().unwrap_or(OutgoingContent::NoContent);

@@ -40,10 +40,13 @@ use std::time::{Duration, Instant};
 use super::body::{BodyRead, read_body, write_response};
 use super::head::{Head, parse_head};
 use super::input::InputBuffer;
-use super::pipeline::respond_to;
+use super::pipeline::respond_reusing;
 use super::spare;
+use super::storage::CallStorage;
 use super::transport::{ConnectionConfig, ConnectionState, Transport};
-use crate::application::{Application, ApplicationRequest, ApplicationResponse, DeferredBody, HttpError};
+use crate::application::{
+    Application, ApplicationCall, ApplicationRequest, ApplicationResponse, DeferredBody, HttpError,
+};
 use crate::http::{BodyFraming, Headers, HttpHeaders, HttpMethod, HttpStatusCode, HttpVersion, ParseError};
 
 /// The addresses of a connection's two ends, given to every request on it.
@@ -75,6 +78,7 @@ pub async fn serve<S: Transport>(
         state,
         input: InputBuffer::new(),
         output: Vec::new(),
+        storage: CallStorage::default(),
     };
     let outcome = connection.run().await;
     spare::give_output(connection.output);
@@ -91,6 +95,8 @@ struct Connection<'c, S> {
     input: InputBuffer,
     /// Responses not yet written: flushed when no complete request is left to answer.
     output: Vec<u8>,
+    /// What each call's target and headers are built in, reused call after call.
+    storage: CallStorage,
 }
 
 /// What waiting for the next request came to.
@@ -161,7 +167,12 @@ impl<S: Transport> Connection<'_, S> {
                 // connection would otherwise keep room for it in its own future. One allocation
                 // per request buys a small idle connection.
                 (
-                    Box::pin(respond_to(self.application, request)).await,
+                    Box::pin(respond_reusing(
+                        self.application,
+                        ApplicationCall::new(Arc::clone(self.application), request),
+                        &mut self.storage,
+                    ))
+                    .await,
                     Deferred::Read,
                 )
             };
@@ -181,6 +192,7 @@ impl<S: Transport> Connection<'_, S> {
                 close,
             )
             .await?;
+            self.storage.keep_response_headers(headers);
             if close || self.input.is_empty() {
                 self.flush().await?;
             }
@@ -195,7 +207,7 @@ impl<S: Transport> Connection<'_, S> {
         // When this request started to arrive; set the first time it has to be waited for.
         let mut started: Option<Instant> = None;
         loop {
-            match parse_head(self.input.pending(), &self.config.limits) {
+            match parse_head(self.input.pending(), &self.config.limits, &mut self.storage) {
                 Ok(Some((head, consumed))) => {
                     self.input.consume(consumed);
                     return Ok(Next::Head(head));
@@ -217,6 +229,7 @@ impl<S: Transport> Connection<'_, S> {
                     // go to this worker's spares, for whichever connection wakes next.
                     self.input.release_if_empty();
                     spare::give_output(std::mem::take(&mut self.output));
+                    spare::give_storage(std::mem::take(&mut self.storage));
                     if let Err(error) = self.stream.readable_before(deadline).await {
                         self.state.set_idle(false);
                         return match error.kind() {
@@ -225,6 +238,7 @@ impl<S: Transport> Connection<'_, S> {
                         };
                     }
                     self.output = spare::take_output();
+                    self.storage = spare::take_storage();
                     deadline
                 }
             } else {
@@ -267,10 +281,12 @@ impl<S: Transport> Connection<'_, S> {
             config,
             input,
             output,
+            storage,
             ..
         } = self;
         let stream = &mut **stream;
-        let mut call = pin!(respond_to(application, request));
+        let call = ApplicationCall::new(Arc::clone(application), request);
+        let mut call = pin!(respond_reusing(application, call, storage));
         let mut pump = pin!(async {
             deferred.requested().await;
             output.extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");

@@ -27,6 +27,7 @@ mod head;
 mod input;
 pub mod pipeline;
 mod spare;
+mod storage;
 mod transport;
 
 pub use blocking::{Blocking, BlockingApplicationEngine, BlockingStream};

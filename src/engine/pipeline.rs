@@ -19,6 +19,7 @@ use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use super::storage::CallStorage;
 use crate::Error;
 use crate::application::{
     Application, ApplicationCall, ApplicationRequest, ApplicationResponse, HttpError, OutgoingContent,
@@ -29,19 +30,46 @@ use crate::http::{ContentType, HttpStatusCode};
 ///
 /// Ktor: `EnginePipeline`'s `call` phase, `application.execute(call)`
 pub async fn respond_to(application: &Arc<Application>, request: ApplicationRequest) -> ApplicationResponse {
-    let mut call = ApplicationCall::new(Arc::clone(application), request);
-    if application.trace_sink().is_some() {
-        call.start_trace();
+    let call = ApplicationCall::new(Arc::clone(application), request);
+    respond_reusing(application, call, &mut CallStorage::default()).await
+}
+
+/// [`respond_to`] for a call already built, with its response's headers built in `storage`
+/// and the request's storage given back to it afterwards (see `storage.rs`).
+///
+/// Written as a function returning an `async move` block rather than as an `async fn`: an
+/// `async fn` moves each argument into a local of its own, so the call (several hundred bytes)
+/// would take two places in the future's state, and this future is allocated for every
+/// request. The block uses the captured call where it lies.
+#[allow(clippy::manual_async_fn)] // on purpose, see above
+pub(crate) fn respond_reusing<'a>(
+    application: &'a Arc<Application>,
+    mut call: ApplicationCall,
+    storage: &'a mut CallStorage,
+) -> impl Future<Output = ApplicationResponse> + 'a {
+    async move {
+        call.response()
+            .reuse_headers(std::mem::take(&mut storage.response_headers));
+        if application.trace_sink().is_some() {
+            call.start_trace();
+        }
+        let outcome = CatchUnwind(pin!(application.execute(&mut call))).await;
+        report_trace(application, &call);
+        let failure = match outcome {
+            Ok(Ok(())) => None,
+            Ok(Err(error)) => Some(error),
+            Err(panic) => Some(Error::from(format!(
+                "handler panicked: {}",
+                panic_message(&*panic)
+            ))),
+        };
+        if let Some(failure) = failure {
+            respond_failure(&mut call, failure);
+        }
+        let (request, response) = call.into_parts();
+        storage.keep_request(request);
+        response
     }
-    let outcome = CatchUnwind(pin!(application.execute(&mut call))).await;
-    report_trace(application, &call);
-    let failure = match outcome {
-        Ok(Ok(())) => return call.into_response(),
-        Ok(Err(error)) => error,
-        Err(panic) => Error::from(format!("handler panicked: {}", panic_message(&*panic))),
-    };
-    respond_failure(&mut call, failure);
-    call.into_response()
 }
 
 /// Hands the call's pipeline trace, if any, to the application's trace sink.

@@ -1,11 +1,13 @@
 //! Spare buffers: what a connection hands back when it goes idle, and takes again when it wakes.
 //!
 //! An idle keep-alive connection should cost almost nothing, so while it waits for its next
-//! request it holds no input or output buffer (see `connection.rs`). Freeing them and
+//! request it holds no input or output buffer, nor the storage its calls are built in
+//! (`storage.rs`; see `connection.rs`). Freeing them and
 //! allocating fresh ones at every wake-up would cost an allocation, a free and, for the input
 //! buffer, zeroing 4 KiB, for every batch of requests: under pipelined load that was about a
 //! tenth of the time per request. So a connection going idle puts its buffers *here*, on a
-//! short per-thread shelf, and the next connection on that worker that wakes takes them back:
+//! short per-thread shelf, and the next connection on that worker that wakes takes them back
+//! (the call storage likewise):
 //!
 //! ```text
 //! connection A goes idle ──give──►  [ spare buffers of this worker ]  ──take──► connection B wakes
@@ -24,6 +26,8 @@
 
 use std::cell::RefCell;
 
+use super::storage::CallStorage;
+
 /// How many spare buffers of each kind a worker keeps.
 const SHELF: usize = 32;
 /// The largest buffer worth keeping; a larger one (grown by an unusually big request or
@@ -38,6 +42,8 @@ struct Shelf {
     input: Vec<Vec<u8>>,
     /// Output buffers, kept empty with their capacity.
     output: Vec<Vec<u8>>,
+    /// Call storage (`storage.rs`), kept cleared with its capacity.
+    storage: Vec<CallStorage>,
 }
 
 thread_local! {
@@ -72,17 +78,37 @@ pub(crate) fn give_output(mut buffer: Vec<u8>) {
     give(buffer, |shelf| &mut shelf.output);
 }
 
+/// Call storage for a connection that wakes: a spare one if this thread has one.
+pub(crate) fn take_storage() -> CallStorage {
+    SHELF_OF_THIS_THREAD
+        .with(|shelf| shelf.borrow_mut().storage.pop())
+        .unwrap_or_default()
+}
+
+/// Keeps an idle connection's call storage for the next connection that wakes, if it is worth
+/// keeping and there is room.
+pub(crate) fn give_storage(storage: CallStorage) {
+    if storage.worth_keeping() {
+        shelve(storage, |shelf| &mut shelf.storage);
+    }
+}
+
 fn give(buffer: Vec<u8>, kind: impl FnOnce(&mut Shelf) -> &mut Vec<Vec<u8>>) {
     if buffer.capacity() == 0 || buffer.capacity() > LARGEST {
         return;
     }
-    // `try_with`: a connection dropped while its thread is ending finds no shelf; the buffer is
+    shelve(buffer, kind);
+}
+
+/// Puts `item` on this thread's shelf, if there is room for it.
+fn shelve<T>(item: T, kind: impl FnOnce(&mut Shelf) -> &mut Vec<T>) {
+    // `try_with`: a connection dropped while its thread is ending finds no shelf; the item is
     // then simply freed.
     let _ = SHELF_OF_THIS_THREAD.try_with(|shelf| {
         let mut shelf = shelf.borrow_mut();
         let spares = kind(&mut shelf);
         if spares.len() < SHELF {
-            spares.push(buffer);
+            spares.push(item);
         }
     });
 }

@@ -36,15 +36,28 @@ use super::syntax::{self, FIELD, TCHAR};
 
 /// An ordered multimap of header fields with case-insensitive names.
 ///
-/// Names and values are `Cow<'static, str>`: the names and values a program writes are
-/// mostly constants (`HttpHeaders::CONTENT_TYPE`, `"text/plain"`), which are then borrowed, not
-/// copied, so a typical response header costs no allocation. Text built at run time is owned.
+/// A name or value given as a `&'static str` (`HttpHeaders::CONTENT_TYPE`, `"text/plain"`) is
+/// kept as that reference; any other text is copied into one string that the map owns, and the
+/// line records where it lies. So however many lines a request has, its headers live in two
+/// allocations (the lines, the text), and [`clear`](Self::clear) keeps both for the next
+/// request: a connection reusing one map allocates nothing per request. (A `Vec<(String,
+/// String)>` would cost two allocations per line, every time.)
 ///
 /// Ktor: `io.ktor.http.Headers` / `io.ktor.http.HeadersBuilder`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Headers {
     /// Every field line in insertion order, names as given.
-    entries: Vec<(Cow<'static, str>, Cow<'static, str>)>,
+    entries: Vec<(Text, Text)>,
+    /// The names and values that are not `'static`, back to back. Text of a line that was
+    /// replaced or removed stays until `clear`: a map lives for one request or response.
+    text: String,
+}
+
+/// Where a name or value is: a constant, or a range of the map's `text`.
+#[derive(Clone, Copy, Debug)]
+enum Text {
+    Static(&'static str),
+    Stored(usize, usize),
 }
 
 impl Headers {
@@ -61,7 +74,17 @@ impl Headers {
     ///
     /// Ktor: `HeadersBuilder.append`.
     pub fn append(&mut self, name: impl Into<Cow<'static, str>>, value: impl Into<Cow<'static, str>>) {
-        self.entries.push((name.into(), value.into()));
+        let line = (self.store(name.into()), self.store(value.into()));
+        self.entries.push(line);
+    }
+
+    /// Adds a field line like [`append`](Self::append), copying both parts from borrowed text
+    /// (a request head still in the connection's buffer, say).
+    ///
+    /// Ktor: `HeadersBuilder.append`.
+    pub fn append_copied(&mut self, name: &str, value: &str) {
+        let line = (self.copy(name), self.copy(value));
+        self.entries.push(line);
     }
 
     /// Replaces every line named `name` with a single line holding `value`.
@@ -71,16 +94,21 @@ impl Headers {
     /// Ktor: `HeadersBuilder.set`.
     pub fn set(&mut self, name: impl Into<Cow<'static, str>>, value: impl Into<Cow<'static, str>>) {
         let name = name.into();
+        let value = self.store(value.into());
         match self.position(&name) {
             Some(first) => {
-                self.entries[first].1 = value.into();
+                self.entries[first].1 = value;
+                let (entries, text) = (&mut self.entries, &self.text);
                 let mut index = 0;
-                self.entries.retain(|(n, _)| {
+                entries.retain(|(n, _)| {
                     index += 1;
-                    index - 1 <= first || !n.eq_ignore_ascii_case(&name)
+                    index - 1 <= first || !resolve(text, *n).eq_ignore_ascii_case(&name)
                 });
             }
-            None => self.entries.push((name, value.into())),
+            None => {
+                let name = self.store(name);
+                self.entries.push((name, value));
+            }
         }
     }
 
@@ -88,17 +116,16 @@ impl Headers {
     ///
     /// Ktor: `Headers.get`.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.position(name).map(|i| &*self.entries[i].1)
+        self.position(name).map(|i| self.resolve(self.entries[i].1))
     }
 
     /// The values of every line named `name`, in order.
     ///
     /// Ktor: `Headers.getAll`.
     pub fn get_all<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a str> {
-        self.entries
-            .iter()
+        self.iter()
             .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| &**v)
+            .map(|(_, v)| v)
     }
 
     /// Whether at least one line is named `name`.
@@ -113,7 +140,9 @@ impl Headers {
     /// Ktor: `HeadersBuilder.remove`.
     pub fn remove(&mut self, name: &str) -> bool {
         let before = self.entries.len();
-        self.entries.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        let text = &self.text;
+        self.entries
+            .retain(|(n, _)| !resolve(text, *n).eq_ignore_ascii_case(name));
         self.entries.len() != before
     }
 
@@ -121,7 +150,9 @@ impl Headers {
     ///
     /// Ktor: `Headers.entries()` (which groups by name instead).
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.entries.iter().map(|(n, v)| (&**n, &**v))
+        self.entries
+            .iter()
+            .map(|&(n, v)| (self.resolve(n), self.resolve(v)))
     }
 
     /// The number of lines (not of distinct names).
@@ -144,13 +175,62 @@ impl Headers {
     /// Ktor: `HeadersBuilder.clear`.
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.text.clear();
+    }
+
+    /// The bytes allocated for the lines and the text, used or not.
+    pub(crate) fn capacity_bytes(&self) -> usize {
+        self.entries.capacity() * std::mem::size_of::<(Text, Text)>() + self.text.capacity()
     }
 
     /// Index of the first line named `name`.
     fn position(&self, name: &str) -> Option<usize> {
         self.entries
             .iter()
-            .position(|(n, _)| n.eq_ignore_ascii_case(name))
+            .position(|&(n, _)| self.resolve(n).eq_ignore_ascii_case(name))
+    }
+
+    /// Keeps `part`: a constant as it is, anything else copied into `text`.
+    fn store(&mut self, part: Cow<'static, str>) -> Text {
+        match part {
+            Cow::Borrowed(constant) => Text::Static(constant),
+            Cow::Owned(owned) => self.copy(&owned),
+        }
+    }
+
+    /// Copies `part` to the end of `text`.
+    fn copy(&mut self, part: &str) -> Text {
+        let start = self.text.len();
+        self.text.push_str(part);
+        Text::Stored(start, self.text.len())
+    }
+
+    fn resolve(&self, part: Text) -> &str {
+        resolve(&self.text, part)
+    }
+}
+
+/// The text `part` stands for, given the map's `text`.
+fn resolve(text: &str, part: Text) -> &str {
+    match part {
+        Text::Static(constant) => constant,
+        Text::Stored(start, end) => &text[start..end],
+    }
+}
+
+/// Two maps are equal when they hold the same lines in the same order, however stored.
+impl PartialEq for Headers {
+    fn eq(&self, other: &Headers) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Headers {}
+
+/// Shown as the list of lines: `[("Host", "example.com"), ...]`.
+impl std::fmt::Debug for Headers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
     }
 }
 
@@ -300,10 +380,10 @@ mod tests {
         assert!(h.remove("A"));
         assert!(!h.remove("A"));
         assert!(!h.contains("a") && h.contains("b"));
-        let capacity = h.entries.capacity();
+        let capacity = (h.entries.capacity(), h.text.capacity());
         h.clear();
         assert!(h.is_empty());
-        assert_eq!(h.entries.capacity(), capacity);
+        assert_eq!((h.entries.capacity(), h.text.capacity()), capacity);
     }
 
     /// Validation refuses anything that could break the line structure.

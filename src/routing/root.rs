@@ -59,11 +59,24 @@ impl Route {
     ///
     /// Ktor: `RoutingRoot.interceptor`
     pub(crate) async fn execute_call(&self, call: &mut ApplicationCall) -> Result<()> {
+        match self.route_for(call)? {
+            Some((route, pipeline)) => route.run(pipeline, call).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Resolves `call` (fast path first), puts the path parameters on it and returns the
+    /// chosen route with its pipeline; or records the failure and returns `None`. Not `async`:
+    /// resolution never waits, and its state (the search's context and result) then stays out
+    /// of the call's future.
+    fn route_for(
+        &self,
+        call: &mut ApplicationCall,
+    ) -> Result<Option<(&Route, &Pipeline<(), ApplicationCall>)>> {
         let index = self.constant_index.get_or_init(|| ConstantIndex::build(self));
         if let Some((route, indices)) = index.as_ref().and_then(|index| index.lookup(self, call)) {
             call.set_path_parameters(Parameters::new());
-            let pipeline = route.call_pipeline(|| lineage(self, indices));
-            return route.run(pipeline, call).await;
+            return Ok(Some((route, route.call_pipeline(|| lineage(self, indices)))));
         }
         let context = RoutingResolveContext::new(call)?;
         match self.resolve(&context) {
@@ -72,30 +85,30 @@ impl Route {
             } => {
                 call.set_path_parameters(parameters);
                 let route = lineage[lineage.len() - 1];
-                let pipeline = route.call_pipeline(move || lineage);
-                route.run(pipeline, call).await
+                Ok(Some((route, route.call_pipeline(move || lineage))))
             }
             RoutingResolveResult::Failure { status, allow, .. } => {
                 call.routing_failure = Some(RoutingFailure { status, allow });
-                Ok(())
+                Ok(None)
             }
         }
     }
 
     /// Runs this route's merged `pipeline` for `call`, the route's handlers last.
     async fn run(&self, pipeline: &Pipeline<(), ApplicationCall>, call: &mut ApplicationCall) -> Result<()> {
+        // A pipeline holding nothing but this route's handlers does what calling them in turn
+        // does, which saves a boxed future and the `proceed` loop per call. The other two ways
+        // are boxed so that their larger state is not part of every call's future.
         match call.trace() {
-            Some(trace) => pipeline.execute_traced(call, (), &trace, "route").await?,
-            // A pipeline holding nothing but this route's handlers does what calling them in
-            // turn does; that saves a boxed future and the `proceed` loop per call.
             None if pipeline.interceptor_count() == self.handlers.len() => self.run_handlers(call).await?,
-            None => pipeline.execute(call, ()).await?,
+            None => Box::pin(pipeline.execute(call, ())).await?,
+            Some(trace) => Box::pin(pipeline.execute_traced(call, (), &trace, "route")).await?,
         };
         // A handler that set a status without responding gets it sent here, as in Ktor.
         if !call.is_handled()
             && let Some(status) = call.response().status()
         {
-            call.respond_status(status).await?;
+            Box::pin(call.respond_status(status)).await?; // boxed: a rare path, see `answer_unhandled`
         }
         Ok(())
     }
