@@ -38,6 +38,7 @@
 //! Ktor counterpart: ktor-network's `ServerSocket` (`aSocket(selector).tcp().bind()`) and
 //! `Socket`, whose suspending reads register a `SelectInterest` with the `SelectorManager`.
 
+use std::cell::RefCell;
 use std::future::{Future, poll_fn};
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
@@ -49,7 +50,7 @@ use std::time::Instant;
 use super::io::{AsyncRead, AsyncWrite};
 use super::registration::{Direction, Registration};
 use super::sys;
-use super::timer::{Sleep, sleep_until};
+use super::timer::ReusableTimer;
 
 /// How many finished handshakes the kernel queues for `accept` (std's default is 128). A
 /// burst larger than the queue sees its extra connections retried a second later, so a server
@@ -162,6 +163,9 @@ pub struct TcpStream {
     // Field order matters: the registration must go (epoll_ctl DEL) before the socket closes.
     registration: Registration,
     stream: std::net::TcpStream,
+    /// The timer of the reads with a deadline, kept from one to the next (see
+    /// [`ReusableTimer`]): a keep-alive connection waits with a later deadline each time.
+    timer: RefCell<ReusableTimer>,
 }
 
 impl TcpStream {
@@ -185,7 +189,11 @@ impl TcpStream {
     pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
         stream.set_nonblocking(true)?;
         let registration = Registration::new(stream.as_raw_fd())?;
-        Ok(TcpStream { registration, stream })
+        Ok(TcpStream {
+            registration,
+            stream,
+            timer: RefCell::new(ReusableTimer::new()),
+        })
     }
 
     /// The remote address.
@@ -252,16 +260,14 @@ impl TcpStream {
         deadline: Instant,
         mut attempt: impl FnMut() -> io::Result<T>,
     ) -> io::Result<T> {
-        let mut timer: Option<Sleep> = None;
         loop {
             match attempt() {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    let timer = timer.get_or_insert_with(|| sleep_until(deadline));
                     let mut readable = self.registration.ready(Direction::Read);
                     let expired = poll_fn(|cx| {
                         if Pin::new(&mut readable).poll(cx).is_ready() {
                             Poll::Ready(false)
-                        } else if Pin::new(&mut *timer).poll(cx).is_ready() {
+                        } else if self.timer.borrow_mut().poll_until(deadline, cx).is_ready() {
                             Poll::Ready(true)
                         } else {
                             Poll::Pending

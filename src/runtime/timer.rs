@@ -180,6 +180,53 @@ impl Drop for Sleep {
     }
 }
 
+/// A deadline that a task waits for again and again, each time a little later: a connection's
+/// idle timeout, pushed back by every request.
+///
+/// A fresh [`Sleep`] per wait would insert its deadline into the timer map and remove it again
+/// each time, for a deadline that almost never fires. This one keeps its timer armed and only
+/// ever moves it *later* lazily: while the armed deadline is no later than the one waited for,
+/// it stays; if it fires early, the wait sees that its own deadline is not reached and arms
+/// the timer again for it. A wait therefore costs a clock read instead of two map updates,
+/// and the price is one early wake-up per timeout period. Netty's `IdleStateHandler` checks
+/// its idle timeout the same way.
+#[derive(Debug, Default)]
+pub struct ReusableTimer {
+    sleep: Option<Sleep>,
+}
+
+impl ReusableTimer {
+    /// An unarmed timer.
+    pub fn new() -> ReusableTimer {
+        ReusableTimer::default()
+    }
+
+    /// Polls for `deadline`: `Ready` once it has passed, else `Pending`, with `cx`'s task woken
+    /// at the latest when it passes (perhaps earlier, see above).
+    pub fn poll_until(&mut self, deadline: Instant, cx: &mut Context<'_>) -> Poll<()> {
+        if Instant::now() >= deadline {
+            self.sleep = None;
+            return Poll::Ready(());
+        }
+        let keep = self
+            .sleep
+            .as_ref()
+            .is_some_and(|sleep| sleep.deadline() <= deadline);
+        if !keep {
+            self.sleep = Some(sleep_until(deadline));
+        }
+        let sleep = self.sleep.as_mut().expect("armed just above");
+        if Pin::new(&mut *sleep).poll(cx).is_ready() {
+            // The armed deadline passed, but not `deadline`: arm again for it.
+            let mut later = sleep_until(deadline);
+            let pending = Pin::new(&mut later).poll(cx);
+            debug_assert!(pending.is_pending());
+            self.sleep = Some(later);
+        }
+        Poll::Pending
+    }
+}
+
 /// Runs `future`, giving up after `duration`.
 ///
 /// The output is `Ok` with the future's output, or `Err(Elapsed)` if time ran out first; the
@@ -242,7 +289,7 @@ mod tests {
     use crate::runtime::test_support::watchdog;
     use crate::runtime::{block_on, spawn};
     use std::cell::RefCell;
-    use std::future::pending;
+    use std::future::{pending, poll_fn};
 
     /// A 50 ms sleep takes at least 50 ms and, on an idle machine, far less than a second.
     #[test]
@@ -291,6 +338,39 @@ mod tests {
                 assert_eq!(slow.unwrap_err().to_string(), "deadline has elapsed");
                 let fast = timeout(Duration::from_secs(5), async { 7 }).await;
                 assert_eq!(fast, Ok(7));
+            })
+        });
+    }
+
+    /// A reusable timer keeps its armed deadline while later ones are waited for, fires early
+    /// only to arm itself again, and answers `Ready` only once the deadline waited for passed.
+    #[test]
+    fn reusable_timer_moves_its_deadline_lazily() {
+        watchdog(|| {
+            block_on(async {
+                let reactor = reactor::current();
+                let armed = || reactor.timers.borrow().next_deadline();
+                let mut timer = ReusableTimer::new();
+                let first = Instant::now() + Duration::from_millis(30);
+                let pending = poll_fn(|cx| Poll::Ready(timer.poll_until(first, cx))).await;
+                assert!(pending.is_pending());
+                assert_eq!(armed(), Some(first));
+                // A later deadline: the earlier entry stays, nothing is inserted or removed.
+                let second = first + Duration::from_millis(30);
+                let pending = poll_fn(|cx| Poll::Ready(timer.poll_until(second, cx))).await;
+                assert!(pending.is_pending());
+                assert_eq!(armed(), Some(first));
+                // Waiting for `second` wakes at `first`, re-arms for `second`, then completes.
+                poll_fn(|cx| timer.poll_until(second, cx)).await;
+                assert!(Instant::now() >= second);
+                // An earlier deadline than the armed one replaces it.
+                let third = Instant::now() + Duration::from_secs(60);
+                let _ = poll_fn(|cx| Poll::Ready(timer.poll_until(third, cx))).await;
+                let fourth = Instant::now() + Duration::from_millis(5);
+                let _ = poll_fn(|cx| Poll::Ready(timer.poll_until(fourth, cx))).await;
+                assert_eq!(armed(), Some(fourth));
+                drop(timer);
+                assert_eq!(armed(), None, "a dropped timer leaves no entry");
             })
         });
     }
