@@ -132,7 +132,10 @@ impl<S: Transport> Connection<'_, S> {
             } else {
                 let deadline = Instant::now() + self.config.request_timeout;
                 let limits = &self.config.limits;
-                match read_body(self.stream, &mut self.input, head.framing, limits, deadline).await? {
+                // Boxed: reading a body has state of its own (a chunked decoder, say) that would
+                // otherwise be part of every connection's future, idle or not.
+                let body = read_body(self.stream, &mut self.input, head.framing, limits, deadline);
+                match Box::pin(body).await? {
                     BodyRead::Complete(body) => body,
                     BodyRead::Closed => return Ok(()),
                     BodyRead::Invalid(error) => return Box::pin(self.refuse(error)).await,
