@@ -193,6 +193,9 @@ impl Drop for Sleep {
 #[derive(Debug, Default)]
 pub struct ReusableTimer {
     sleep: Option<Sleep>,
+    /// The waker the armed timer will wake: while the same task waits again, the timer map
+    /// need not even be looked at.
+    waker: Option<Waker>,
 }
 
 impl ReusableTimer {
@@ -204,25 +207,36 @@ impl ReusableTimer {
     /// Polls for `deadline`: `Ready` once it has passed, else `Pending`, with `cx`'s task woken
     /// at the latest when it passes (perhaps earlier, see above).
     pub fn poll_until(&mut self, deadline: Instant, cx: &mut Context<'_>) -> Poll<()> {
-        if Instant::now() >= deadline {
+        let now = Instant::now();
+        if now >= deadline {
             self.sleep = None;
             return Poll::Ready(());
+        }
+        if let Some(sleep) = &self.sleep
+            && sleep.deadline() <= deadline
+            && now < sleep.deadline()
+            && self
+                .waker
+                .as_ref()
+                .is_some_and(|waker| waker.will_wake(cx.waker()))
+        {
+            // Armed no later than needed, not fired yet, and for this very task: all set.
+            return Poll::Pending;
         }
         let keep = self
             .sleep
             .as_ref()
-            .is_some_and(|sleep| sleep.deadline() <= deadline);
+            .is_some_and(|sleep| sleep.deadline() <= deadline && now < sleep.deadline());
         if !keep {
+            // Not armed, armed too late, or fired early: arm for `deadline` itself.
             self.sleep = Some(sleep_until(deadline));
         }
         let sleep = self.sleep.as_mut().expect("armed just above");
-        if Pin::new(&mut *sleep).poll(cx).is_ready() {
-            // The armed deadline passed, but not `deadline`: arm again for it.
-            let mut later = sleep_until(deadline);
-            let pending = Pin::new(&mut later).poll(cx);
-            debug_assert!(pending.is_pending());
-            self.sleep = Some(later);
+        if Pin::new(sleep).poll(cx).is_ready() {
+            // Its deadline passed a moment ago, after the check above: look again at once.
+            cx.waker().wake_by_ref();
         }
+        self.waker = Some(cx.waker().clone());
         Poll::Pending
     }
 }
