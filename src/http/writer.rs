@@ -55,7 +55,8 @@
 //! `emptyLine`) used by `io.ktor.server.cio.CIOApplicationResponse`.
 
 use super::date::http_date_now;
-use super::headers::{Headers, is_valid_header_name, is_valid_header_value};
+use super::field_check::{name_is_writable, value_is_writable};
+use super::headers::Headers;
 use super::status::HttpStatusCode;
 use super::syntax;
 
@@ -97,7 +98,7 @@ pub fn write_response_head(
     out.extend_from_slice(b"HTTP/1.1 ");
     push_decimal(out, u64::from(status.value));
     out.push(b' ');
-    if is_valid_header_value(status.description) {
+    if value_is_writable(status.description) {
         out.extend_from_slice(status.description.as_bytes());
     }
     out.extend_from_slice(b"\r\n");
@@ -105,7 +106,7 @@ pub fn write_response_head(
     // A handler's Date is used only if it will actually be written.
     let handler_date = headers
         .iter()
-        .any(|(name, value)| name.eq_ignore_ascii_case("date") && is_valid_header_value(value));
+        .any(|(name, value)| name.eq_ignore_ascii_case("date") && value_is_writable(value));
     if !handler_date {
         push_field(out, b"Date", &http_date_now());
     }
@@ -115,7 +116,7 @@ pub fn write_response_head(
     for (name, value) in headers.iter() {
         let owned =
             name.eq_ignore_ascii_case("content-length") || name.eq_ignore_ascii_case("transfer-encoding");
-        if owned || !is_valid_header_name(name) || !is_valid_header_value(value) {
+        if owned || !name_is_writable(name) || !value_is_writable(value) {
             continue;
         }
         if name.eq_ignore_ascii_case("connection") {
