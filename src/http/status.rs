@@ -197,13 +197,17 @@ mod tests {
     }
 
     /// Every listed code has a status line made of `HTTP/1.1`, its value and
-    /// its description; unlisted codes have none.
+    /// its description, which is a valid phrase; unlisted codes have none.
     #[test]
     fn status_lines_match_the_constants() {
         for value in 0..=1000u16 {
             let status = HttpStatusCode::from_value(value);
             match super::status_line(value) {
-                Some(line) => assert_eq!(line, format!("HTTP/1.1 {status}\r\n")),
+                Some(line) => {
+                    assert_eq!(line, format!("HTTP/1.1 {status}\r\n"));
+                    // The writer sends these phrases without checking them again.
+                    assert!(crate::http::is_valid_header_value(status.description), "{value}");
+                }
                 None => assert_eq!(status.description, "Unknown Status Code", "{value}"),
             }
         }

@@ -211,22 +211,11 @@ fn push_status_line(out: &mut Vec<u8>, status: HttpStatusCode) {
         }
     }
     let code = status.value;
-    let digit = |n: u16| b'0' + (n % 10) as u8;
-    out.extend_from_slice(&[
-        b'H',
-        b'T',
-        b'T',
-        b'P',
-        b'/',
-        b'1',
-        b'.',
-        b'1',
-        b' ',
-        digit(code / 100),
-        digit(code / 10),
-        digit(code),
-        b' ',
-    ]);
+    let mut start = *b"HTTP/1.1 000 ";
+    start[9] = b'0' + (code / 100) as u8;
+    start[10] = b'0' + (code / 10 % 10) as u8;
+    start[11] = b'0' + (code % 10) as u8;
+    out.extend_from_slice(&start);
     if value_is_writable(status.description) {
         out.extend_from_slice(status.description.as_bytes());
     }
