@@ -10,9 +10,9 @@
 //! each call, as the engine reuses one output buffer per connection; so no call allocates. MB/s
 //! counts the bytes of head written, in units of 10^6 bytes per second. The automatic `Date` is
 //! part of every case, as it is of every real response: it costs a clock read per call and a
-//! reformat once per second. The clock read alone (`SystemTime::now`, a vDSO call) took about
-//! 50 ns on the machine this was written on, most of the 404's time; callgrind, which does not
-//! run the vDSO, counts it as a few dozen instructions.
+//! reformat once per second. The clock read alone (`SystemTime::now`, a vDSO call) took 30 to
+//! 50 ns on the machine this was written on, more than half of the 404's time; callgrind, which
+//! does not run the vDSO, counts it as a few dozen instructions.
 //!
 //! For instruction counts, run one case for a short while under callgrind, counting only the
 //! writer (the number is an iteration count, the word picks the case by name):

@@ -38,7 +38,7 @@
 //!   reusing a later second's text. The clock itself is still read on every
 //!   call: `SystemTime::now` is a vDSO call, no system call, and an `Instant`
 //!   would cost the same read while needing a second clock to be mapped to
-//!   this one. That read is now most of the cost of a cached date (about
+//!   this one. That read is now most of the cost of a cached date (30 to
 //!   50 ns on the machine the benches ran on). hyper keeps the same kind of
 //!   thread-local cache and also reads `SystemTime::now` for each response,
 //!   but compares it only with the instant of its next update, so after the
