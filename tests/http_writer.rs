@@ -176,3 +176,75 @@ fn appends_to_the_buffer() {
     );
     assert!(out.starts_with(b"previous responseHTTP/1.1 200 OK\r\n"));
 }
+
+/// A listed code with a phrase of the handler's own keeps that phrase, and a
+/// listed phrase on another code is not mistaken for that code's line.
+#[test]
+fn custom_phrase_on_a_listed_code() {
+    let headers = with_date(&[]);
+    let okay = head(
+        HttpStatusCode::new(200, "Okay"),
+        &headers,
+        ResponseFraming::NoBody,
+        false,
+    );
+    assert!(okay.starts_with("HTTP/1.1 200 Okay\r\nDate:"));
+    let odd = head(
+        HttpStatusCode::new(404, "OK"),
+        &headers,
+        ResponseFraming::NoBody,
+        false,
+    );
+    assert!(odd.starts_with("HTTP/1.1 404 OK\r\nDate:"));
+    let tabbed = head(
+        HttpStatusCode::new(200, "O\tK"),
+        &headers,
+        ResponseFraming::NoBody,
+        false,
+    );
+    assert!(tabbed.starts_with("HTTP/1.1 200 O\tK\r\nDate:"));
+}
+
+/// HTAB is allowed in values, short or long; DEL and CTLs anywhere in a long
+/// value drop the line, including in its last bytes.
+#[test]
+fn tabs_kept_controls_dropped_in_long_values() {
+    let headers = with_date(&[
+        ("X-Short-Tab", "a\tb"),
+        ("X-Long-Tab", "a value with\ttabs, long enough\t"),
+        ("X-Del-At-End", "0123456789abcdef\x7f"),
+        ("X-Nul-In-Middle", "01234567\x0089abcdef"),
+        ("X-Fine", "ünïcode and more than eight bytes"),
+    ]);
+    assert_eq!(
+        head(HttpStatusCode::OK, &headers, ResponseFraming::NoBody, false),
+        "HTTP/1.1 200 OK\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nX-Short-Tab: a\tb\r\n\
+         X-Long-Tab: a value with\ttabs, long enough\t\r\n\
+         X-Fine: ünïcode and more than eight bytes\r\n\r\n"
+    );
+}
+
+/// A long cookie, several headers and a seven-digit length, byte for byte.
+#[test]
+fn several_headers_and_a_long_length() {
+    let headers = with_date(&[
+        ("Content-Type", "application/json; charset=utf-8"),
+        (
+            "Set-Cookie",
+            "SESSION=4f2a9c1e7b3d8a6f0e5d4c3b2a1f0e9d; Max-Age=3600; Path=/; HttpOnly",
+        ),
+        ("Cache-Control", "no-store"),
+    ]);
+    assert_eq!(
+        head(
+            HttpStatusCode::CREATED,
+            &headers,
+            ResponseFraming::Length(1_234_567),
+            true
+        ),
+        "HTTP/1.1 201 Created\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n\
+         Content-Type: application/json; charset=utf-8\r\n\
+         Set-Cookie: SESSION=4f2a9c1e7b3d8a6f0e5d4c3b2a1f0e9d; Max-Age=3600; Path=/; HttpOnly\r\n\
+         Cache-Control: no-store\r\nContent-Length: 1234567\r\nConnection: close\r\n\r\n"
+    );
+}

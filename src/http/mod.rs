@@ -78,6 +78,7 @@ pub mod chunked;
 pub mod content_type;
 pub mod cookie;
 pub mod date;
+mod field_check;
 pub mod framing;
 pub mod head;
 pub mod headers;

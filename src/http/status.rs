@@ -48,6 +48,7 @@ pub struct HttpStatusCode {
 /// Declares the well-known codes once: each line becomes an associated
 /// constant with generated docs, and a `match` arm of [`reason_phrase`].
 /// One table feeding both means the two can never disagree.
+/// The same table also spells out each code's whole [`status_line`].
 macro_rules! status_codes {
     ($($value:literal $name:ident $ktor:ident $section:literal $reason:literal;)*) => {
         impl HttpStatusCode {
@@ -63,6 +64,16 @@ macro_rules! status_codes {
         fn reason_phrase(value: u16) -> Option<&'static str> {
             match value {
                 $($value => Some($reason),)*
+                _ => None,
+            }
+        }
+
+        /// The whole status line of a code listed above, with its own reason
+        /// phrase, e.g. `"HTTP/1.1 404 Not Found\r\n"`: what the response
+        /// writer sends for a listed status, spelled out at compile time.
+        pub(crate) fn status_line(value: u16) -> Option<&'static str> {
+            match value {
+                $($value => Some(concat!("HTTP/1.1 ", stringify!($value), " ", $reason, "\r\n")),)*
                 _ => None,
             }
         }
@@ -183,5 +194,23 @@ mod tests {
         assert!(is_not_found);
         assert!(HttpStatusCode::NO_CONTENT.is_success());
         assert!(!HttpStatusCode::FOUND.is_success());
+    }
+
+    /// Every listed code has a status line made of `HTTP/1.1`, its value and
+    /// its description, which is a valid phrase; unlisted codes have none.
+    #[test]
+    fn status_lines_match_the_constants() {
+        for value in 0..=1000u16 {
+            let status = HttpStatusCode::from_value(value);
+            match super::status_line(value) {
+                Some(line) => {
+                    assert_eq!(line, format!("HTTP/1.1 {status}\r\n"));
+                    // The writer sends these phrases without checking them again.
+                    assert!(crate::http::is_valid_header_value(status.description), "{value}");
+                }
+                None => assert_eq!(status.description, "Unknown Status Code", "{value}"),
+            }
+        }
+        assert_eq!(super::status_line(200), Some("HTTP/1.1 200 OK\r\n"));
     }
 }

@@ -47,7 +47,38 @@
 //!   `std::io::Write` would work too, but it goes through `fmt::Arguments` and
 //!   dynamic dispatch for a job that is a few divisions by ten; in a release
 //!   build the stack buffer took about half the time of `write!` for
-//!   six-digit numbers.
+//!   six-digit numbers. Digits come two at a time from a 100-entry table (one
+//!   division by 100 instead of two by 10), and numbers below 100, most
+//!   `Content-Length`s of small answers, skip the buffer altogether.
+//!
+//! # Making it cheap
+//!
+//! Every response goes through here, so the output is produced with as few
+//! instructions as the rules allow, without changing a byte of it:
+//!
+//! - **One pass to size, one to write.** The first pass over the headers adds
+//!   up their lengths, so the buffer grows at most once, and notes whether a
+//!   handler's `Date` will be written. A name is compared with `date`,
+//!   `connection`, `content-length` or `transfer-encoding` only when its
+//!   length is theirs: `Content-Type` is never compared with any of them.
+//! - **Listed statuses have their line spelled out** by the status table
+//!   ([`HttpStatusCode`]'s list), so `HTTP/1.1 200 OK\r\n` is one copy, and
+//!   a reason phrase that is the table's own needs no check. A custom reason
+//!   phrase takes the general path: three digits, then the checked phrase.
+//! - **Checks run over words**, not bytes (`field_check`): the same verdicts
+//!   as [`is_valid_header_name`](super::is_valid_header_name) and
+//!   [`is_valid_header_value`](super::is_valid_header_value), which remain
+//!   the definition.
+//! - **Fixed pieces are fixed-size arrays** (the `Date` line is built as one
+//!   37-byte array), which the compiler copies with a few moves instead of a
+//!   call to `memcpy`.
+//!
+//! hyper's encoder makes two of the same moves: `HTTP/1.1 200 OK\r\n` is
+//! written in one piece, and the buffer is reserved once, from an estimate
+//! per header. It writes each header without checking it, though, because
+//! `http`'s `HeaderName` and `HeaderValue` refuse bad bytes when they are
+//! built. [`Headers`] checks nothing on insert, so this writer must check
+//! every line it writes; making the checks cheap is what is left.
 //!
 //! # Ktor counterpart
 //!
@@ -55,9 +86,17 @@
 //! `emptyLine`) used by `io.ktor.server.cio.CIOApplicationResponse`.
 
 use super::date::http_date_now;
-use super::headers::{Headers, is_valid_header_name, is_valid_header_value};
-use super::status::HttpStatusCode;
+use super::field_check::{name_is_writable, value_is_writable};
+use super::headers::Headers;
+use super::status::{self, HttpStatusCode};
 use super::syntax;
+
+/// The automatic `Date` line, with a placeholder where the date goes.
+const DATE_LINE: [u8; 37] = *b"Date: Thu, 01 Jan 1970 00:00:00 GMT\r\n";
+/// The longest framing line: `Content-Length: ` with 20 digits and CRLF.
+const FRAMING_MAX: usize = 16 + 20 + 2;
+/// The `Connection: close` line.
+const CLOSE_LINE: &[u8; 19] = b"Connection: close\r\n";
 
 /// How the response body is delimited, which decides the framing header.
 ///
@@ -90,56 +129,101 @@ pub fn write_response_head(
     body: ResponseFraming,
     close: bool,
 ) {
+    write_head(out, status, headers, body, close, http_date_now);
+}
+
+/// [`write_response_head`] with the clock as a parameter, so that tests can
+/// hold the date still; `date` is only called when the automatic `Date` is
+/// written.
+#[inline]
+fn write_head(
+    out: &mut Vec<u8>,
+    status: HttpStatusCode,
+    headers: &Headers,
+    body: ResponseFraming,
+    close: bool,
+    date: impl FnOnce() -> [u8; 29],
+) {
     let status = match status.value {
         100..=999 => status,
         _ => HttpStatusCode::INTERNAL_SERVER_ERROR,
     };
-    out.extend_from_slice(b"HTTP/1.1 ");
-    push_decimal(out, u64::from(status.value));
-    out.push(b' ');
-    if is_valid_header_value(status.description) {
-        out.extend_from_slice(status.description.as_bytes());
+    // First pass: an upper bound of the head's size, and whether a handler's
+    // Date will actually be written (only then does it replace the automatic one).
+    let mut size = 15 + status.description.len() + DATE_LINE.len() + FRAMING_MAX + CLOSE_LINE.len() + 2;
+    let mut handler_date = false;
+    for (name, value) in headers.iter() {
+        size += name.len() + value.len() + 4;
+        handler_date |= name.len() == 4 && name.eq_ignore_ascii_case("date") && value_is_writable(value);
     }
-    out.extend_from_slice(b"\r\n");
+    out.reserve(size);
 
-    // A handler's Date is used only if it will actually be written.
-    let handler_date = headers
-        .iter()
-        .any(|(name, value)| name.eq_ignore_ascii_case("date") && is_valid_header_value(value));
+    push_status_line(out, status);
     if !handler_date {
-        push_field(out, b"Date", &http_date_now());
+        let mut line = DATE_LINE;
+        line[6..35].copy_from_slice(&date());
+        out.extend_from_slice(&line);
     }
     // Whether a handler already said `Connection: close`; then it is not
     // repeated below.
     let mut said_close = false;
     for (name, value) in headers.iter() {
-        let owned =
-            name.eq_ignore_ascii_case("content-length") || name.eq_ignore_ascii_case("transfer-encoding");
-        if owned || !is_valid_header_name(name) || !is_valid_header_value(value) {
+        // Only names as long as `connection`, `content-length` or `transfer-encoding` are
+        // compared with them.
+        let is_connection = match name.len() {
+            10 => name.eq_ignore_ascii_case("connection"),
+            14 if name.eq_ignore_ascii_case("content-length") => continue,
+            17 if name.eq_ignore_ascii_case("transfer-encoding") => continue,
+            _ => false,
+        };
+        if !name_is_writable(name) || !value_is_writable(value) {
             continue;
         }
-        if name.eq_ignore_ascii_case("connection") {
+        if is_connection {
             said_close |= syntax::list(value.as_bytes()).any(|o| o.eq_ignore_ascii_case(b"close"));
         }
         push_field(out, name.as_bytes(), value.as_bytes());
     }
 
     match body {
-        ResponseFraming::Length(length) => {
-            out.extend_from_slice(b"Content-Length: ");
-            push_decimal(out, length);
-            out.extend_from_slice(b"\r\n");
-        }
+        ResponseFraming::Length(length) => push_content_length(out, length),
         ResponseFraming::Chunked => out.extend_from_slice(b"Transfer-Encoding: chunked\r\n"),
         ResponseFraming::NoBody => {}
     }
     if close && !said_close {
-        out.extend_from_slice(b"Connection: close\r\n");
+        out.extend_from_slice(CLOSE_LINE);
+    }
+    out.extend_from_slice(b"\r\n");
+}
+
+/// Appends the status line of `status`, whose value is within 100-999.
+#[inline]
+fn push_status_line(out: &mut Vec<u8>, status: HttpStatusCode) {
+    if let Some(line) = status::status_line(status.value) {
+        // `HTTP/1.1 NNN ` is 13 bytes and CRLF 2: the rest is the table's reason phrase,
+        // valid by construction (the status tests check every one).
+        let line = line.as_bytes();
+        if line.len() == 15 + status.description.len()
+            && line[13..line.len() - 2] == *status.description.as_bytes()
+        {
+            out.extend_from_slice(line);
+            return;
+        }
+    }
+    let code = status.value;
+    let mut start = *b"HTTP/1.1 000 ";
+    start[9] = b'0' + (code / 100) as u8;
+    start[10] = b'0' + (code / 10 % 10) as u8;
+    start[11] = b'0' + (code % 10) as u8;
+    out.extend_from_slice(&start);
+    if value_is_writable(status.description) {
+        out.extend_from_slice(status.description.as_bytes());
     }
     out.extend_from_slice(b"\r\n");
 }
 
 /// Appends `name: value\r\n`.
+#[inline]
 fn push_field(out: &mut Vec<u8>, name: &[u8], value: &[u8]) {
     out.extend_from_slice(name);
     out.extend_from_slice(b": ");
@@ -147,18 +231,63 @@ fn push_field(out: &mut Vec<u8>, name: &[u8], value: &[u8]) {
     out.extend_from_slice(b"\r\n");
 }
 
-/// Appends `n` in decimal. A u64 has at most 20 digits; they are produced
-/// right to left into a stack buffer, then copied in one call.
-fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
+/// Appends `Content-Length: {length}\r\n`. Lengths below 100 patch their
+/// digits into a fixed line, which is then copied as one piece.
+#[inline]
+fn push_content_length(out: &mut Vec<u8>, length: u64) {
+    if length < 10 {
+        let mut line = *b"Content-Length: 0\r\n";
+        line[16] = b'0' + length as u8;
+        out.extend_from_slice(&line);
+    } else if length < 100 {
+        let mut line = *b"Content-Length: 00\r\n";
+        line[16..18].copy_from_slice(&DIGIT_PAIRS[length as usize]);
+        out.extend_from_slice(&line);
+    } else {
+        out.extend_from_slice(b"Content-Length: ");
+        push_decimal(out, length);
+        out.extend_from_slice(b"\r\n");
+    }
+}
+
+/// `b"00"` to `b"99"`: the two digits of every number below 100.
+const DIGIT_PAIRS: [[u8; 2]; 100] = {
+    let mut pairs = [[0; 2]; 100];
+    let mut n = 0;
+    while n < 100 {
+        pairs[n] = [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8];
+        n += 1;
+    }
+    pairs
+};
+
+/// Appends `n` in decimal. Below 100 the digits go straight out; above, a
+/// u64 has at most 20 digits, produced right to left two at a time into a
+/// stack buffer, then copied in one call.
+#[inline]
+fn push_decimal(out: &mut Vec<u8>, n: u64) {
+    if n < 10 {
+        out.push(b'0' + n as u8);
+        return;
+    }
+    if n < 100 {
+        out.extend_from_slice(&DIGIT_PAIRS[n as usize]);
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut start = digits.len();
-    loop {
+    let mut rest = n;
+    while rest >= 100 {
+        start -= 2;
+        digits[start..start + 2].copy_from_slice(&DIGIT_PAIRS[(rest % 100) as usize]);
+        rest /= 100;
+    }
+    if rest >= 10 {
+        start -= 2;
+        digits[start..start + 2].copy_from_slice(&DIGIT_PAIRS[rest as usize]);
+    } else {
         start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+        digits[start] = b'0' + rest as u8;
     }
     out.extend_from_slice(&digits[start..]);
 }
@@ -166,11 +295,310 @@ fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
 #[cfg(test)]
 mod tests {
     use super::push_decimal;
+    use super::{DIGIT_PAIRS, ResponseFraming, push_content_length, write_head, write_response_head};
+    use crate::http::headers::{Headers, is_valid_header_name, is_valid_header_value};
+    use crate::http::status::HttpStatusCode;
+    use crate::http::syntax;
 
     /// Decimal formatting at the edges of u64.
     #[test]
     fn decimal_digits() {
         for n in [0, 7, 10, 12_345, u64::MAX] {
+            let mut out = Vec::new();
+            push_decimal(&mut out, n);
+            assert_eq!(out, n.to_string().as_bytes());
+        }
+    }
+
+    /// The writer as it was before it was made fast, kept as the definition
+    /// of the output: every byte the fast writer produces must be the same.
+    /// Plain code on purpose: a straight loop, byte-by-byte checks, numbers
+    /// through `to_string`.
+    fn reference_head(
+        out: &mut Vec<u8>,
+        status: HttpStatusCode,
+        headers: &Headers,
+        body: ResponseFraming,
+        close: bool,
+        date: [u8; 29],
+    ) {
+        let status = match status.value {
+            100..=999 => status,
+            _ => HttpStatusCode::INTERNAL_SERVER_ERROR,
+        };
+        out.extend_from_slice(b"HTTP/1.1 ");
+        out.extend_from_slice(status.value.to_string().as_bytes());
+        out.push(b' ');
+        if is_valid_header_value(status.description) {
+            out.extend_from_slice(status.description.as_bytes());
+        }
+        out.extend_from_slice(b"\r\n");
+        let handler_date = headers
+            .iter()
+            .any(|(name, value)| name.eq_ignore_ascii_case("date") && is_valid_header_value(value));
+        if !handler_date {
+            out.extend_from_slice(b"Date: ");
+            out.extend_from_slice(&date);
+            out.extend_from_slice(b"\r\n");
+        }
+        let mut said_close = false;
+        for (name, value) in headers.iter() {
+            let owned =
+                name.eq_ignore_ascii_case("content-length") || name.eq_ignore_ascii_case("transfer-encoding");
+            if owned || !is_valid_header_name(name) || !is_valid_header_value(value) {
+                continue;
+            }
+            if name.eq_ignore_ascii_case("connection") {
+                said_close |= syntax::list(value.as_bytes()).any(|o| o.eq_ignore_ascii_case(b"close"));
+            }
+            out.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+        }
+        match body {
+            ResponseFraming::Length(length) => {
+                out.extend_from_slice(format!("Content-Length: {length}\r\n").as_bytes())
+            }
+            ResponseFraming::Chunked => out.extend_from_slice(b"Transfer-Encoding: chunked\r\n"),
+            ResponseFraming::NoBody => {}
+        }
+        if close && !said_close {
+            out.extend_from_slice(b"Connection: close\r\n");
+        }
+        out.extend_from_slice(b"\r\n");
+    }
+
+    /// A fixed date for comparisons, different from any handler's.
+    const DATE: [u8; 29] = *b"Tue, 29 Feb 2000 12:34:56 GMT";
+
+    /// xorshift64*: reproducible, and spread enough for test inputs.
+    struct Random(u64);
+
+    impl Random {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+
+        fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+            items[self.below(items.len())]
+        }
+
+        /// Text of up to `max` chars, mostly from `common`, sometimes from `rare`.
+        fn text(&mut self, max: usize, common: &str, rare: &str) -> &'static str {
+            let common: Vec<char> = common.chars().collect();
+            let rare: Vec<char> = rare.chars().collect();
+            let len = self.below(max + 1);
+            let odds = 1 + self.below(40);
+            let text: String = (0..len)
+                .map(|_| match self.below(odds) {
+                    0 => self.pick(&rare),
+                    _ => self.pick(&common),
+                })
+                .collect();
+            text.leak()
+        }
+    }
+
+    /// Letters and digits, and the characters a header may hold but a name may not.
+    const TCHARS: &str = "abcXYZ019-_.!#$%&'*+^`|~";
+    const BAD_FOR_NAMES: &str = " :;,/()<>@[]{}\"\t\r\n\x00\x1f\x7fü€";
+    const VALUE_CHARS: &str = "abc XYZ 019-_.,;=/:\"()";
+    const BAD_FOR_VALUES: &str = "\t\r\n\x00\x08\x1f\x7fü€";
+
+    /// A status: listed, unknown, out of range, or with a custom phrase.
+    fn random_status(random: &mut Random) -> HttpStatusCode {
+        let listed = [100, 101, 200, 201, 204, 301, 304, 400, 404, 413, 431, 500, 505];
+        match random.below(5) {
+            0 | 1 => HttpStatusCode::from_value(random.pick(&listed)),
+            2 => HttpStatusCode::from_value(random.below(1_100) as u16),
+            3 => HttpStatusCode::new(random.next() as u16, "Custom"),
+            _ => {
+                let phrases = [
+                    "",
+                    "OK",
+                    "Ok",
+                    "OK ",
+                    "Not Found",
+                    "Created",
+                    "Unknown Status Code",
+                ];
+                let phrase = match random.below(3) {
+                    0 => random.text(40, VALUE_CHARS, BAD_FOR_VALUES),
+                    _ => random.pick(&phrases),
+                };
+                let value = match random.below(2) {
+                    0 => random.pick(&listed),
+                    _ => random.below(1_100) as u16,
+                };
+                HttpStatusCode::new(value, phrase)
+            }
+        }
+    }
+
+    /// Up to 8 header lines with names that the writer treats specially,
+    /// ordinary ones, invalid ones, and values of every kind.
+    fn random_headers(random: &mut Random) -> Headers {
+        let special = [
+            "Date",
+            "date",
+            "DATE",
+            "Content-Length",
+            "content-length",
+            "Transfer-Encoding",
+            "transfer-encoding",
+            "Connection",
+            "CONNECTION",
+            "Set-Cookie",
+            "Content-Type",
+            "Datf",
+            "Connectioo",
+            "Content-Lengths",
+        ];
+        let connection_values = [
+            "close",
+            "Close",
+            "keep-alive, close",
+            " close ",
+            "closed",
+            "upgrade",
+            "x,,CLOSE",
+            "\tclose",
+            "clo\rse",
+        ];
+        let mut headers = Headers::new();
+        for _ in 0..random.below(9) {
+            let name = match random.below(3) {
+                0 => random.pick(&special),
+                _ => random.text(20, TCHARS, BAD_FOR_NAMES),
+            };
+            let value = match random.below(6) {
+                0 if name.eq_ignore_ascii_case("date") => "Sun, 06 Nov 1994 08:49:37 GMT",
+                1 if name.eq_ignore_ascii_case("connection") => random.pick(&connection_values),
+                _ => random.text(48, VALUE_CHARS, BAD_FOR_VALUES),
+            };
+            headers.append(name, value);
+        }
+        headers
+    }
+
+    /// A framing choice, with lengths of every number of digits.
+    fn random_framing(random: &mut Random) -> ResponseFraming {
+        match random.below(4) {
+            0 => ResponseFraming::Chunked,
+            1 => ResponseFraming::NoBody,
+            _ => {
+                let digits = random.below(21) as u32;
+                let length = match digits {
+                    0 => 0,
+                    20 => u64::MAX - random.below(3) as u64,
+                    _ => random.next() % 10u64.pow(digits),
+                };
+                ResponseFraming::Length(length)
+            }
+        }
+    }
+
+    /// The fast writer and the reference agree on random responses: every
+    /// status kind, header sets with special, invalid and repeated names,
+    /// lengths of every size, with and without `close`, appended after
+    /// whatever the buffer held (fixed seed, so failures reproduce).
+    #[test]
+    fn matches_the_reference_on_random_responses() {
+        let mut random = Random(0x5eed_c0ff_ee42_0f0f);
+        for round in 0..20_000 {
+            let status = random_status(&mut random);
+            let headers = random_headers(&mut random);
+            let framing = random_framing(&mut random);
+            let close = random.below(2) == 0;
+            let prefix = random.text(3, "xyz", "w");
+            let mut fast = prefix.as_bytes().to_vec();
+            write_head(&mut fast, status, &headers, framing, close, || DATE);
+            let mut slow = prefix.as_bytes().to_vec();
+            reference_head(&mut slow, status, &headers, framing, close, DATE);
+            assert_eq!(
+                String::from_utf8_lossy(&fast),
+                String::from_utf8_lossy(&slow),
+                "round {round}: {status:?} {headers:?} {framing:?} close={close}"
+            );
+            assert_eq!(fast, slow, "round {round}");
+        }
+    }
+
+    /// The public function, with the real clock, writes what the reference
+    /// writes with the date it read.
+    #[test]
+    fn public_function_matches_the_reference() {
+        let mut headers = Headers::new();
+        headers.append("Content-Type", "text/plain");
+        for (status, framing, close) in [
+            (HttpStatusCode::OK, ResponseFraming::Length(13), false),
+            (HttpStatusCode::NOT_FOUND, ResponseFraming::Length(0), true),
+            (HttpStatusCode::new(299, "Fine"), ResponseFraming::Chunked, false),
+        ] {
+            let mut fast = Vec::new();
+            write_response_head(&mut fast, status, &headers, framing, close);
+            let at = fast.windows(6).position(|w| w == b"Date: ").expect("a Date line") + 6;
+            let date: [u8; 29] = fast[at..at + 29].try_into().expect("29 bytes");
+            let mut slow = Vec::new();
+            reference_head(&mut slow, status, &headers, framing, close, date);
+            assert_eq!(fast, slow);
+        }
+    }
+
+    /// The clock is not read when a handler's Date will be written, and is
+    /// read when the handler's Date is invalid.
+    #[test]
+    fn clock_read_only_for_the_automatic_date() {
+        let mut headers = Headers::new();
+        headers.append("date", "Sun, 06 Nov 1994 08:49:37 GMT");
+        let mut out = Vec::new();
+        let unused = || -> [u8; 29] { panic!("the handler's Date should be used") };
+        write_head(
+            &mut out,
+            HttpStatusCode::OK,
+            &headers,
+            ResponseFraming::NoBody,
+            false,
+            unused,
+        );
+        let mut headers = Headers::new();
+        headers.append("Date", "now\r\n");
+        let mut read = false;
+        write_head(
+            &mut out,
+            HttpStatusCode::OK,
+            &headers,
+            ResponseFraming::NoBody,
+            false,
+            || {
+                read = true;
+                DATE
+            },
+        );
+        assert!(read);
+    }
+
+    /// Digit pairs, and Content-Length lines around every change in the
+    /// number of digits.
+    #[test]
+    fn content_length_lines() {
+        for (n, pair) in DIGIT_PAIRS.iter().enumerate() {
+            assert_eq!(pair, format!("{n:02}").as_bytes());
+        }
+        let mut lengths = vec![0, u64::MAX, u64::MAX - 1];
+        for digits in 1..20 {
+            let power = 10u64.pow(digits);
+            lengths.extend([power - 1, power, power + 1]);
+        }
+        for n in lengths {
+            let mut out = b"before".to_vec();
+            push_content_length(&mut out, n);
+            assert_eq!(out, format!("beforeContent-Length: {n}\r\n").as_bytes());
             let mut out = Vec::new();
             push_decimal(&mut out, n);
             assert_eq!(out, n.to_string().as_bytes());
