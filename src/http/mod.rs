@@ -85,6 +85,7 @@ pub mod limits;
 pub mod method;
 pub mod parameters;
 pub mod parser;
+mod scan;
 pub mod status;
 mod syntax;
 pub mod target;
