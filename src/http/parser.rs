@@ -52,6 +52,8 @@
 //!
 //! - The runs that make up most of a head (method, target, field names and
 //!   values) are scanned eight bytes at a time (`scan.rs`).
+//! - `Host` is noticed while its field line is read, not by comparing every
+//!   name again afterwards.
 //!
 //! # Decisions
 //!
@@ -78,7 +80,6 @@ pub use super::head::{EMPTY_HEADER, Header, RequestHead, Status};
 pub use super::limits::{Limits, ParseError};
 use super::scan;
 use super::status::HttpStatusCode;
-use super::syntax;
 use super::target::{check_host, check_target};
 use super::version::HttpVersion;
 
@@ -146,17 +147,15 @@ fn parse_head<'h, 'b>(
     // Checked before the field lines arrive, so a refused target is refused early.
     let form = check_target(method, target)?;
     let slots = headers.len().min(limits.max_headers);
-    let (count, end) = field_lines(buf, pos, &mut headers[..slots])?;
-    let headers: &'h [Header<'b>] = &headers[..count];
-    let hosts = headers.iter().filter(|h| h.name.eq_ignore_ascii_case("host"));
-    check_host(version, form, hosts.map(|h| h.value))?;
+    let fields = field_lines(buf, pos, &mut headers[..slots])?;
+    check_host(version, form, fields.host.into_iter().chain(fields.another_host))?;
     let head = RequestHead {
         method,
         target,
         version,
-        headers,
+        headers: &headers[..fields.count],
     };
-    Ok((head, end))
+    Ok((head, fields.end))
 }
 
 /// RFC 9112 §2.2: "a server that is expecting to receive and parse a
@@ -235,8 +234,19 @@ fn target(rest: &[u8], max_target: usize) -> Step<usize> {
 /// A well-formed version other than 1.0 or 1.1 gives 505; `%s` means the
 /// name is case-sensitive, so `http/1.1` is malformed (400).
 fn version(buf: &[u8], pos: usize) -> Step<(HttpVersion, usize)> {
-    const SHAPE: &[u8; 8] = b"HTTP/#.#";
+    // HTTP/1.1 or HTTP/1.0 and CRLF are nearly every request; one comparison
+    // of eight bytes (and one of two) settles them.
+    const HTTP_1_1: u64 = u64::from_le_bytes(*b"HTTP/1.1");
+    const HTTP_1_0: u64 = u64::from_le_bytes(*b"HTTP/1.0");
     let rest = buf.get(pos..).unwrap_or_default();
+    if let Some((word, [b'\r', b'\n', ..])) = rest.split_first_chunk::<8>() {
+        match u64::from_le_bytes(*word) {
+            HTTP_1_1 => return Ok((HttpVersion::Http11, pos + 10)),
+            HTTP_1_0 => return Ok((HttpVersion::Http10, pos + 10)),
+            _ => {}
+        }
+    }
+    const SHAPE: &[u8; 8] = b"HTTP/#.#";
     // Compare the bytes that have arrived, so garbage fails before it ends.
     for (&got, &want) in rest.iter().zip(SHAPE) {
         let fits = if want == b'#' {
@@ -267,14 +277,35 @@ fn version(buf: &[u8], pos: usize) -> Step<(HttpVersion, usize)> {
     Ok((version, end))
 }
 
+/// What the field lines gave, besides the slots they filled.
+struct Fields<'b> {
+    /// How many slots were filled.
+    count: usize,
+    /// The position after the empty line: the end of the head.
+    end: usize,
+    /// The value of the first `Host` line, if any.
+    host: Option<&'b [u8]>,
+    /// The value of a later `Host` line, if any: a request with one is refused.
+    another_host: Option<&'b [u8]>,
+}
+
 /// Parses field lines into `slots` up to and including the empty line that
-/// ends the head; returns how many slots were filled and the end position.
-fn field_lines<'b>(buf: &'b [u8], mut pos: usize, slots: &mut [Header<'b>]) -> Step<(usize, usize)> {
+/// ends the head.
+fn field_lines<'b>(buf: &'b [u8], mut pos: usize, slots: &mut [Header<'b>]) -> Step<Fields<'b>> {
+    let (mut host, mut another_host) = (None, None);
     let mut count = 0;
     loop {
         match buf.get(pos) {
             None => return Err(Stop::Incomplete),
-            Some(b'\r' | b'\n') => return Ok((count, crlf(buf, pos, "")?)),
+            Some(b'\r' | b'\n') => {
+                let end = crlf(buf, pos, "")?;
+                return Ok(Fields {
+                    count,
+                    end,
+                    host,
+                    another_host,
+                });
+            }
             // obs-fold = OWS CRLF RWS: a line that starts with whitespace
             // continues the previous one, which §5.2 lets a server reject.
             Some(b' ' | b'\t') => {
@@ -287,9 +318,32 @@ fn field_lines<'b>(buf: &'b [u8], mut pos: usize, slots: &mut [Header<'b>]) -> S
             return Err(ParseError::new(status, "too many header fields").into());
         };
         let (header, next) = field_line(buf, pos)?;
+        // Noticed here, while the name is at hand, rather than by comparing
+        // every name again once the head is complete.
+        if is_host(header.name.as_bytes()) {
+            match host {
+                None => host = Some(header.value),
+                Some(_) => another_host = Some(header.value),
+            }
+        }
         *slot = header;
         count += 1;
         pos = next;
+    }
+}
+
+/// Whether a field name is `Host`, in any case.
+///
+/// The four bytes are compared as one `u32`, after `| 0x20` in every byte,
+/// which lowercases ASCII letters. It can also map other bytes onto a
+/// letter, but for `h`, `o`, `s` and `t` the only bytes that map onto them
+/// are the letter itself and its capital (`0x48 | 0x20` and `0x68 | 0x20`
+/// are both `h`, and no other byte is), so the comparison is exact.
+fn is_host(name: &[u8]) -> bool {
+    const HOST: u32 = u32::from_le_bytes(*b"host");
+    match name.first_chunk::<4>() {
+        Some(four) if name.len() == 4 => u32::from_le_bytes(*four) | 0x2020_2020 == HOST,
+        _ => false,
     }
 }
 
@@ -313,9 +367,11 @@ fn field_line(buf: &[u8], pos: usize) -> Step<(Header<'_>, usize)> {
         b' ' | b'\t' => return bad("whitespace between field name and colon"),
         _ => return bad("invalid byte in field name"),
     }
-    let after_colon = &buf[colon + 1..];
-    let ows = after_colon.iter().position(|&b| !syntax::is_ows(b));
-    let value_start = colon + 1 + ows.ok_or(Stop::Incomplete)?;
+    let mut value_start = colon + 1;
+    while let Some(b' ' | b'\t') = buf.get(value_start) {
+        value_start += 1;
+    }
+    // When only OWS has arrived, the run is empty and `value_run` says so.
     let value_len = scan::value_run(&buf[value_start..]).ok_or(Stop::Incomplete)?;
     let value_end = value_start + value_len;
     // The byte after the value must start CRLF; anything else is a CTL
@@ -323,7 +379,10 @@ fn field_line(buf: &[u8], pos: usize) -> Step<(Header<'_>, usize)> {
     let next = crlf(buf, value_end, "invalid byte in field value")?;
     let name = ascii(&buf[pos..colon])?;
     // Leading OWS is already skipped; trailing OWS is trimmed here.
-    let value = syntax::trim_ows(&buf[value_start..value_end]);
+    let mut value = &buf[value_start..value_end];
+    while let [rest @ .., b' ' | b'\t'] = value {
+        value = rest;
+    }
     Ok((Header { name, value }, next))
 }
 
