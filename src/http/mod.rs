@@ -80,6 +80,7 @@ pub mod cookie;
 pub mod date;
 pub mod framing;
 pub mod head;
+mod head_text;
 pub mod headers;
 pub mod limits;
 pub mod method;

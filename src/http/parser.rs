@@ -54,6 +54,10 @@
 //!   values) are scanned eight bytes at a time (`scan.rs`).
 //! - `Host` is noticed while its field line is read, not by comparing every
 //!   name again afterwards.
+//! - Method, target and names must be `&str`, and each UTF-8 check has a
+//!   fixed cost. So the first pass fills the slots with values only, and
+//!   once the head is complete it is checked as UTF-8 in one call and each
+//!   name is sliced out of it (see `head_text.rs`).
 //!
 //! # Decisions
 //!
@@ -76,7 +80,10 @@
 //! - The request-target form, CONNECT and `Host` rules live in
 //!   [`target`](super::target), which explains them.
 
+use std::ops::Range;
+
 pub use super::head::{EMPTY_HEADER, Header, RequestHead, Status};
+use super::head_text::{Text, name_fields};
 pub use super::limits::{Limits, ParseError};
 use super::scan;
 use super::status::HttpStatusCode;
@@ -143,17 +150,25 @@ fn parse_head<'h, 'b>(
     limits: &Limits,
 ) -> Step<(RequestHead<'h, 'b>, usize)> {
     let start = skip_empty_lines(buf)?;
-    let (method, target, version, pos) = request_line(buf, start, limits.max_target)?;
+    let line = request_line(buf, start, limits.max_target)?;
     // Checked before the field lines arrive, so a refused target is refused early.
-    let form = check_target(method, target)?;
+    let form = check_target(&buf[line.method.clone()], &buf[line.target.clone()])?;
     let slots = headers.len().min(limits.max_headers);
-    let fields = field_lines(buf, pos, &mut headers[..slots])?;
-    check_host(version, form, fields.host.into_iter().chain(fields.another_host))?;
+    let fields = field_lines(buf, line.end, &mut headers[..slots])?;
+    check_host(
+        line.version,
+        form,
+        fields.host.into_iter().chain(fields.another_host),
+    )?;
+    // The head is complete and valid: now it can become text.
+    let text = Text::new(&buf[..fields.end]);
+    let headers = &mut headers[..fields.count];
+    name_fields(&text, line.end, headers)?;
     let head = RequestHead {
-        method,
-        target,
-        version,
-        headers: &headers[..fields.count],
+        method: text.token(line.method)?,
+        target: text.token(line.target)?,
+        version: line.version,
+        headers,
     };
     Ok((head, fields.end))
 }
@@ -169,8 +184,16 @@ fn skip_empty_lines(buf: &[u8]) -> Step<usize> {
     Ok(pos)
 }
 
-/// Parses the request line starting at `pos`; returns method, target,
-/// version and the position after its CRLF.
+/// Where the parts of a request line are, in the buffer.
+struct RequestLine {
+    method: Range<usize>,
+    target: Range<usize>,
+    version: HttpVersion,
+    /// The position after the CRLF.
+    end: usize,
+}
+
+/// Parses the request line starting at `pos`.
 ///
 /// ```text
 /// request-line   = method SP request-target SP HTTP-version
@@ -181,7 +204,7 @@ fn skip_empty_lines(buf: &[u8]) -> Step<usize> {
 /// recipient split on any run of whitespace instead; like the choice of CRLF
 /// over bare LF, refusing that leniency keeps every processor on a path
 /// reading the line the same way.
-fn request_line(buf: &[u8], pos: usize, max_target: usize) -> Step<(&str, &str, HttpVersion, usize)> {
+fn request_line(buf: &[u8], pos: usize, max_target: usize) -> Step<RequestLine> {
     let method_len = scan::token_run(&buf[pos..]).ok_or(Stop::Incomplete)?;
     let method_end = pos + method_len;
     // `token_run` stopped at a byte that is not a tchar, so `buf[method_end]` exists.
@@ -192,9 +215,12 @@ fn request_line(buf: &[u8], pos: usize, max_target: usize) -> Step<(&str, &str, 
     let target_len = target(&buf[target_start..], max_target)?;
     let target_end = target_start + target_len;
     let (version, end) = version(buf, target_end + 1)?;
-    let method = ascii(&buf[pos..method_end])?;
-    let target = ascii(&buf[target_start..target_end])?;
-    Ok((method, target, version, end))
+    Ok(RequestLine {
+        method: pos..method_end,
+        target: target_start..target_end,
+        version,
+        end,
+    })
 }
 
 /// Measures the request-target at the start of `rest`, including the check
@@ -290,7 +316,8 @@ struct Fields<'b> {
 }
 
 /// Parses field lines into `slots` up to and including the empty line that
-/// ends the head.
+/// ends the head. Each slot gets its value and an empty name, which
+/// `name_fields` replaces once the head is complete.
 fn field_lines<'b>(buf: &'b [u8], mut pos: usize, slots: &mut [Header<'b>]) -> Step<Fields<'b>> {
     let (mut host, mut another_host) = (None, None);
     let mut count = 0;
@@ -317,16 +344,16 @@ fn field_lines<'b>(buf: &'b [u8], mut pos: usize, slots: &mut [Header<'b>]) -> S
             let status = HttpStatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE;
             return Err(ParseError::new(status, "too many header fields").into());
         };
-        let (header, next) = field_line(buf, pos)?;
+        let (name, value, next) = field_line(buf, pos)?;
         // Noticed here, while the name is at hand, rather than by comparing
         // every name again once the head is complete.
-        if is_host(header.name.as_bytes()) {
+        if is_host(name) {
             match host {
-                None => host = Some(header.value),
-                Some(_) => another_host = Some(header.value),
+                None => host = Some(value),
+                Some(_) => another_host = Some(value),
             }
         }
-        *slot = header;
+        *slot = Header { name: "", value };
         count += 1;
         pos = next;
     }
@@ -347,8 +374,8 @@ fn is_host(name: &[u8]) -> bool {
     }
 }
 
-/// Parses one field line starting at `pos`; returns it and the position after
-/// its CRLF.
+/// Parses one field line starting at `pos`; returns its name, its value and
+/// the position after its CRLF.
 ///
 /// ```text
 /// field-line   = field-name ":" OWS field-value OWS
@@ -358,7 +385,7 @@ fn is_host(name: &[u8]) -> bool {
 ///
 /// RFC 9112 §5.1: "No whitespace is allowed between the field name and
 /// colon. ... A server MUST reject, with a response status code of 400".
-fn field_line(buf: &[u8], pos: usize) -> Step<(Header<'_>, usize)> {
+fn field_line(buf: &[u8], pos: usize) -> Step<(&[u8], &[u8], usize)> {
     let name_len = scan::token_run(&buf[pos..]).ok_or(Stop::Incomplete)?;
     let colon = pos + name_len;
     match buf[colon] {
@@ -377,13 +404,12 @@ fn field_line(buf: &[u8], pos: usize) -> Step<(Header<'_>, usize)> {
     // The byte after the value must start CRLF; anything else is a CTL
     // (NUL, DEL, ...) or a bare LF, all refused.
     let next = crlf(buf, value_end, "invalid byte in field value")?;
-    let name = ascii(&buf[pos..colon])?;
     // Leading OWS is already skipped; trailing OWS is trimmed here.
     let mut value = &buf[value_start..value_end];
     while let [rest @ .., b' ' | b'\t'] = value {
         value = rest;
     }
-    Ok((Header { name, value }, next))
+    Ok((&buf[pos..colon], value, next))
 }
 
 /// Expects CRLF at `pos`; returns the position after it. `other` is the
@@ -396,10 +422,4 @@ fn crlf(buf: &[u8], pos: usize, other: &'static str) -> Step<usize> {
         (Some(b'\n'), _) => bad("bare LF as line terminator"),
         (Some(_), _) => bad(other),
     }
-}
-
-/// Views bytes already checked to be ASCII as `str`. The check cannot fail;
-/// it is done anyway: skipping it would need unchecked code, kept out of here.
-fn ascii(bytes: &[u8]) -> Step<&str> {
-    std::str::from_utf8(bytes).or_else(|_| bad("non-ASCII byte in a token"))
 }

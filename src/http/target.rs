@@ -69,8 +69,9 @@ pub(crate) enum TargetForm {
 /// Classifies a syntactically clean target (visible ASCII only) and checks
 /// that its form is allowed with `method`.
 ///
-/// Both are taken as bytes (`&str` or `&[u8]`), so the parser can call this
-/// before it turns them into `str`.
+/// Both are taken as bytes (`&str` or `&[u8]`): the parser calls this before
+/// the head is complete, when its bytes have not been turned into `str` yet
+/// (see `head_text.rs` for why that happens once, at the end).
 #[inline]
 pub(crate) fn check_target(
     method: &(impl AsRef<[u8]> + ?Sized),
