@@ -135,6 +135,56 @@ fn corrupted_requests() {
     }
 }
 
+/// A complete head read the plain way, as a check on the parser's own
+/// slicing: skip leading CRLFs, split the request line at its two spaces,
+/// then split each field line at its first colon and trim SP and HTAB off
+/// the value. Only right for heads the parser accepted.
+fn read_plainly(head: &[u8]) -> Snapshot {
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    let mut rest = head;
+    while let Some(after) = rest.strip_prefix(b"\r\n") {
+        rest = after;
+    }
+    // In an accepted head, every LF ends a CRLF.
+    let mut lines = rest
+        .split(|&b| b == b'\n')
+        .map(|line| line.strip_suffix(b"\r").unwrap_or(line));
+    let mut parts = lines.next().unwrap_or_default().split(|&b| b == b' ');
+    let method = text(parts.next().unwrap_or_default());
+    let target = text(parts.next().unwrap_or_default());
+    let headers = lines
+        .take_while(|line| !line.is_empty())
+        .map(|line| {
+            let colon = line.iter().position(|&b| b == b':').unwrap_or(line.len());
+            let mut value = line.get(colon + 1..).unwrap_or_default();
+            while let [b' ' | b'\t', rest @ ..] = value {
+                value = rest;
+            }
+            while let [rest @ .., b' ' | b'\t'] = value {
+                value = rest;
+            }
+            (text(&line[..colon]), value.to_vec())
+        })
+        .collect();
+    (method, target, headers)
+}
+
+/// 10,000 corrupted heads: whenever one is accepted, its method, target,
+/// names and values are what a plain reading of its lines gives.
+#[test]
+fn accepted_heads_read_like_their_lines() {
+    let mut rng = Rng(0x5eed_0003);
+    let mut accepted = 0;
+    for case in 0..10_000 {
+        let input = mutate(&mut rng, REQUESTS[case % REQUESTS.len()]);
+        if let Ok(Some((head, consumed))) = parse(&input, &Limits::default()) {
+            accepted += 1;
+            assert_eq!(head, read_plainly(&input[..consumed]), "case {case}: {input:?}");
+        }
+    }
+    assert!(accepted > 1_000, "only {accepted} accepted");
+}
+
 /// Valid chunked bodies to start from.
 const BODIES: &[&[u8]] = &[
     b"5\r\nhello\r\n0\r\n\r\n",

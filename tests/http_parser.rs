@@ -367,3 +367,55 @@ fn byte_by_byte_reads() {
         assert_eq!(done_at, Some((head.len(), head.len())));
     }
 }
+
+accept! {
+    host_name_in_any_case: "Host is recognised whatever the case of its name.",
+        b"GET / HTTP/1.1\r\nhOsT: h\r\n\r\n" => |p| {
+        assert_eq!(p.headers, [("hOsT".to_owned(), b"h".to_vec())]);
+    }
+    names_after_a_value_that_is_not_utf8: "A Latin-1 value leaves the names around it intact.",
+        b"GET / HTTP/1.1\r\nX: caf\xe9\r\nHost: h\r\nY-Z: \xff \r\n\r\n" => |p| {
+        let names: Vec<&str> = p.headers.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["X", "Host", "Y-Z"]);
+        assert_eq!(p.headers[0].1, b"caf\xe9");
+        assert_eq!(p.headers[2].1, b"\xff");
+    }
+    utf8_value_kept: "A UTF-8 value is kept as its bytes.",
+        b"GET / HTTP/1.1\r\nHost: h\r\nX: caf\xc3\xa9\r\n\r\n" => |p| {
+        assert_eq!(p.headers[1], ("X".to_owned(), "café".as_bytes().to_vec()));
+    }
+    names_with_every_tchar: "Digits and every tchar symbol are name bytes, across word boundaries.",
+        b"GET / HTTP/1.1\r\nHost: h\r\nX-B3-TraceId: 1\r\n!#$%&'*+.^_`|~09azAZ-: v\r\n\r\n" => |p| {
+        assert_eq!(p.headers[1].0, "X-B3-TraceId");
+        assert_eq!(p.headers[2], ("!#$%&'*+.^_`|~09azAZ-".to_owned(), b"v".to_vec()));
+    }
+    long_names_and_values: "Runs longer than a word, with OWS and empty values around them.",
+        b"GET /a/b/c/d/e/f/g/h?i=j&k=l HTTP/1.1\r\nUpgrade-Insecure-Requests:\t 1 \t\r\nHost:   h  \r\nEmpty:    \r\nAccept-Language: en-US,en;q=0.5\r\n\r\n" => |p| {
+        assert_eq!(p.target, "/a/b/c/d/e/f/g/h?i=j&k=l");
+        let expected: [(&str, &[u8]); 4] = [
+            ("Upgrade-Insecure-Requests", b"1"),
+            ("Host", b"h"),
+            ("Empty", b""),
+            ("Accept-Language", b"en-US,en;q=0.5"),
+        ];
+        let got: Vec<(&str, &[u8])> = p.headers.iter().map(|(n, v)| (n.as_str(), v.as_slice())).collect();
+        assert_eq!(got, expected);
+    }
+    other_methods: "Methods other than GET, of any length, are read up to their SP.",
+        b"PROPFIND /x HTTP/1.0\r\n\r\n" => |p| {
+        assert_eq!(p.method, "PROPFIND");
+    }
+}
+
+reject! {
+    host_like_name_is_not_host: "A name that only starts like Host does not count as one.",
+        b"GET / HTTP/1.1\r\nHosts: h\r\nHos: h\r\n\r\n" => 400;
+    three_hosts: "A third Host line is refused like a second.",
+        b"GET / HTTP/1.0\r\nHost: a\r\nX: 1\r\nHOST: a\r\nhost: a\r\n\r\n" => 400;
+    ctl_after_a_long_value: "A CTL after a word of value bytes is still found.",
+        b"GET / HTTP/1.1\r\nHost: h\r\nX: abcdefghijklmnop\x01q\r\n\r\n" => 400;
+    del_in_a_long_target: "DEL after a word of target bytes is still found.",
+        b"GET /abcdefghijklmnop\x7fq HTTP/1.1\r\nHost: h\r\n\r\n" => 400;
+    space_before_colon_after_a_long_name: "Whitespace before the colon of a long name is refused.",
+        b"GET / HTTP/1.1\r\nHost: h\r\nAccept-Encoding-Extra : x\r\n\r\n" => 400;
+}

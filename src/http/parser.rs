@@ -45,6 +45,20 @@
 //!                                      └───▶ Err(e) ────────────▶ answer e.status, close
 //! ```
 //!
+//! # Cost
+//!
+//! Every request of the server goes through here, so the work per byte is
+//! kept low without giving up any of the strictness below:
+//!
+//! - The runs that make up most of a head (method, target, field names and
+//!   values) are scanned eight bytes at a time (`scan.rs`).
+//! - `Host` is noticed while its field line is read, not by comparing every
+//!   name again afterwards.
+//! - Method, target and names must be `&str`, and each UTF-8 check has a
+//!   fixed cost. So the first pass fills the slots with values only, and
+//!   once the head is complete it is checked as UTF-8 in one call and each
+//!   name is sliced out of it (see `head_text.rs`).
+//!
 //! # Decisions
 //!
 //! - **A bare LF is an error (400).** RFC 9112 §2.2 lets a recipient accept a
@@ -66,10 +80,13 @@
 //! - The request-target form, CONNECT and `Host` rules live in
 //!   [`target`](super::target), which explains them.
 
+use std::ops::Range;
+
 pub use super::head::{EMPTY_HEADER, Header, RequestHead, Status};
+use super::head_text::{Text, name_fields};
 pub use super::limits::{Limits, ParseError};
+use super::scan;
 use super::status::HttpStatusCode;
-use super::syntax::{self, FIELD, TARGET, TCHAR};
 use super::target::{check_host, check_target};
 use super::version::HttpVersion;
 
@@ -133,21 +150,27 @@ fn parse_head<'h, 'b>(
     limits: &Limits,
 ) -> Step<(RequestHead<'h, 'b>, usize)> {
     let start = skip_empty_lines(buf)?;
-    let (method, target, version, pos) = request_line(buf, start, limits.max_target)?;
+    let line = request_line(buf, start, limits.max_target)?;
     // Checked before the field lines arrive, so a refused target is refused early.
-    let form = check_target(method, target)?;
+    let form = check_target(&buf[line.method.clone()], &buf[line.target.clone()])?;
     let slots = headers.len().min(limits.max_headers);
-    let (count, end) = field_lines(buf, pos, &mut headers[..slots])?;
-    let headers: &'h [Header<'b>] = &headers[..count];
-    let hosts = headers.iter().filter(|h| h.name.eq_ignore_ascii_case("host"));
-    check_host(version, form, hosts.map(|h| h.value))?;
+    let fields = field_lines(buf, line.end, &mut headers[..slots])?;
+    check_host(
+        line.version,
+        form,
+        fields.host.into_iter().chain(fields.another_host),
+    )?;
+    // The head is complete and valid: now it can become text.
+    let text = Text::new(&buf[..fields.end]);
+    let headers = &mut headers[..fields.count];
+    name_fields(&text, line.end, headers)?;
     let head = RequestHead {
-        method,
-        target,
-        version,
+        method: text.token(line.method)?,
+        target: text.token(line.target)?,
+        version: line.version,
         headers,
     };
-    Ok((head, end))
+    Ok((head, fields.end))
 }
 
 /// RFC 9112 §2.2: "a server that is expecting to receive and parse a
@@ -161,8 +184,16 @@ fn skip_empty_lines(buf: &[u8]) -> Step<usize> {
     Ok(pos)
 }
 
-/// Parses the request line starting at `pos`; returns method, target,
-/// version and the position after its CRLF.
+/// Where the parts of a request line are, in the buffer.
+struct RequestLine {
+    method: Range<usize>,
+    target: Range<usize>,
+    version: HttpVersion,
+    /// The position after the CRLF.
+    end: usize,
+}
+
+/// Parses the request line starting at `pos`.
 ///
 /// ```text
 /// request-line   = method SP request-target SP HTTP-version
@@ -173,10 +204,10 @@ fn skip_empty_lines(buf: &[u8]) -> Step<usize> {
 /// recipient split on any run of whitespace instead; like the choice of CRLF
 /// over bare LF, refusing that leniency keeps every processor on a path
 /// reading the line the same way.
-fn request_line(buf: &[u8], pos: usize, max_target: usize) -> Step<(&str, &str, HttpVersion, usize)> {
-    let method_len = syntax::run(&buf[pos..], TCHAR).ok_or(Stop::Incomplete)?;
+fn request_line(buf: &[u8], pos: usize, max_target: usize) -> Step<RequestLine> {
+    let method_len = scan::token_run(&buf[pos..]).ok_or(Stop::Incomplete)?;
     let method_end = pos + method_len;
-    // `run` stopped at a byte that is not a tchar, so `buf[method_end]` exists.
+    // `token_run` stopped at a byte that is not a tchar, so `buf[method_end]` exists.
     if method_len == 0 || buf[method_end] != b' ' {
         return bad("invalid method, or method not followed by one SP");
     }
@@ -184,9 +215,12 @@ fn request_line(buf: &[u8], pos: usize, max_target: usize) -> Step<(&str, &str, 
     let target_len = target(&buf[target_start..], max_target)?;
     let target_end = target_start + target_len;
     let (version, end) = version(buf, target_end + 1)?;
-    let method = ascii(&buf[pos..method_end])?;
-    let target = ascii(&buf[target_start..target_end])?;
-    Ok((method, target, version, end))
+    Ok(RequestLine {
+        method: pos..method_end,
+        target: target_start..target_end,
+        version,
+        end,
+    })
 }
 
 /// Measures the request-target at the start of `rest`, including the check
@@ -200,7 +234,7 @@ fn target(rest: &[u8], max_target: usize) -> Step<usize> {
     // Look at one byte more than allowed: if all of those are target bytes,
     // the target is too long, whether or not its end has arrived.
     let view = &rest[..rest.len().min(max_target.saturating_add(1))];
-    let len = match syntax::run(view, TARGET) {
+    let len = match scan::target_run(view) {
         Some(len) => len,
         None if view.len() > max_target => {
             let status = HttpStatusCode::URI_TOO_LONG;
@@ -226,8 +260,19 @@ fn target(rest: &[u8], max_target: usize) -> Step<usize> {
 /// A well-formed version other than 1.0 or 1.1 gives 505; `%s` means the
 /// name is case-sensitive, so `http/1.1` is malformed (400).
 fn version(buf: &[u8], pos: usize) -> Step<(HttpVersion, usize)> {
-    const SHAPE: &[u8; 8] = b"HTTP/#.#";
+    // HTTP/1.1 or HTTP/1.0 and CRLF are nearly every request; one comparison
+    // of eight bytes (and one of two) settles them.
+    const HTTP_1_1: u64 = u64::from_le_bytes(*b"HTTP/1.1");
+    const HTTP_1_0: u64 = u64::from_le_bytes(*b"HTTP/1.0");
     let rest = buf.get(pos..).unwrap_or_default();
+    if let Some((word, [b'\r', b'\n', ..])) = rest.split_first_chunk::<8>() {
+        match u64::from_le_bytes(*word) {
+            HTTP_1_1 => return Ok((HttpVersion::Http11, pos + 10)),
+            HTTP_1_0 => return Ok((HttpVersion::Http10, pos + 10)),
+            _ => {}
+        }
+    }
+    const SHAPE: &[u8; 8] = b"HTTP/#.#";
     // Compare the bytes that have arrived, so garbage fails before it ends.
     for (&got, &want) in rest.iter().zip(SHAPE) {
         let fits = if want == b'#' {
@@ -258,14 +303,36 @@ fn version(buf: &[u8], pos: usize) -> Step<(HttpVersion, usize)> {
     Ok((version, end))
 }
 
+/// What the field lines gave, besides the slots they filled.
+struct Fields<'b> {
+    /// How many slots were filled.
+    count: usize,
+    /// The position after the empty line: the end of the head.
+    end: usize,
+    /// The value of the first `Host` line, if any.
+    host: Option<&'b [u8]>,
+    /// The value of a later `Host` line, if any: a request with one is refused.
+    another_host: Option<&'b [u8]>,
+}
+
 /// Parses field lines into `slots` up to and including the empty line that
-/// ends the head; returns how many slots were filled and the end position.
-fn field_lines<'b>(buf: &'b [u8], mut pos: usize, slots: &mut [Header<'b>]) -> Step<(usize, usize)> {
+/// ends the head. Each slot gets its value and an empty name, which
+/// `name_fields` replaces once the head is complete.
+fn field_lines<'b>(buf: &'b [u8], mut pos: usize, slots: &mut [Header<'b>]) -> Step<Fields<'b>> {
+    let (mut host, mut another_host) = (None, None);
     let mut count = 0;
     loop {
         match buf.get(pos) {
             None => return Err(Stop::Incomplete),
-            Some(b'\r' | b'\n') => return Ok((count, crlf(buf, pos, "")?)),
+            Some(b'\r' | b'\n') => {
+                let end = crlf(buf, pos, "")?;
+                return Ok(Fields {
+                    count,
+                    end,
+                    host,
+                    another_host,
+                });
+            }
             // obs-fold = OWS CRLF RWS: a line that starts with whitespace
             // continues the previous one, which §5.2 lets a server reject.
             Some(b' ' | b'\t') => {
@@ -277,15 +344,38 @@ fn field_lines<'b>(buf: &'b [u8], mut pos: usize, slots: &mut [Header<'b>]) -> S
             let status = HttpStatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE;
             return Err(ParseError::new(status, "too many header fields").into());
         };
-        let (header, next) = field_line(buf, pos)?;
-        *slot = header;
+        let (name, value, next) = field_line(buf, pos)?;
+        // Noticed here, while the name is at hand, rather than by comparing
+        // every name again once the head is complete.
+        if is_host(name) {
+            match host {
+                None => host = Some(value),
+                Some(_) => another_host = Some(value),
+            }
+        }
+        *slot = Header { name: "", value };
         count += 1;
         pos = next;
     }
 }
 
-/// Parses one field line starting at `pos`; returns it and the position after
-/// its CRLF.
+/// Whether a field name is `Host`, in any case.
+///
+/// The four bytes are compared as one `u32`, after `| 0x20` in every byte,
+/// which lowercases ASCII letters. It can also map other bytes onto a
+/// letter, but for `h`, `o`, `s` and `t` the only bytes that map onto them
+/// are the letter itself and its capital (`0x48 | 0x20` and `0x68 | 0x20`
+/// are both `h`, and no other byte is), so the comparison is exact.
+fn is_host(name: &[u8]) -> bool {
+    const HOST: u32 = u32::from_le_bytes(*b"host");
+    match name.first_chunk::<4>() {
+        Some(four) if name.len() == 4 => u32::from_le_bytes(*four) | 0x2020_2020 == HOST,
+        _ => false,
+    }
+}
+
+/// Parses one field line starting at `pos`; returns its name, its value and
+/// the position after its CRLF.
 ///
 /// ```text
 /// field-line   = field-name ":" OWS field-value OWS
@@ -295,8 +385,8 @@ fn field_lines<'b>(buf: &'b [u8], mut pos: usize, slots: &mut [Header<'b>]) -> S
 ///
 /// RFC 9112 §5.1: "No whitespace is allowed between the field name and
 /// colon. ... A server MUST reject, with a response status code of 400".
-fn field_line(buf: &[u8], pos: usize) -> Step<(Header<'_>, usize)> {
-    let name_len = syntax::run(&buf[pos..], TCHAR).ok_or(Stop::Incomplete)?;
+fn field_line(buf: &[u8], pos: usize) -> Step<(&[u8], &[u8], usize)> {
+    let name_len = scan::token_run(&buf[pos..]).ok_or(Stop::Incomplete)?;
     let colon = pos + name_len;
     match buf[colon] {
         b':' if name_len > 0 => {}
@@ -304,18 +394,22 @@ fn field_line(buf: &[u8], pos: usize) -> Step<(Header<'_>, usize)> {
         b' ' | b'\t' => return bad("whitespace between field name and colon"),
         _ => return bad("invalid byte in field name"),
     }
-    let after_colon = &buf[colon + 1..];
-    let ows = after_colon.iter().position(|&b| !syntax::is_ows(b));
-    let value_start = colon + 1 + ows.ok_or(Stop::Incomplete)?;
-    let value_len = syntax::run(&buf[value_start..], FIELD).ok_or(Stop::Incomplete)?;
+    let mut value_start = colon + 1;
+    while let Some(b' ' | b'\t') = buf.get(value_start) {
+        value_start += 1;
+    }
+    // When only OWS has arrived, the run is empty and `value_run` says so.
+    let value_len = scan::value_run(&buf[value_start..]).ok_or(Stop::Incomplete)?;
     let value_end = value_start + value_len;
     // The byte after the value must start CRLF; anything else is a CTL
     // (NUL, DEL, ...) or a bare LF, all refused.
     let next = crlf(buf, value_end, "invalid byte in field value")?;
-    let name = ascii(&buf[pos..colon])?;
     // Leading OWS is already skipped; trailing OWS is trimmed here.
-    let value = syntax::trim_ows(&buf[value_start..value_end]);
-    Ok((Header { name, value }, next))
+    let mut value = &buf[value_start..value_end];
+    while let [rest @ .., b' ' | b'\t'] = value {
+        value = rest;
+    }
+    Ok((&buf[pos..colon], value, next))
 }
 
 /// Expects CRLF at `pos`; returns the position after it. `other` is the
@@ -328,10 +422,4 @@ fn crlf(buf: &[u8], pos: usize, other: &'static str) -> Step<usize> {
         (Some(b'\n'), _) => bad("bare LF as line terminator"),
         (Some(_), _) => bad(other),
     }
-}
-
-/// Views bytes already checked to be ASCII as `str`. The check cannot fail;
-/// it is done anyway: skipping it would need unchecked code, kept out of here.
-fn ascii(bytes: &[u8]) -> Step<&str> {
-    std::str::from_utf8(bytes).or_else(|_| bad("non-ASCII byte in a token"))
 }

@@ -68,21 +68,30 @@ pub(crate) enum TargetForm {
 
 /// Classifies a syntactically clean target (visible ASCII only) and checks
 /// that its form is allowed with `method`.
-pub(crate) fn check_target(method: &str, target: &str) -> Result<TargetForm, ParseError> {
-    if method == "CONNECT" {
+///
+/// Both are taken as bytes (`&str` or `&[u8]`): the parser calls this before
+/// the head is complete, when its bytes have not been turned into `str` yet
+/// (see `head_text.rs` for why that happens once, at the end).
+#[inline]
+pub(crate) fn check_target(
+    method: &(impl AsRef<[u8]> + ?Sized),
+    target: &(impl AsRef<[u8]> + ?Sized),
+) -> Result<TargetForm, ParseError> {
+    let (method, target) = (method.as_ref(), target.as_ref());
+    if method == b"CONNECT" {
         return Err(ParseError::not_implemented("CONNECT is not supported"));
     }
-    if target.starts_with('/') {
+    if target.first() == Some(&b'/') {
         return Ok(TargetForm::Origin);
     }
-    if target == "*" {
+    if target == b"*" {
         return match method {
-            "OPTIONS" => Ok(TargetForm::Asterisk),
+            b"OPTIONS" => Ok(TargetForm::Asterisk),
             _ => Err(ParseError::bad_request("asterisk-form target without OPTIONS")),
         };
     }
     match absolute_authority(target) {
-        Some(authority) if is_valid_host(authority.as_bytes()) => Ok(TargetForm::Absolute),
+        Some(authority) if is_valid_host(authority) => Ok(TargetForm::Absolute),
         Some(_) => Err(ParseError::bad_request(
             "invalid authority in absolute-form target",
         )),
@@ -92,17 +101,19 @@ pub(crate) fn check_target(method: &str, target: &str) -> Result<TargetForm, Par
 
 /// For `http://authority/...` or `https://authority/...` (scheme in any case,
 /// RFC 3986 §3.1), the authority; `None` for anything else.
-fn absolute_authority(target: &str) -> Option<&str> {
-    let (scheme, rest) = target.split_once("://")?;
-    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+fn absolute_authority(target: &[u8]) -> Option<&[u8]> {
+    let separator = target.windows(3).position(|w| w == b"://")?;
+    let (scheme, rest) = (&target[..separator], &target[separator + 3..]);
+    if !scheme.eq_ignore_ascii_case(b"http") && !scheme.eq_ignore_ascii_case(b"https") {
         return None;
     }
     // path-abempty starts with "/", query with "?"; the authority ends there.
-    let end = rest.find(['/', '?']).unwrap_or(rest.len());
-    Some(&rest[..end])
+    let end = rest.iter().position(|&b| b == b'/' || b == b'?');
+    Some(&rest[..end.unwrap_or(rest.len())])
 }
 
 /// Applies the RFC 9112 §3.2 rules to the `Host` lines of a complete head.
+#[inline]
 pub(crate) fn check_host<'a>(
     version: HttpVersion,
     form: TargetForm,
@@ -130,54 +141,70 @@ pub(crate) fn check_host<'a>(
 /// followed by a colon and one or more digits. See the module docs for the
 /// decisions on empty ports and IP-literals.
 ///
+/// Every request goes through here, so the common case, a name or an IPv4
+/// address and a port, takes one pass over the bytes: the reg-name runs up to
+/// the first byte that cannot continue it, and whatever follows must be the
+/// port. A reg-name cannot contain `:`, so that is the same as splitting at
+/// the first colon and checking both sides, with one walk instead of three.
+///
 /// Ktor: the Host check in `io.ktor.http.cio.HttpParser` (`parseRequest`).
 pub fn is_valid_host(value: &[u8]) -> bool {
-    let (host, port) = if let Some(inner) = value.strip_prefix(b"[") {
-        // IP-literal: everything up to the closing bracket.
-        let Some(close) = inner.iter().position(|&b| b == b']') else {
-            return false;
-        };
-        let literal = &inner[..close];
-        let valid = !literal.is_empty()
-            && literal.contains(&b':')
-            && literal
-                .iter()
-                .all(|&b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
-        if !valid {
-            return false;
+    match value {
+        [b'[', inner @ ..] => ip_literal_port(inner).is_some_and(is_port),
+        _ => {
+            let host_len = reg_name_len(value);
+            host_len > 0 && is_port(&value[host_len..])
         }
-        // The literal is the host; only what follows the bracket is left.
-        (literal, &inner[close + 1..])
-    } else {
-        // reg-name cannot contain ':', so the first colon starts the port.
-        let colon = value.iter().position(|&b| b == b':').unwrap_or(value.len());
-        let (host, port) = value.split_at(colon);
-        if !is_reg_name(host) {
-            return false;
-        }
-        (host, port)
-    };
-    if host.is_empty() {
-        return false;
     }
-    match port {
+}
+
+/// Whether what follows the host is a valid port part: nothing, or a colon
+/// and at least one digit.
+fn is_port(rest: &[u8]) -> bool {
+    match rest {
         [] => true,
         [b':', digits @ ..] => !digits.is_empty() && digits.iter().all(u8::is_ascii_digit),
         _ => false,
     }
 }
 
-/// reg-name = *( unreserved / pct-encoded / sub-delims )
-fn is_reg_name(mut bytes: &[u8]) -> bool {
-    while let [b, rest @ ..] = bytes {
-        bytes = match (b, rest) {
-            (b'%', [h, l, rest @ ..]) if h.is_ascii_hexdigit() && l.is_ascii_hexdigit() => rest,
-            (b'%', _) => return false,
-            (b, rest) if syntax::is(*b, REG_NAME) => rest,
-            _ => return false,
-        };
+/// For the bytes after a `[`: what follows the closing bracket, if the
+/// IP-literal before it is hex digits, colons and dots with at least one
+/// colon (so it is not empty). Rare, so kept out of the common path.
+#[inline(never)]
+fn ip_literal_port(inner: &[u8]) -> Option<&[u8]> {
+    let close = inner.iter().position(|&b| b == b']')?;
+    let literal = &inner[..close];
+    let valid = literal.contains(&b':')
+        && literal
+            .iter()
+            .all(|&b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+    valid.then(|| &inner[close + 1..])
+}
+
+/// The length of the reg-name at the start of `bytes`:
+///
+/// ```text
+/// reg-name    = *( unreserved / pct-encoded / sub-delims )
+/// pct-encoded = "%" HEXDIG HEXDIG
+/// ```
+///
+/// A `%` without two hex digits after it ends the reg-name, like any other
+/// byte outside it; the caller then finds no valid port there.
+fn reg_name_len(bytes: &[u8]) -> usize {
+    let mut len = 0;
+    loop {
+        // Runs without `%` are the rule; a tight loop takes them whole.
+        let rest = &bytes[len..];
+        len += rest
+            .iter()
+            .position(|&b| !syntax::is(b, REG_NAME))
+            .unwrap_or(rest.len());
+        match bytes[len..] {
+            [b'%', h, l, ..] if h.is_ascii_hexdigit() && l.is_ascii_hexdigit() => len += 3,
+            _ => return len,
+        }
     }
-    true
 }
 
 #[cfg(test)]
@@ -214,6 +241,69 @@ mod tests {
             "h?q",
         ] {
             assert!(!is_valid_host(bad.as_bytes()), "{bad}");
+        }
+    }
+
+    /// Where the one-pass reading could go wrong: `%` next to the port's
+    /// colon, a second colon, and literals followed by odd ports.
+    #[test]
+    fn host_values_at_the_edges() {
+        for good in ["a%3A", "%41:80", "_~!$&'()*+,;=:1", "a.b-c:007", "[::1]:1"] {
+            assert!(is_valid_host(good.as_bytes()), "{good}");
+        }
+        for bad in [
+            "a%2:80", "a%", "a%4", "a:80:90", "a:b", "[::1]:", "[::1]:8a", "a::", "a[b]",
+        ] {
+            assert!(!is_valid_host(bad.as_bytes()), "{bad}");
+        }
+    }
+
+    /// The grammar read the other way: split at the first colon, then check
+    /// the host and the port separately (no IP-literals, which take the same
+    /// path in both readings).
+    fn split_at_first_colon(value: &[u8]) -> bool {
+        let colon = value.iter().position(|&b| b == b':').unwrap_or(value.len());
+        let (host, port) = value.split_at(colon);
+        let mut rest = host;
+        while let [b, tail @ ..] = rest {
+            rest = match (b, tail) {
+                (b'%', [h, l, tail @ ..]) if h.is_ascii_hexdigit() && l.is_ascii_hexdigit() => tail,
+                (b, tail) if syntax::is(*b, REG_NAME) => tail,
+                _ => return false,
+            };
+        }
+        let port_ok = match port {
+            [] => true,
+            [_, digits @ ..] => !digits.is_empty() && digits.iter().all(u8::is_ascii_digit),
+        };
+        !host.is_empty() && port_ok
+    }
+
+    /// Every string of up to five bytes from an alphabet of the bytes that
+    /// matter gets the same answer from both readings.
+    #[test]
+    fn one_pass_agrees_with_splitting_at_the_colon() {
+        let alphabet = b"a0F.%:_@/ ";
+        let mut value = Vec::new();
+        let mut counters = [0usize; 5];
+        for len in 0..=counters.len() {
+            counters.fill(0);
+            loop {
+                value.clear();
+                value.extend(counters[..len].iter().map(|&i| alphabet[i]));
+                assert_eq!(
+                    is_valid_host(&value),
+                    split_at_first_colon(&value),
+                    "{:?}",
+                    String::from_utf8_lossy(&value)
+                );
+                // The next string of this length, like an odometer.
+                let Some(turn) = counters[..len].iter().position(|&i| i + 1 < alphabet.len()) else {
+                    break;
+                };
+                counters[turn] += 1;
+                counters[..turn].fill(0);
+            }
         }
     }
 

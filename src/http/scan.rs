@@ -1,0 +1,228 @@
+//! Word-at-a-time scans for the runs of a request head: the request-target,
+//! field values, and tokens (methods and field names).
+//!
+//! # Concept
+//!
+//! Nearly every byte of a head sits in one of these runs, and the parser only
+//! needs to know where each run ends. Asking the byte table of
+//! [`syntax`] once per byte costs a load, a test and a branch
+//! per byte. Here eight bytes are read as one `u64` and a few arithmetic
+//! operations mark every byte that *may* end the run (a "suspect"). A clean
+//! word is skipped whole; in a word with suspects, the first one is looked up
+//! in the table, which has the final say.
+//!
+//! # The bit trick (SWAR: SIMD within a register)
+//!
+//! Treat the word as eight byte lanes. For targets and values, the test
+//! rests on two facts about a lane holding `b < 0x80`:
+//!
+//! - `b - 0x20` has its high bit set exactly when `b < 0x20` (it wraps);
+//! - `b + 0x01` has its high bit set exactly when `b == 0x7F`.
+//!
+//! Subtracting `0x2020…20` or adding `0x0101…01` does this in all eight
+//! lanes at once, and `& 0x8080…80` keeps one flag bit per lane. Lanes
+//! with `b >= 0x80` are handled by their own high bit: kept as suspects for
+//! the target (no obs-text there), masked out for values (obs-text is kept).
+//!
+//! Lanes are not fully independent: a lane that wraps borrows from the next
+//! one, and `0xFF + 1` carries into the next one. That can flag a good byte
+//! (a false alarm) but never clears the flag of a bad one: `b - 0x20 - 1`
+//! still wraps when `b < 0x20`, `0x7F + 1 + 1` still has its high bit, and
+//! lanes at `0x80` and above keep their own. So every byte before the first
+//! flag is good. Looking that first suspect up in the table, and going on
+//! past it when it is good (HTAB in a value, or a false alarm), gives
+//! exactly the answer of the byte-by-byte loop.
+//!
+//! Tokens take a different test, one that lets only letters and `-`
+//! through; `token_suspects` explains it.
+//!
+//! # Alternatives not taken
+//!
+//! httparse scans with SSE4.2 and AVX2 through `std::arch`, which needs
+//! `unsafe` and run-time CPU detection; `std::simd` is nightly-only. This
+//! crate denies `unsafe` outside its system calls and builds on stable. A
+//! `u64` covers most of the gain anyway: names, targets and values are a few
+//! to a few tens of bytes long, so a 32-byte vector would spend most calls
+//! on set-up and on the tail, while eight bytes a step already cut the work
+//! per byte several times over. `memchr`-style search for CR alone would not do: every other
+//! CTL must stop the value too.
+
+use super::syntax::{self, FIELD, TARGET, TCHAR};
+
+/// `0x01` in every lane.
+const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+/// The high bit of every lane.
+const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+
+/// The length of the run of request-target bytes (`%x21-7E`) at the start of
+/// `bytes`, or `None` when every byte is one. Same answers as
+/// `syntax::run(bytes, TARGET)`.
+#[inline]
+pub(crate) fn target_run(bytes: &[u8]) -> Option<usize> {
+    run(bytes, TARGET, target_suspects)
+}
+
+/// The length of the run of field-value bytes (HTAB, SP, VCHAR, obs-text) at
+/// the start of `bytes`, or `None` when every byte is one. Same answers as
+/// `syntax::run(bytes, FIELD)`.
+#[inline]
+pub(crate) fn value_run(bytes: &[u8]) -> Option<usize> {
+    run(bytes, FIELD, value_suspects)
+}
+
+/// The length of the run of tchars at the start of `bytes`, or `None` when
+/// every byte is one. Same answers as `syntax::run(bytes, TCHAR)`.
+#[inline]
+pub(crate) fn token_run(bytes: &[u8]) -> Option<usize> {
+    run(bytes, TCHAR, token_suspects)
+}
+
+/// Flags the lanes of `word` that may not be target bytes: below `0x21`
+/// (CTLs and SP), `0x7F` (DEL), and `0x80` and above. Every lane that
+/// borrows or carries is flagged itself, so here the first flag is never a
+/// false alarm.
+#[inline(always)]
+fn target_suspects(word: u64) -> u64 {
+    let below_0x21 = word.wrapping_sub(0x21 * ONES);
+    let del = word.wrapping_add(ONES);
+    (below_0x21 | del | word) & HIGHS
+}
+
+/// Flags the lanes of `word` that may not be field-value bytes: below `0x20`
+/// (CTLs, including the good HTAB) and `0x7F`. Lanes at `0x80` and above are
+/// obs-text, allowed, so `& !word` drops them; HTAB, and a lane after a
+/// borrowing HTAB or a carrying `0xFF`, are false alarms for the table.
+#[inline(always)]
+fn value_suspects(word: u64) -> u64 {
+    let below_0x20 = word.wrapping_sub(0x20 * ONES);
+    let del = word.wrapping_add(ONES);
+    (below_0x20 | del) & !word & HIGHS
+}
+
+/// Flags the lanes of `word` that are neither an ASCII letter nor `-`.
+///
+/// tchar is letters, digits and fifteen scattered symbols, too many ranges
+/// to test in a word. But field names are almost only letters and dashes
+/// (`Accept-Encoding`), so those are what this lets through; a digit or
+/// another symbol is a false alarm for the table. Unlike the two above, this
+/// test is exact per lane: clearing the high bits first keeps every sum
+/// below `0x100` in each lane, so nothing carries, and the lanes that had
+/// a high bit (not ASCII, never tchar) are flagged from `word` itself.
+#[inline(always)]
+fn token_suspects(word: u64) -> u64 {
+    let ascii = word & !HIGHS;
+    // `| 0x20` lowercases letters; only `A-Z` and `a-z` land in `a..=z`.
+    let lower = ascii | (0x20 * ONES);
+    let from_a = lower + (0x80 - u64::from(b'a')) * ONES; // high bit: lane >= 'a'
+    let past_z = lower + (0x80 - u64::from(b'z') - 1) * ONES; // high bit: lane > 'z'
+    let letter = from_a & !past_z;
+    // A lane equal to '-' is zero after the xor, and only a zero lane stays
+    // below 0x80 when 0x7F is added.
+    let dash = !((ascii ^ (u64::from(b'-') * ONES)) + 0x7F * ONES);
+    (word | !(letter | dash)) & HIGHS
+}
+
+/// The scan all three runs share: whole words while they are clean, the table for
+/// each first suspect, and the table alone for the last few bytes.
+#[inline(always)]
+fn run(bytes: &[u8], class: u8, suspects: impl Fn(u64) -> u64) -> Option<usize> {
+    let mut pos = 0;
+    while let Some(chunk) = bytes[pos..].first_chunk::<8>() {
+        let flags = suspects(u64::from_le_bytes(*chunk));
+        if flags == 0 {
+            pos += 8;
+            continue;
+        }
+        // Little-endian: the lowest flag belongs to the earliest byte.
+        let first = pos + (flags.trailing_zeros() / 8) as usize;
+        if !syntax::is(bytes[first], class) {
+            return Some(first);
+        }
+        pos = first + 1;
+    }
+    syntax::run(&bytes[pos..], class).map(|len| pos + len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A byte that belongs to all three classes, to fill the test windows.
+    const FILL: u8 = b'a';
+
+    /// The plain loop the scans must agree with.
+    fn by_table(bytes: &[u8], class: u8) -> Option<usize> {
+        bytes.iter().position(|&b| !syntax::is(b, class))
+    }
+
+    /// Runs the three scans on `bytes` and compares them with the table.
+    fn agree(bytes: &[u8]) {
+        assert_eq!(target_run(bytes), by_table(bytes, TARGET), "target {bytes:?}");
+        assert_eq!(value_run(bytes), by_table(bytes, FIELD), "value {bytes:?}");
+        assert_eq!(token_run(bytes), by_table(bytes, TCHAR), "token {bytes:?}");
+    }
+
+    /// Every byte value at every position of a 16-byte window (two words),
+    /// then followed by a stop byte, so both the tail and the word path end
+    /// on it.
+    #[test]
+    fn every_byte_at_every_position() {
+        for b in 0..=255u8 {
+            for at in 0..16 {
+                let mut window = [FILL; 17];
+                window[at] = b;
+                agree(&window[..16]);
+                window[16] = b'\r';
+                agree(&window);
+            }
+        }
+    }
+
+    /// Every pair of byte values, the second right after the first, where a
+    /// borrow or carry from the first could hide or invent the second.
+    #[test]
+    fn every_pair_of_neighbours() {
+        for first in 0..=255u8 {
+            for second in 0..=255u8 {
+                let mut window = [FILL; 16];
+                window[6] = first;
+                window[7] = second;
+                window[8] = second;
+                agree(&window);
+            }
+        }
+    }
+
+    /// SplitMix64, for reproducible random input.
+    fn next(state: &mut u64) -> u64 {
+        *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = *state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Random lengths and contents, mostly bytes from a name-like or a
+    /// target-like alphabet with rare stops of every kind, so long runs
+    /// cross many word boundaries.
+    #[test]
+    fn random_runs_match_the_table() {
+        let mut state = 0x5ca1_ab1e;
+        let alphabets: [&[u8]; 2] = [b"Accept-Encoding-X", b"/docs/a_1.html?q=%20&b=~"];
+        let rare = b"\t\r\n\x00\x1f\x7f\x80\xff :\"9";
+        for case in 0..20_000 {
+            let alphabet = alphabets[case % 2];
+            let len = (next(&mut state) % 80) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| match next(&mut state) % 32 {
+                    0 => rare[(next(&mut state) % rare.len() as u64) as usize],
+                    1 => next(&mut state) as u8,
+                    r => alphabet[r as usize % alphabet.len()],
+                })
+                .collect();
+            for start in [0, 1, len / 2] {
+                agree(&bytes[start.min(len)..]);
+            }
+        }
+    }
+}
