@@ -172,10 +172,10 @@ impl ApplicationRequest {
         self.remote
     }
 
-    /// The storage of the target and the headers, for the engine to reuse (see
-    /// `engine/storage.rs`).
-    pub(crate) fn into_storage(self) -> (String, Headers) {
-        (self.uri, self.headers)
+    /// Takes the storage of the target and the headers, for the engine to reuse once the call
+    /// is over (see `engine/storage.rs`); the request is left without them.
+    pub(crate) fn take_storage(&mut self) -> (String, Headers) {
+        (std::mem::take(&mut self.uri), std::mem::take(&mut self.headers))
     }
 
     /// Leaves the body on the connection, for the engine to read when a handler asks.

@@ -40,13 +40,11 @@ use std::time::{Duration, Instant};
 use super::body::{BodyRead, read_body, write_response};
 use super::head::{Head, parse_head};
 use super::input::InputBuffer;
-use super::pipeline::respond_reusing;
+use super::pipeline::respond;
 use super::spare;
 use super::storage::CallStorage;
 use super::transport::{ConnectionConfig, ConnectionState, Transport};
-use crate::application::{
-    Application, ApplicationCall, ApplicationRequest, ApplicationResponse, DeferredBody, HttpError,
-};
+use crate::application::{Application, ApplicationCall, ApplicationRequest, DeferredBody, HttpError};
 use crate::http::{BodyFraming, Headers, HttpHeaders, HttpMethod, HttpStatusCode, HttpVersion, ParseError};
 
 /// The addresses of a connection's two ends, given to every request on it.
@@ -161,27 +159,22 @@ impl<S: Transport> Connection<'_, S> {
                     return Box::pin(self.refuse(error)).await;
                 }
             };
-            let (mut response, deferred) = if defer_body {
+            let call = self.storage.new_call(self.application, request);
+            let (mut call, deferred) = if defer_body {
                 // Boxed, like every rare path here: its state (two futures side by side) would
                 // otherwise enlarge every connection's future, idle or not.
-                Box::pin(self.respond_reading_body_on_demand(request, framing)).await
+                Box::pin(self.respond_reading_body_on_demand(call, framing)).await
             } else {
-                // Boxed: a call's state is large (the call, its pipelines' futures), and an idle
+                // Boxed: a call's state is large (its pipelines' futures), and an idle
                 // connection would otherwise keep room for it in its own future. One allocation
                 // per request buys a small idle connection.
-                (
-                    Box::pin(respond_reusing(
-                        self.application,
-                        ApplicationCall::new(Arc::clone(self.application), request),
-                        &mut self.storage,
-                    ))
-                    .await,
-                    Deferred::Read,
-                )
+                (Box::pin(respond(self.application, call)).await, Deferred::Read)
             };
+            self.storage.keep_request(&mut call);
+            let (status, mut headers, content) = call.response().take();
+            drop(call);
 
             let close = !keep_alive || deferred != Deferred::Read || self.state.is_stopping();
-            let (status, mut headers, content) = response.take();
             let close = connection_header(&mut headers, version, close);
             let out = &mut self.output;
             let close = write_response(
@@ -273,23 +266,21 @@ impl<S: Transport> Connection<'_, S> {
     /// `application/body.rs`). Both futures are polled in turn on this connection's task.
     async fn respond_reading_body_on_demand(
         &mut self,
-        mut request: ApplicationRequest,
+        mut call: Box<ApplicationCall>,
         framing: BodyFraming,
-    ) -> (ApplicationResponse, Deferred) {
+    ) -> (Box<ApplicationCall>, Deferred) {
         let deferred = Rc::new(DeferredBody::new());
-        request.defer_body(Rc::clone(&deferred));
+        call.request_mut().defer_body(Rc::clone(&deferred));
         let Connection {
             stream,
             application,
             config,
             input,
             output,
-            storage,
             ..
         } = self;
         let stream = &mut **stream;
-        let call = ApplicationCall::new(Arc::clone(application), request);
-        let mut call = pin!(respond_reusing(application, call, storage));
+        let mut call = pin!(respond(application, call));
         let mut pump = pin!(async {
             deferred.requested().await;
             output.extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
@@ -314,7 +305,7 @@ impl<S: Transport> Connection<'_, S> {
             outcome
         });
         let mut pumped = None;
-        let response = poll_fn(|cx| {
+        let answered = poll_fn(|cx| {
             if pumped.is_none()
                 && let Poll::Ready(outcome) = pump.as_mut().poll(cx)
             {
@@ -328,7 +319,7 @@ impl<S: Transport> Connection<'_, S> {
         } else {
             Deferred::Unread
         });
-        (response, outcome)
+        (answered, outcome)
     }
 
     /// Answers a request that cannot be served with `error`'s status, then closes gracefully.

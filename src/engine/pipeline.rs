@@ -19,7 +19,6 @@ use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use super::storage::CallStorage;
 use crate::Error;
 use crate::application::{
     Application, ApplicationCall, ApplicationRequest, ApplicationResponse, HttpError, OutgoingContent,
@@ -30,46 +29,32 @@ use crate::http::{ContentType, HttpStatusCode};
 ///
 /// Ktor: `EnginePipeline`'s `call` phase, `application.execute(call)`
 pub async fn respond_to(application: &Arc<Application>, request: ApplicationRequest) -> ApplicationResponse {
-    let call = ApplicationCall::new(Arc::clone(application), request);
-    respond_reusing(application, call, &mut CallStorage::default()).await
+    let call = Box::new(ApplicationCall::new(Arc::clone(application), request));
+    let (_request, response) = respond(application, call).await.into_parts();
+    response
 }
 
-/// [`respond_to`] for a call already built, with its response's headers built in `storage`
-/// and the request's storage given back to it afterwards (see `storage.rs`).
+/// Runs `call` through `application`, whatever happens, and gives it back answered.
 ///
-/// Written as a function returning an `async move` block rather than as an `async fn`: an
-/// `async fn` moves each argument into a local of its own, so the call (several hundred bytes)
-/// would take two places in the future's state, and this future is allocated for every
-/// request. The block uses the captured call where it lies.
-#[allow(clippy::manual_async_fn)] // on purpose, see above
-pub(crate) fn respond_reusing<'a>(
-    application: &'a Arc<Application>,
-    mut call: ApplicationCall,
-    storage: &'a mut CallStorage,
-) -> impl Future<Output = ApplicationResponse> + 'a {
-    async move {
-        call.response()
-            .reuse_headers(std::mem::take(&mut storage.response_headers));
-        if application.trace_sink().is_some() {
-            call.start_trace();
-        }
-        let outcome = CatchUnwind(pin!(application.execute(&mut call))).await;
-        report_trace(application, &call);
-        let failure = match outcome {
-            Ok(Ok(())) => None,
-            Ok(Err(error)) => Some(error),
-            Err(panic) => Some(Error::from(format!(
-                "handler panicked: {}",
-                panic_message(&*panic)
-            ))),
-        };
-        if let Some(failure) = failure {
-            respond_failure(&mut call, failure);
-        }
-        let (request, response) = call.into_parts();
-        storage.keep_request(request);
-        response
+/// The call comes and goes in a box: the engine allocates this future for every request, and
+/// with the call inside it (several hundred bytes) every step from building the call to
+/// writing its response would copy all of it again. A box moves as one pointer.
+pub(crate) async fn respond(
+    application: &Arc<Application>,
+    mut call: Box<ApplicationCall>,
+) -> Box<ApplicationCall> {
+    if application.trace_sink().is_some() {
+        call.start_trace();
     }
+    let outcome = CatchUnwind(pin!(application.execute(&mut call))).await;
+    report_trace(application, &call);
+    let failure = match outcome {
+        Ok(Ok(())) => return call,
+        Ok(Err(error)) => error,
+        Err(panic) => Error::from(format!("handler panicked: {}", panic_message(&*panic))),
+    };
+    respond_failure(&mut call, failure);
+    call
 }
 
 /// Hands the call's pipeline trace, if any, to the application's trace sink.

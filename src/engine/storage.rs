@@ -4,12 +4,12 @@
 //! map. Allocating them afresh and freeing them after each call would cost several allocations
 //! per request, a large share of a small request's cost. A connection instead keeps one
 //! [`CallStorage`]: the head of each request is copied into it (`head.rs`), the call borrows it
-//! as its request and response (`pipeline.rs`), and once the response is written it comes back,
+//! as its request and response, and once the response is written it comes back,
 //! cleared but with its capacity, for the next request:
 //!
 //! ```text
 //! CallStorage ──parse_head──► ApplicationRequest { uri, headers } ──┐
-//!      ▲        respond_to──► ApplicationResponse { headers }       ├─ the call
+//!      ▲         new_call ──► ApplicationResponse { headers }       ├─ the call
 //!      └──────── keep_request / keep_response_headers ◄─────────────┘
 //! ```
 //!
@@ -17,7 +17,9 @@
 //! (`spare.rs`), like its buffers. Ktor gets the same effect from the JVM's allocator, whose
 //! short-lived objects are almost free; hyper reuses its header map per connection likewise.
 
-use crate::application::ApplicationRequest;
+use std::sync::Arc;
+
+use crate::application::{Application, ApplicationCall, ApplicationRequest};
 use crate::http::Headers;
 
 /// Storage for a call's request target and headers, and its response headers, reused from call
@@ -37,9 +39,21 @@ pub(crate) struct CallStorage {
 const LARGEST: usize = 16 * 1024;
 
 impl CallStorage {
+    /// A call for `request`, its response's headers to be built in this storage.
+    pub(crate) fn new_call(
+        &mut self,
+        application: &Arc<Application>,
+        request: ApplicationRequest,
+    ) -> Box<ApplicationCall> {
+        let mut call = Box::new(ApplicationCall::new(Arc::clone(application), request));
+        call.response()
+            .reuse_headers(std::mem::take(&mut self.response_headers));
+        call
+    }
+
     /// Takes back what a finished call's request was built in.
-    pub(crate) fn keep_request(&mut self, request: ApplicationRequest) {
-        let (mut target, mut headers) = request.into_storage();
+    pub(crate) fn keep_request(&mut self, call: &mut ApplicationCall) {
+        let (mut target, mut headers) = call.request_mut().take_storage();
         target.clear();
         headers.clear();
         self.target = target;
