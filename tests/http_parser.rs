@@ -419,3 +419,31 @@ reject! {
     space_before_colon_after_a_long_name: "Whitespace before the colon of a long name is refused.",
         b"GET / HTTP/1.1\r\nHost: h\r\nAccept-Encoding-Extra : x\r\n\r\n" => 400;
 }
+
+/// A head that is UTF-8 as a whole hands out its values as text by slicing; one with a value
+/// that is not UTF-8 has no text, and a header of another buffer is never read as one of its own.
+#[test]
+fn values_as_text_come_from_the_checked_head() {
+    let limits = Limits::default();
+    let input = b"GET / HTTP/1.1\r\nHost: a.example\r\nX-Name: J\xc3\xbcrgen \r\n\r\n";
+    let mut slots = [EMPTY_HEADER; 8];
+    let Ok(Status::Complete((head, _))) = parse_request(input, &mut slots, &limits) else {
+        panic!("a valid head");
+    };
+    let texts: Vec<_> = head.headers.iter().map(|h| head.value_text(h)).collect();
+    assert_eq!(texts, [Some("a.example"), Some("Jürgen")]);
+    let other = mini_ktor::http::Header {
+        name: "Host",
+        value: b"a.example",
+    };
+    assert_eq!(head.value_text(&other), None, "same bytes, another buffer");
+
+    let latin1 = b"GET / HTTP/1.1\r\nHost: a.example\r\nX-Name: J\xfcrgen\r\n\r\n";
+    let mut slots = [EMPTY_HEADER; 8];
+    let Ok(Status::Complete((head, _))) = parse_request(latin1, &mut slots, &limits) else {
+        panic!("obs-text is allowed in values");
+    };
+    assert_eq!(head.text, None);
+    assert_eq!(head.value_text(&head.headers[0]), None);
+    assert_eq!(head.headers[1].value, b"J\xfcrgen");
+}

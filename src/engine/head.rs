@@ -82,11 +82,12 @@ fn parse_with<'b>(
     let expects_continue = http::expects_continue(&head)?;
     let mut headers = std::mem::take(&mut storage.request_headers);
     for header in head.headers {
-        // Header values are bytes (obs-text is allowed); handlers get text. Nearly all are
-        // ASCII; anything that is not UTF-8 is decoded lossily.
-        match std::str::from_utf8(header.value) {
-            Ok(value) => headers.append_copied(header.name, value),
-            Err(_) => headers.append_copied(header.name, &String::from_utf8_lossy(header.value)),
+        // Header values are bytes (obs-text is allowed); handlers get text. Nearly every head
+        // is UTF-8 as a whole, already checked by the parser; a value that is not UTF-8 is
+        // decoded lossily.
+        match head.value_text(header) {
+            Some(value) => headers.append_copied(header.name, value),
+            None => headers.append_copied(header.name, &String::from_utf8_lossy(header.value)),
         }
     }
     let mut target = std::mem::take(&mut storage.target);

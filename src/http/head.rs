@@ -80,9 +80,26 @@ pub struct RequestHead<'h, 'b> {
     pub version: HttpVersion,
     /// The field lines in the order received, duplicates included.
     pub headers: &'h [Header<'b>],
+    /// The whole head as text, when it is UTF-8, as nearly every head is (a value with
+    /// obs-text need not be): the parser checked it once, so values can be had as text by
+    /// slicing it instead of checking each again; see [`value_text`](Self::value_text).
+    pub text: Option<&'b str>,
 }
 
 impl<'h, 'b> RequestHead<'h, 'b> {
+    /// `header`'s value as text, taken from [`text`](Self::text); `None` when the head is not
+    /// UTF-8 or `header` is not one of this head's.
+    ///
+    /// Ktor: none (its parser decodes every value into a `CharSequence`).
+    pub fn value_text(&self, header: &Header<'b>) -> Option<&'b str> {
+        let text = self.text?;
+        // Where the value lies in the head, from the two addresses (only compared, never read
+        // through); the address check below rules out a header of another buffer.
+        let start = (header.value.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+        let value = text.get(start..start.checked_add(header.value.len())?)?;
+        (value.as_ptr() == header.value.as_ptr()).then_some(value)
+    }
+
     /// The value of the first field named `name` (case-insensitive).
     ///
     /// Ktor: `Request.headers[name]`.

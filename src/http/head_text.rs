@@ -55,6 +55,14 @@ impl<'b> Text<'b> {
         std::str::from_utf8(head).map_or(Text::Bytes(head), Text::Str)
     }
 
+    /// The head as text, if it is UTF-8.
+    pub(crate) fn as_str(&self) -> Option<&'b str> {
+        match *self {
+            Text::Str(text) => Some(text),
+            Text::Bytes(_) => None,
+        }
+    }
+
     /// The head's bytes.
     fn bytes(&self) -> &'b [u8] {
         match *self {

@@ -169,6 +169,7 @@ fn parse_head<'h, 'b>(
         target: text.token(line.target)?,
         version: line.version,
         headers,
+        text: text.as_str(),
     };
     Ok((head, fields.end))
 }
