@@ -314,6 +314,8 @@ impl<S, C> Pipeline<S, C> {
     }
 
     /// How many interceptors are registered, over all phases.
+    ///
+    /// Ktor: `Pipeline.interceptorsQuantity` (private there)
     pub fn interceptor_count(&self) -> usize {
         self.flat.len()
     }

@@ -189,7 +189,12 @@ impl Drop for Sleep {
 /// it stays; if it fires early, the wait sees that its own deadline is not reached and arms
 /// the timer again for it. A wait therefore costs a clock read instead of two map updates,
 /// and the price is one early wake-up per timeout period. Netty's `IdleStateHandler` checks
-/// its idle timeout the same way.
+/// its idle timeout the same way. Ktor's CIO engine gets cheap idle timeouts differently: its
+/// `WeakTimeoutQueue` keeps one list of registrations with a fixed period, which is checked
+/// (and expired ones cancelled) only when new work arrives, with no timer at all; here the
+/// runtime's one timer map is already there, so keeping one entry per connection is simpler.
+///
+/// Ktor: `io.ktor.server.cio.internal.WeakTimeoutQueue` (for the same purpose)
 #[derive(Debug, Default)]
 pub struct ReusableTimer {
     sleep: Option<Sleep>,
@@ -200,12 +205,16 @@ pub struct ReusableTimer {
 
 impl ReusableTimer {
     /// An unarmed timer.
+    ///
+    /// Ktor: `WeakTimeoutQueue(timeoutMillis)`
     pub fn new() -> ReusableTimer {
         ReusableTimer::default()
     }
 
     /// Polls for `deadline`: `Ready` once it has passed, else `Pending`, with `cx`'s task woken
     /// at the latest when it passes (perhaps earlier, see above).
+    ///
+    /// Ktor: `WeakTimeoutQueue.withTimeout { }`
     pub fn poll_until(&mut self, deadline: Instant, cx: &mut Context<'_>) -> Poll<()> {
         let now = Instant::now();
         if now >= deadline {
