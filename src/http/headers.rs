@@ -386,6 +386,41 @@ mod tests {
         assert_eq!((h.entries.capacity(), h.text.capacity()), capacity);
     }
 
+    /// Owned text is copied into the map's one string, constants are kept as references; both
+    /// read, compare and print alike, and replaced or removed text never shows again.
+    #[test]
+    fn owned_and_constant_parts_behave_alike() {
+        let mut owned = Headers::new();
+        owned.append("X-Id".to_string(), "1".to_string());
+        owned.append_copied("Set-Cookie", "a=1");
+        owned.append("Set-Cookie", String::from("b=2"));
+        let mut constant = Headers::new();
+        constant.append("X-Id", "1");
+        constant.append("Set-Cookie", "a=1");
+        constant.append("Set-Cookie", "b=2");
+        assert_eq!(owned, constant);
+        assert_eq!(format!("{owned:?}"), format!("{constant:?}"));
+        assert_eq!(
+            format!("{owned:?}"),
+            r#"[("X-Id", "1"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2")]"#
+        );
+        // `"Set-Cookie"` given as a constant the second time is not copied.
+        assert_eq!(owned.text, "X-Id1Set-Cookiea=1b=2");
+
+        owned.set("set-cookie", "c=3".to_string());
+        assert_eq!(owned.get_all("Set-Cookie").collect::<Vec<_>>(), ["c=3"]);
+        assert!(owned.remove("x-id"));
+        assert_eq!(owned.iter().collect::<Vec<_>>(), [("Set-Cookie", "c=3")]);
+        owned.clear();
+        owned.append_copied("Host", "x");
+        assert_eq!(
+            owned.iter().collect::<Vec<_>>(),
+            [("Host", "x")],
+            "cleared text is reused"
+        );
+        assert_eq!(owned.text, "Hostx");
+    }
+
     /// Validation refuses anything that could break the line structure.
     #[test]
     fn validation() {

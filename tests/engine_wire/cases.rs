@@ -484,3 +484,46 @@ fn lifecycle_events_in_order() {
     server.stop(Duration::from_secs(1), Duration::from_secs(1));
     assert_eq!(*log.lock().unwrap(), ["started", "ready", "stopping", "stopped"]);
 }
+
+/// A connection reuses the storage of one call for the next (request target and headers,
+/// response headers): nothing of one request or response may show in the next.
+#[test]
+fn nothing_of_one_call_leaks_into_the_next() {
+    let (_server, address) = start(|app| {
+        app.routing(|route| {
+            route.get("/tagged", async |call| {
+                let tag = format!("tag-{}", call.request().uri());
+                call.response().header("X-Tag", tag)?;
+                call.respond_text("tagged").await
+            });
+            route.get("/seen", async |call| {
+                let headers: Vec<String> = call
+                    .request()
+                    .headers()
+                    .iter()
+                    .map(|(name, value)| format!("{name}={value}"))
+                    .collect();
+                call.respond_text(format!("{} {}", call.request().uri(), headers.join(","))).await
+            });
+        });
+    });
+    let mut stream = connect(address);
+    let batch = "GET /tagged?long-query-string-here HTTP/1.1\r\nHost: a\r\nX-First: 1\r\nX-Second: 2\r\n\r\n\
+                 GET /seen HTTP/1.1\r\nHost: b\r\n\r\n\
+                 GET /seen?q HTTP/1.1\r\nHost: c\r\nX-Third: 3\r\n\r\n";
+    stream.write_all(batch.as_bytes()).unwrap();
+    let mut buffered = Vec::new();
+    let tagged = read_response(&mut stream, &mut buffered);
+    assert_eq!(tagged.header("x-tag"), Some("tag-/tagged?long-query-string-here"));
+    let seen = read_response(&mut stream, &mut buffered);
+    assert_eq!(seen.header("x-tag"), None, "a response header of the call before");
+    assert_eq!(seen.body, b"/seen Host=b");
+    let third = read_response(&mut stream, &mut buffered);
+    assert_eq!(third.body, b"/seen?q Host=c,X-Third=3");
+    // Once more after the connection was idle (its storage went to the worker's spares).
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    stream.write_all(b"GET /seen HTTP/1.1\r\nHost: d\r\n\r\n").unwrap();
+    let after_idle = read_response(&mut stream, &mut buffered);
+    assert_eq!(after_idle.body, b"/seen Host=d");
+    assert_eq!(after_idle.header("x-tag"), None);
+}
