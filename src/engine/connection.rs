@@ -244,9 +244,9 @@ impl<S: Transport> Connection<'_, S> {
             self.state.set_idle(false);
             match read {
                 Ok(0) => return Ok(Next::Close), // the client closed (a half-sent request is dropped)
-                Ok(_) => {
-                    started.get_or_insert_with(Instant::now);
-                }
+                // Bytes arrived; if they are not a whole head, the wait for the rest starts the
+                // request's clock just above (no clock read for a head that came whole).
+                Ok(_) => {}
                 Err(error) if error.kind() == io::ErrorKind::TimedOut => {
                     return Ok(match started {
                         None => Next::Close,
