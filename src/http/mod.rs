@@ -87,6 +87,7 @@ pub mod limits;
 pub mod method;
 pub mod parameters;
 pub mod parser;
+mod request_line;
 mod scan;
 pub mod status;
 mod syntax;

@@ -45,6 +45,9 @@
 //!                                      └───▶ Err(e) ────────────▶ answer e.status, close
 //! ```
 //!
+//! Inside, the head is read in order: empty lines skipped, the request line (`request_line.rs`),
+//! the target's form (`target.rs`), the field lines (here), then `Host` (`target.rs`).
+//!
 //! # Cost
 //!
 //! Every request of the server goes through here, so the work per byte is
@@ -80,19 +83,17 @@
 //! - The request-target form, CONNECT and `Host` rules live in
 //!   [`target`](super::target), which explains them.
 
-use std::ops::Range;
-
 pub use super::head::{EMPTY_HEADER, Header, RequestHead, Status};
 use super::head_text::{Text, name_fields};
 pub use super::limits::{Limits, ParseError};
+use super::request_line::request_line;
 use super::scan;
 use super::status::HttpStatusCode;
 use super::target::{check_host, check_target};
-use super::version::HttpVersion;
 
 /// Why a step of the parse stopped early: not enough bytes, or bad ones.
 /// Internal helpers return `Result<T, Stop>` so `?` handles both.
-enum Stop {
+pub(super) enum Stop {
     Incomplete,
     Invalid(ParseError),
 }
@@ -103,10 +104,10 @@ impl From<ParseError> for Stop {
     }
 }
 
-type Step<T> = Result<T, Stop>;
+pub(super) type Step<T> = Result<T, Stop>;
 
 /// Shorthand for a 400 error inside a `Step`.
-fn bad<T>(reason: &'static str) -> Step<T> {
+pub(super) fn bad<T>(reason: &'static str) -> Step<T> {
     Err(Stop::Invalid(ParseError::bad_request(reason)))
 }
 
@@ -183,125 +184,6 @@ fn skip_empty_lines(buf: &[u8]) -> Step<usize> {
         pos = crlf(buf, pos, "")?;
     }
     Ok(pos)
-}
-
-/// Where the parts of a request line are, in the buffer.
-struct RequestLine {
-    method: Range<usize>,
-    target: Range<usize>,
-    version: HttpVersion,
-    /// The position after the CRLF.
-    end: usize,
-}
-
-/// Parses the request line starting at `pos`.
-///
-/// ```text
-/// request-line   = method SP request-target SP HTTP-version
-/// method         = token
-/// ```
-///
-/// Exactly one SP separates the parts, as the grammar says. §3 lets a
-/// recipient split on any run of whitespace instead; like the choice of CRLF
-/// over bare LF, refusing that leniency keeps every processor on a path
-/// reading the line the same way.
-fn request_line(buf: &[u8], pos: usize, max_target: usize) -> Step<RequestLine> {
-    let method_len = scan::token_run(&buf[pos..]).ok_or(Stop::Incomplete)?;
-    let method_end = pos + method_len;
-    // `token_run` stopped at a byte that is not a tchar, so `buf[method_end]` exists.
-    if method_len == 0 || buf[method_end] != b' ' {
-        return bad("invalid method, or method not followed by one SP");
-    }
-    let target_start = method_end + 1;
-    let target_len = target(&buf[target_start..], max_target)?;
-    let target_end = target_start + target_len;
-    let (version, end) = version(buf, target_end + 1)?;
-    Ok(RequestLine {
-        method: pos..method_end,
-        target: target_start..target_end,
-        version,
-        end,
-    })
-}
-
-/// Measures the request-target at the start of `rest`, including the check
-/// of the SP after it.
-///
-/// Only the character set is checked here (visible ASCII: no CTL, SP or
-/// obs-text); which *form* the target has is decided by `check_target`. The
-/// full RFC 3986 character rules are not enforced: browsers send characters
-/// such as `|` or `{` raw, and httparse and Ktor accept them too.
-fn target(rest: &[u8], max_target: usize) -> Step<usize> {
-    // Look at one byte more than allowed: if all of those are target bytes,
-    // the target is too long, whether or not its end has arrived.
-    let view = &rest[..rest.len().min(max_target.saturating_add(1))];
-    let len = match scan::target_run(view) {
-        Some(len) => len,
-        None if view.len() > max_target => {
-            let status = HttpStatusCode::URI_TOO_LONG;
-            return Err(ParseError::new(status, "request-target too long").into());
-        }
-        None => return Err(Stop::Incomplete),
-    };
-    match rest[len] {
-        b' ' if len > 0 => Ok(len),
-        b' ' => bad("empty request-target, or more than one SP"),
-        b'\r' | b'\n' => bad("request line has no HTTP-version"),
-        _ => bad("invalid byte in request-target"),
-    }
-}
-
-/// Parses the version at `pos` and the CRLF ending the request line.
-///
-/// ```text
-/// HTTP-version  = HTTP-name "/" DIGIT "." DIGIT
-/// HTTP-name     = %s"HTTP"
-/// ```
-///
-/// A well-formed version other than 1.0 or 1.1 gives 505; `%s` means the
-/// name is case-sensitive, so `http/1.1` is malformed (400).
-fn version(buf: &[u8], pos: usize) -> Step<(HttpVersion, usize)> {
-    // HTTP/1.1 or HTTP/1.0 and CRLF are nearly every request; one comparison
-    // of eight bytes (and one of two) settles them.
-    const HTTP_1_1: u64 = u64::from_le_bytes(*b"HTTP/1.1");
-    const HTTP_1_0: u64 = u64::from_le_bytes(*b"HTTP/1.0");
-    let rest = buf.get(pos..).unwrap_or_default();
-    if let Some((word, [b'\r', b'\n', ..])) = rest.split_first_chunk::<8>() {
-        match u64::from_le_bytes(*word) {
-            HTTP_1_1 => return Ok((HttpVersion::Http11, pos + 10)),
-            HTTP_1_0 => return Ok((HttpVersion::Http10, pos + 10)),
-            _ => {}
-        }
-    }
-    const SHAPE: &[u8; 8] = b"HTTP/#.#";
-    // Compare the bytes that have arrived, so garbage fails before it ends.
-    for (&got, &want) in rest.iter().zip(SHAPE) {
-        let fits = if want == b'#' {
-            got.is_ascii_digit()
-        } else {
-            got == want
-        };
-        if !fits {
-            return bad("malformed HTTP-version");
-        }
-    }
-    if rest.len() < SHAPE.len() {
-        return Err(Stop::Incomplete);
-    }
-    let end = crlf(
-        buf,
-        pos + SHAPE.len(),
-        "request line goes on after the HTTP-version",
-    )?;
-    let version = match (rest[5], rest[7]) {
-        (b'1', b'1') => HttpVersion::Http11,
-        (b'1', b'0') => HttpVersion::Http10,
-        _ => {
-            let status = HttpStatusCode::VERSION_NOT_SUPPORTED;
-            return Err(ParseError::new(status, "only HTTP/1.0 and HTTP/1.1 are supported").into());
-        }
-    };
-    Ok((version, end))
 }
 
 /// What the field lines gave, besides the slots they filled.
@@ -415,7 +297,7 @@ fn field_line(buf: &[u8], pos: usize) -> Step<(&[u8], &[u8], usize)> {
 
 /// Expects CRLF at `pos`; returns the position after it. `other` is the
 /// error reason when the byte there is neither CR nor LF.
-fn crlf(buf: &[u8], pos: usize, other: &'static str) -> Step<usize> {
+pub(super) fn crlf(buf: &[u8], pos: usize, other: &'static str) -> Step<usize> {
     match (buf.get(pos), buf.get(pos + 1)) {
         (Some(b'\r'), Some(b'\n')) => Ok(pos + 2),
         (None, _) | (Some(b'\r'), None) => Err(Stop::Incomplete),
