@@ -25,8 +25,8 @@
 //!
 //! # Alternatives not taken
 //!
-//! httparse scans with SSE/AVX2 through `unsafe` intrinsics; this crate has
-//! no `unsafe`, and for the 10-100 byte values of a response head a `u64`
+//! httparse scans with SSE/AVX2 through unchecked intrinsics; this crate keeps
+//! such code to its system calls, and for the 10-100 byte values of a response head a `u64`
 //! already takes most of the gain. Skipping the checks for names and values
 //! that "must be" fine (constants like `HttpHeaders::CONTENT_TYPE`) is not
 //! possible either: [`Headers`](super::Headers) accepts anything through

@@ -26,8 +26,8 @@
 //!
 //! # Alternatives not taken
 //!
-//! httparse converts its checked tokens with `from_utf8_unchecked`, which
-//! needs `unsafe`; this crate allows that only in its system calls. Checking
+//! httparse converts its checked tokens with `from_utf8_unchecked`, code the
+//! compiler cannot check; this crate allows such code only in its system calls. Checking
 //! only the request line and the names would skip the values, but they are
 //! not one slice, so that would take one call per line again. Finding each
 //! colon by reading the name again would not need addresses, but reads every

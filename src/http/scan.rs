@@ -39,8 +39,8 @@
 //! # Alternatives not taken
 //!
 //! httparse scans with SSE4.2 and AVX2 through `std::arch`, which needs
-//! `unsafe` and run-time CPU detection; `std::simd` is nightly-only. This
-//! crate denies `unsafe` outside its system calls and builds on stable. A
+//! unchecked code and run-time CPU detection; `std::simd` is nightly-only.
+//! This crate keeps unchecked code to its system calls and builds on stable. A
 //! `u64` covers most of the gain anyway: names, targets and values are a few
 //! to a few tens of bytes long, so a 32-byte vector would spend most calls
 //! on set-up and on the tail, while eight bytes a step already cut the work

@@ -1,0 +1,110 @@
+//! Tests of `net.rs`, kept apart so that the module reads as one concept.
+
+use super::*;
+use crate::runtime::test_support::watchdog;
+use crate::runtime::{block_on, reactor, spawn};
+use std::rc::Rc;
+
+/// 2 MiB of recognisable bytes.
+fn payload() -> Vec<u8> {
+    (0..2 * 1024 * 1024).map(|i| (i % 251) as u8).collect()
+}
+
+/// Sends `payload()` on `stream` from one task while this one reads everything the peer
+/// sends, through a shared `&TcpStream`. Returns what was read.
+async fn exchange(stream: Rc<TcpStream>) -> io::Result<Vec<u8>> {
+    let writer = {
+        let stream = Rc::clone(&stream);
+        spawn(async move {
+            let mut sink: &TcpStream = &stream;
+            sink.write_all(&payload()).await?;
+            stream.shutdown(Shutdown::Write)
+        })
+    };
+    let mut source: &TcpStream = &stream;
+    let (mut received, mut buf) = (Vec::new(), vec![0u8; 64 * 1024]);
+    loop {
+        match source.read(&mut buf).await? {
+            0 => break,
+            n => received.extend_from_slice(&buf[..n]),
+        }
+    }
+    writer.await.expect("writer task panicked")?;
+    Ok(received)
+}
+
+/// Both ends of a loopback connection send 2 MiB at once. Neither side can finish unless
+/// reading and writing progress together, so this exercises waiting for writability,
+/// end-of-stream after a half-close, and one reader plus one writer sharing a stream.
+#[test]
+fn full_duplex_transfer() {
+    watchdog(|| {
+        block_on(async {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let addr = listener.local_addr().unwrap();
+            // The kernel completes the handshake from the backlog; accept picks it up.
+            let client = TcpStream::connect(addr).await.unwrap();
+            let (server, peer) = listener.accept().await.unwrap();
+            assert_eq!(peer, client.local_addr().unwrap());
+            assert_eq!(server.peer_addr().unwrap(), peer);
+            server.set_nodelay(true).unwrap();
+            let client = spawn(exchange(Rc::new(client)));
+            let server = spawn(exchange(Rc::new(server)));
+            assert!(client.await.unwrap().unwrap() == payload());
+            assert!(server.await.unwrap().unwrap() == payload());
+        })
+    });
+}
+
+/// A socket accepted with `accept_std` joins the worker through `from_std`; dropping the
+/// sockets removes every registration from the reactor.
+#[test]
+fn accept_std_then_from_std_and_deregistration() {
+    watchdog(|| {
+        block_on(async {
+            let reactor = reactor::current();
+            let listener =
+                TcpListener::from_std(std::net::TcpListener::bind("127.0.0.1:0").unwrap()).unwrap();
+            let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+            let (std_stream, _) = listener.accept_std().await.unwrap();
+            assert_eq!(reactor.registrations(), 2, "the std stream is not registered");
+            let mut server = TcpStream::from_std(std_stream).unwrap();
+            client.write_all(b"ping").await.unwrap();
+            let mut buf = [0u8; 4];
+            server.read_exact(&mut buf).await.unwrap();
+            assert_eq!(&buf, b"ping");
+            drop((client, server, listener));
+            assert_eq!(reactor.registrations(), 0);
+        })
+    });
+}
+
+/// A short read marks the socket drained (the next read waits for the reactor instead of
+/// calling the kernel), a readable event clears that, and end-of-stream can be read twice.
+#[test]
+fn drained_socket_waits_for_the_reactor() {
+    watchdog(|| {
+        block_on(async {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+            let (mut server, _) = listener.accept().await.unwrap();
+            client.write_all(b"one").await.unwrap();
+            let mut buf = [0u8; 64];
+            assert_eq!(server.read(&mut buf).await.unwrap(), 3);
+            assert!(
+                !server.registration.is_readable(),
+                "a short read drains the socket"
+            );
+            client.write_all(b"two").await.unwrap();
+            assert_eq!(
+                server.read(&mut buf).await.unwrap(),
+                3,
+                "the event brings it back"
+            );
+            assert_eq!(&buf[..3], b"two");
+            drop(client);
+            assert_eq!(server.read(&mut buf).await.unwrap(), 0);
+            assert_eq!(server.read(&mut buf).await.unwrap(), 0, "end-of-stream, again");
+        })
+    });
+}
