@@ -221,22 +221,19 @@ impl ReusableTimer {
             self.sleep = None;
             return Poll::Ready(());
         }
-        if let Some(sleep) = &self.sleep
-            && sleep.deadline() <= deadline
-            && now < sleep.deadline()
-            && self
-                .waker
-                .as_ref()
-                .is_some_and(|waker| waker.will_wake(cx.waker()))
-        {
-            // Armed no later than needed, not fired yet, and for this very task: all set.
-            return Poll::Pending;
-        }
-        let keep = self
+        // Armed no later than needed, and not fired yet.
+        let in_time = self
             .sleep
             .as_ref()
             .is_some_and(|sleep| sleep.deadline() <= deadline && now < sleep.deadline());
-        if !keep {
+        let same_task = self
+            .waker
+            .as_ref()
+            .is_some_and(|waker| waker.will_wake(cx.waker()));
+        if in_time && same_task {
+            return Poll::Pending; // all set: it will wake this very task
+        }
+        if !in_time {
             // Not armed, armed too late, or fired early: arm for `deadline` itself.
             self.sleep = Some(sleep_until(deadline));
         }
