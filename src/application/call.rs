@@ -31,7 +31,7 @@ use super::{
     ResponseAlreadySent, ResponseMessage,
 };
 use crate::Result;
-use crate::http::{ContentType, HttpHeaders, HttpStatusCode, Parameters};
+use crate::http::{ContentType, Headers, HttpHeaders, HttpStatusCode, Parameters};
 use crate::pipeline::PipelineTrace;
 use crate::routing::{CallParameters, RoutingFailure};
 use crate::util::Attributes;
@@ -392,5 +392,48 @@ impl ApplicationCall {
     /// and reuse the request's storage.
     pub(crate) fn into_parts(self) -> (ApplicationRequest, ApplicationResponse) {
         (self.request, self.response)
+    }
+
+    /// Empties this answered call for the next request on its connection, and gives back the
+    /// storage its request was built in (target and headers, see `engine/storage.rs`). The call
+    /// keeps its box and its response's header storage; [`renew`](Self::renew) then gives it
+    /// the next request. Whatever the handler attached to the call (attributes, a pipeline
+    /// copy, the body) is dropped now, not when the connection next gets a request.
+    ///
+    /// Every field is named below, so a field added to the call cannot be forgotten here: it
+    /// would not compile. Ktor allocates a call per request and lets the JVM's young
+    /// generation make that cheap; an allocation and copying a call of some 600 bytes around
+    /// are not as cheap, and were about a tenth of a small request's cost.
+    pub(crate) fn recycle(&mut self) -> (String, Headers) {
+        let ApplicationCall {
+            application: _, // the same application serves every call of a connection
+            request,
+            response,
+            routing_failure,
+            path_parameters,
+            parameters,
+            ignore_trailing_slash,
+            attributes,
+            receive_type,
+            send_pipeline,
+            receive_pipeline,
+            trace,
+        } = self;
+        response.recycle();
+        *routing_failure = None;
+        *path_parameters = CallParameters::default();
+        *parameters = OnceCell::new();
+        *ignore_trailing_slash = false;
+        *attributes = Attributes::new();
+        *receive_type = None;
+        *send_pipeline = None;
+        *receive_pipeline = None;
+        *trace = None;
+        request.recycle()
+    }
+
+    /// Gives a recycled call its next request: it is then as a [`new`](Self::new) call.
+    pub(crate) fn renew(&mut self, request: ApplicationRequest) {
+        self.request = request;
     }
 }

@@ -173,8 +173,14 @@ impl ApplicationRequest {
     }
 
     /// Takes the storage of the target and the headers, for the engine to reuse once the call
-    /// is over (see `engine/storage.rs`); the request is left without them.
-    pub(crate) fn take_storage(&mut self) -> (String, Headers) {
+    /// is over (see `engine/storage.rs`), and drops what else the request holds (its body, its
+    /// decoded path and query): the request is left empty until the call is renewed.
+    pub(crate) fn recycle(&mut self) -> (String, Headers) {
+        self.path_range = 0..0;
+        self.decoded_path = None;
+        self.query_range = 0..0;
+        self.query_parameters = OnceCell::new();
+        self.body = RequestBody::Taken;
         (std::mem::take(&mut self.uri), std::mem::take(&mut self.headers))
     }
 

@@ -171,17 +171,23 @@ impl ApplicationResponse {
         Ok(())
     }
 
-    /// Takes the committed parts out, for the engine to write.
-    /// Builds this response's headers in `headers`, an empty map whose storage is reused.
-    pub(crate) fn reuse_headers(&mut self, headers: Headers) {
-        debug_assert!(self.headers.is_empty() && headers.is_empty());
-        self.headers = headers;
+    /// Empties this response for the next call on the connection, keeping its headers'
+    /// storage (see `ApplicationCall::recycle`).
+    pub(crate) fn recycle(&mut self) {
+        self.status = None;
+        self.headers.clear();
+        self.content = None;
     }
 
-    pub(crate) fn take(&mut self) -> (HttpStatusCode, Headers, OutgoingContent) {
-        let status = self.effective_status();
+    /// Takes the committed status and content out, for the engine to write with the headers.
+    pub(crate) fn take_content(&mut self) -> (HttpStatusCode, OutgoingContent) {
         let content = self.content.take().unwrap_or(OutgoingContent::NoContent);
-        (status, std::mem::take(&mut self.headers), content)
+        (self.effective_status(), content)
+    }
+
+    /// The headers, for the engine to complete (`Connection`) before writing them.
+    pub(crate) fn headers_mut(&mut self) -> &mut Headers {
+        &mut self.headers
     }
 }
 

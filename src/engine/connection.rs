@@ -170,25 +170,23 @@ impl<S: Transport> Connection<'_, S> {
                 // per request buys a small idle connection.
                 (Box::pin(respond(self.application, call)).await, Deferred::Read)
             };
-            self.storage.keep_request(&mut call);
-            let (status, mut headers, content) = call.response().take();
-            drop(call);
-
+            let response = call.response();
+            let (status, content) = response.take_content();
             let close = !keep_alive || deferred != Deferred::Read || self.state.is_stopping();
-            let close = connection_header(&mut headers, version, close);
+            let close = connection_header(response.headers_mut(), version, close);
             let out = &mut self.output;
             let close = write_response(
                 self.stream,
                 out,
                 status,
-                &headers,
+                response.headers(),
                 content,
                 is_head,
                 version,
                 close,
             )
             .await?;
-            self.storage.keep_response_headers(headers);
+            self.storage.keep(call);
             if close || self.input.is_empty() {
                 self.flush().await?;
             }

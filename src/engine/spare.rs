@@ -87,7 +87,7 @@ pub(crate) fn take_storage() -> CallStorage {
 
 /// Keeps an idle connection's call storage for the next connection that wakes, if it is worth
 /// keeping and there is room.
-pub(crate) fn give_storage(storage: CallStorage) {
+pub(crate) fn give_storage(mut storage: CallStorage) {
     if storage.worth_keeping() {
         shelve(storage, |shelf| &mut shelf.storage);
     }

@@ -485,15 +485,20 @@ fn lifecycle_events_in_order() {
     assert_eq!(*log.lock().unwrap(), ["started", "ready", "stopping", "stopped"]);
 }
 
-/// A connection reuses the storage of one call for the next (request target and headers,
-/// response headers): nothing of one request or response may show in the next.
+/// A connection reuses one call for the next request (its box, the request target and headers,
+/// the response headers): nothing of one request or response may show in the next, neither
+/// the headers nor the status, the attributes, the parameters or the body.
 #[test]
 fn nothing_of_one_call_leaks_into_the_next() {
+    use mini_ktor::util::AttributeKey;
+    const MARK: AttributeKey<String> = AttributeKey::new("mark");
     let (_server, address) = start(|app| {
         app.routing(|route| {
-            route.get("/tagged", async |call| {
+            route.post("/tagged/{id}", async |call| {
                 let tag = format!("tag-{}", call.request().uri());
                 call.response().header("X-Tag", tag)?;
+                call.response().set_status(HttpStatusCode::CREATED);
+                call.attributes_mut().put(&MARK, "marked".to_string());
                 call.respond_text("tagged").await
             });
             route.get("/seen", async |call| {
@@ -503,27 +508,43 @@ fn nothing_of_one_call_leaks_into_the_next() {
                     .iter()
                     .map(|(name, value)| format!("{name}={value}"))
                     .collect();
-                call.respond_text(format!("{} {}", call.request().uri(), headers.join(","))).await
+                let parameters: Vec<String> = call
+                    .parameters()
+                    .iter()
+                    .map(|(name, value)| format!("{name}={value}"))
+                    .collect();
+                let marked = call.attributes().contains(&MARK);
+                let body = call.receive_text().await?;
+                let text = format!(
+                    "{} {} params[{}] marked={marked} body[{body}]",
+                    call.request().uri(),
+                    headers.join(","),
+                    parameters.join(",")
+                );
+                call.respond_text(text).await
             });
         });
     });
     let mut stream = connect(address);
-    let batch = "GET /tagged?long-query-string-here HTTP/1.1\r\nHost: a\r\nX-First: 1\r\nX-Second: 2\r\n\r\n\
+    let batch = "POST /tagged/7?long-query-string-here HTTP/1.1\r\nHost: a\r\nX-First: 1\r\n\
+                 X-Second: 2\r\nContent-Length: 4\r\n\r\nbody\
                  GET /seen HTTP/1.1\r\nHost: b\r\n\r\n\
-                 GET /seen?q HTTP/1.1\r\nHost: c\r\nX-Third: 3\r\n\r\n";
+                 GET /seen?q=1 HTTP/1.1\r\nHost: c\r\nX-Third: 3\r\n\r\n";
     stream.write_all(batch.as_bytes()).unwrap();
     let mut buffered = Vec::new();
     let tagged = read_response(&mut stream, &mut buffered);
-    assert_eq!(tagged.header("x-tag"), Some("tag-/tagged?long-query-string-here"));
+    assert_eq!(tagged.status_line, "HTTP/1.1 201 Created");
+    assert_eq!(tagged.header("x-tag"), Some("tag-/tagged/7?long-query-string-here"));
     let seen = read_response(&mut stream, &mut buffered);
+    assert_eq!(seen.status_line, "HTTP/1.1 200 OK", "the status of the call before");
     assert_eq!(seen.header("x-tag"), None, "a response header of the call before");
-    assert_eq!(seen.body, b"/seen Host=b");
+    assert_eq!(seen.body, b"/seen Host=b params[] marked=false body[]");
     let third = read_response(&mut stream, &mut buffered);
-    assert_eq!(third.body, b"/seen?q Host=c,X-Third=3");
+    assert_eq!(third.body, b"/seen?q=1 Host=c,X-Third=3 params[q=1] marked=false body[]");
     // Once more after the connection was idle (its storage went to the worker's spares).
     std::thread::sleep(std::time::Duration::from_millis(20));
     stream.write_all(b"GET /seen HTTP/1.1\r\nHost: d\r\n\r\n").unwrap();
     let after_idle = read_response(&mut stream, &mut buffered);
-    assert_eq!(after_idle.body, b"/seen Host=d");
+    assert_eq!(after_idle.body, b"/seen Host=d params[] marked=false body[]");
     assert_eq!(after_idle.header("x-tag"), None);
 }
