@@ -13,8 +13,8 @@
 //! - the tree has no selector that could tie with a constant at 1.0 (a header, a query
 //!   parameter, a trailing-slash selector with more than method routes below it) — otherwise
 //!   the index is not built at all;
-//! - the request's path needs no decoding and has no empty segment (no `%`, no `//`, no
-//!   trailing `/`), and trailing slashes are not being ignored;
+//! - the request's path needs no decoding (no `%`), and trailing slashes are not being
+//!   ignored; a path with an empty segment (`//`, a trailing `/`) is never a key, so it misses;
 //! - no tracer is registered (a trace must show the search).
 //!
 //! Anything else — a miss, a 404 or a 405 — goes through the search, which decides as before.
@@ -67,8 +67,9 @@ impl ConstantIndex {
                         .push((method.clone(), indices.clone()));
                 }
                 // A declared segment holding a `/` (`a%2Fb`) is one segment, which a path key
-                // cannot tell from two: such routes are left to the search.
-                RouteSelector::Constant(segment) if !segment.contains('/') => {
+                // cannot tell from two: such routes are left to the search. So are empty ones
+                // (only a selector built by hand can be empty), so that no key has `//`.
+                RouteSelector::Constant(segment) if !segment.is_empty() && !segment.contains('/') => {
                     self.collect(child, format!("{path}/{segment}"), indices);
                 }
                 // The root's own routes, `get("/")`, hang below a `<slash>`: the path `/`.
@@ -92,15 +93,15 @@ impl ConstantIndex {
         if !request.path_is_raw() || call.ignore_trailing_slash {
             return None;
         }
-        let path = request.path();
-        // An empty segment (`//`, or a trailing `/`) takes the search. A byte-pair scan: for a
-        // short path it beats `contains("//")`, whose substring search first sets itself up.
-        let empty_segment = path.as_bytes().windows(2).any(|pair| pair == b"//");
-        if empty_segment || (path != "/" && path.ends_with('/')) {
-            return None;
-        }
+        // A path with an empty segment (`//`, or a trailing `/`) needs no check of its own: no
+        // key has one (`collect` joins non-empty segments with `/`), so it misses and takes the
+        // search, which decides what an empty segment means.
         let method = request.method();
-        let (_, indices) = self.routes.get(path)?.iter().find(|(m, _)| m == method)?;
+        let (_, indices) = self
+            .routes
+            .get(request.path())?
+            .iter()
+            .find(|(m, _)| m == method)?;
         let node = indices
             .iter()
             .fold(root, |node, &position| &node.children[position]);

@@ -75,7 +75,11 @@ impl Route {
     ) -> Result<Option<(&Route, &Pipeline<(), ApplicationCall>)>> {
         let index = self.constant_index.get_or_init(|| ConstantIndex::build(self));
         if let Some((route, indices)) = index.as_ref().and_then(|index| index.lookup(self, call)) {
-            call.set_path_parameters(Parameters::new());
+            // A constant route captures nothing; the call's parameters stay as they are unless
+            // an earlier routing left some.
+            if !call.path_parameters().is_empty() {
+                call.set_path_parameters(Parameters::new());
+            }
             return Ok(Some((route, route.call_pipeline(|| lineage(self, indices)))));
         }
         let context = RoutingResolveContext::new(call)?;
