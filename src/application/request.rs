@@ -12,7 +12,6 @@
 //!
 //! Ktor: `io.ktor.server.request.ApplicationRequest`
 
-use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::net::SocketAddr;
 use std::ops::Range;
@@ -21,6 +20,7 @@ use std::rc::Rc;
 use super::body::{DeferredBody, RequestBody};
 use super::{HttpError, RequestAlreadyConsumed};
 use crate::Result;
+use crate::http::url::TargetParts;
 use crate::http::{self, Headers, HttpMethod, HttpVersion, Parameters};
 
 /// What the client sent: method, target, headers and body.
@@ -59,16 +59,22 @@ impl ApplicationRequest {
         local: SocketAddr,
         remote: SocketAddr,
     ) -> Result<ApplicationRequest, HttpError> {
-        let (raw_path, query) = http::split_target(&uri);
-        let query_range = range_in(&uri, query).unwrap_or(0..0);
-        // A path with no escapes is served from `uri`; for `http://host`, which has no path,
-        // `split_target` answers with the constant "/", kept as if decoded.
-        let path_range = range_in(&uri, raw_path);
-        let decoded = http::decode_path(raw_path).map_err(|error| HttpError::bad_request(error.reason))?;
-        let (path_range, decoded_path) = match (path_range, decoded) {
-            (Some(range), Cow::Borrowed(_)) => (range, None),
-            (_, decoded) => (0..0, Some(decoded.into_owned())),
+        let parts = TargetParts::of(&uri);
+        // A path with no escapes is served from `uri`. An absolute-form target without a path
+        // (`http://host`) has the path `/`, kept as if decoded.
+        let decoded_path = if parts.escaped {
+            let decoded = http::decode_path(&uri[parts.path.clone()]);
+            Some(
+                decoded
+                    .map_err(|error| HttpError::bad_request(error.reason))?
+                    .into_owned(),
+            )
+        } else if parts.path.is_empty() {
+            Some("/".to_string())
+        } else {
+            None
         };
+        let (path_range, query_range) = (parts.path, parts.query);
         Ok(ApplicationRequest {
             method,
             path_range,
@@ -198,11 +204,4 @@ impl ApplicationRequest {
             RequestBody::Taken => Err(RequestAlreadyConsumed.into()),
         }
     }
-}
-
-/// Where `part`, a slice of `whole`, lies in it; `None` if it is not a slice of it.
-fn range_in(whole: &str, part: &str) -> Option<Range<usize>> {
-    // Addresses compared as numbers: `part` lies in `whole` when it starts and ends inside it.
-    let offset = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
-    (offset <= whole.len() && part.len() <= whole.len() - offset).then(|| offset..offset + part.len())
 }

@@ -47,6 +47,7 @@ use super::limits::ParseError;
 use super::parameters::Parameters;
 use super::syntax::{self, UNRESERVED};
 use std::borrow::Cow;
+use std::ops::Range;
 
 /// Splits a request-target into its path and its query (without the `?`).
 /// For an absolute-form target the scheme and authority are skipped first;
@@ -55,28 +56,60 @@ use std::borrow::Cow;
 ///
 /// Ktor: `ApplicationRequest.path()` and `queryString()`.
 pub fn split_target(target: &str) -> (&str, &str) {
-    // Nearly every target is origin-form (`/path?query`): only the others have a scheme.
-    let rest = if target.starts_with('/') {
-        target
-    } else if let Some((_, after_scheme)) = target.split_once("://") {
-        let authority_end = after_scheme.find(['/', '?', '#']).unwrap_or(after_scheme.len());
-        &after_scheme[authority_end..]
-    } else {
-        target
-    };
-    // One pass over the bytes finds where the path ends ('?' or '#').
-    let (path, query) = match rest.bytes().position(|byte| byte == b'?' || byte == b'#') {
-        Some(at) if rest.as_bytes()[at] == b'?' => {
-            let query = &rest[at + 1..];
-            (
-                &rest[..at],
-                query.split_once('#').map_or(query, |(before, _)| before),
-            )
+    let parts = TargetParts::of(target);
+    let path = &target[parts.path];
+    (if path.is_empty() { "/" } else { path }, &target[parts.query])
+}
+
+/// Where the path and the query lie in a request-target, as [`split_target`]
+/// cuts it, and whether the path has an escape to decode. The engine builds
+/// every request from this, so the target is gone over once: a loop that
+/// stopped at `?` and a second search for `%` would each pay their own setup.
+pub(crate) struct TargetParts {
+    /// The path, possibly empty (an absolute-form target without one).
+    pub(crate) path: Range<usize>,
+    /// The query, without `?` and any fragment; `0..0` when there is none.
+    pub(crate) query: Range<usize>,
+    /// Whether the path holds a `%`, so that [`decode_path`] has work to do.
+    pub(crate) escaped: bool,
+}
+
+impl TargetParts {
+    /// The parts of `target`.
+    pub(crate) fn of(target: &str) -> TargetParts {
+        let bytes = target.as_bytes();
+        // Nearly every target is origin-form (`/path?query`): only the others have a scheme.
+        let start = if target.starts_with('/') {
+            0
+        } else if let Some(scheme_end) = target.find("://") {
+            let authority = scheme_end + 3;
+            let length = target[authority..].find(['/', '?', '#']);
+            authority + length.unwrap_or(target.len() - authority)
+        } else {
+            0
+        };
+        let mut escaped = false;
+        let mut end = start;
+        while let Some(&byte) = bytes.get(end) {
+            match byte {
+                b'?' | b'#' => break,
+                b'%' => escaped = true,
+                _ => {}
+            }
+            end += 1;
         }
-        Some(at) => (&rest[..at], ""),
-        None => (rest, ""),
-    };
-    (if path.is_empty() { "/" } else { path }, query)
+        let query = if bytes.get(end) == Some(&b'?') {
+            let fragment = target[end + 1..].find('#');
+            end + 1..fragment.map_or(target.len(), |length| end + 1 + length)
+        } else {
+            0..0
+        };
+        TargetParts {
+            path: start..end,
+            query,
+            escaped,
+        }
+    }
 }
 
 /// Percent-decodes a path. `%` must be followed by two hex digits, and the
@@ -185,4 +218,32 @@ pub fn encode_uri_component(text: &str) -> String {
 /// The byte that `%` followed by `high` and `low` stands for, if both are hex.
 fn escaped(high: u8, low: u8) -> Option<u8> {
     Some(syntax::hex_value(high)? << 4 | syntax::hex_value(low)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TargetParts;
+
+    /// Each target's path, query and escape flag, as `TargetParts` finds them in one pass.
+    #[test]
+    fn target_parts_table() {
+        let cases = [
+            ("/plaintext", "/plaintext", "", false),
+            ("/a%20b?q=%41", "/a%20b", "q=%41", true),
+            ("/a?q=1#frag", "/a", "q=1", false),
+            ("/a#frag?not-a-query", "/a", "", false),
+            ("/a?", "/a", "", false),
+            ("/?%zz", "/", "%zz", false),
+            ("http://example.com/x%2Fy?z", "/x%2Fy", "z", true),
+            ("http://example.com", "", "", false),
+            ("http://example.com?q", "", "q", false),
+            ("*", "*", "", false),
+        ];
+        for (target, path, query, escaped) in cases {
+            let parts = TargetParts::of(target);
+            assert_eq!(&target[parts.path], path, "{target}: path");
+            assert_eq!(&target[parts.query], query, "{target}: query");
+            assert_eq!(parts.escaped, escaped, "{target}: escaped");
+        }
+    }
 }
