@@ -31,7 +31,7 @@ use super::{
     ResponseAlreadySent, ResponseMessage,
 };
 use crate::Result;
-use crate::http::{ContentType, Headers, HttpHeaders, HttpStatusCode, Parameters};
+use crate::http::{ContentType, HttpHeaders, HttpStatusCode, Parameters};
 use crate::pipeline::PipelineTrace;
 use crate::routing::{CallParameters, RoutingFailure};
 use crate::util::Attributes;
@@ -394,17 +394,16 @@ impl ApplicationCall {
         (self.request, self.response)
     }
 
-    /// Empties this answered call for the next request on its connection, and gives back the
-    /// storage its request was built in (target and headers, see `engine/storage.rs`). The call
-    /// keeps its box and its response's header storage; [`renew`](Self::renew) then gives it
-    /// the next request. Whatever the handler attached to the call (attributes, a pipeline
+    /// Empties this answered call for the next request on its connection, keeping its box and
+    /// the capacity of its request's target and headers and of its response's headers (see
+    /// `engine/storage.rs`). Whatever the handler attached to the call (attributes, a pipeline
     /// copy, the body) is dropped now, not when the connection next gets a request.
     ///
     /// Every field is named below, so a field added to the call cannot be forgotten here: it
     /// would not compile. Ktor allocates a call per request and lets the JVM's young
     /// generation make that cheap; an allocation and copying a call of some 600 bytes around
     /// are not as cheap, and were about a tenth of a small request's cost.
-    pub(crate) fn recycle(&mut self) -> (String, Headers) {
+    pub(crate) fn recycle(&mut self) {
         let ApplicationCall {
             application: _, // the same application serves every call of a connection
             request,
@@ -419,6 +418,7 @@ impl ApplicationCall {
             receive_pipeline,
             trace,
         } = self;
+        request.recycle();
         response.recycle();
         *routing_failure = None;
         *path_parameters = CallParameters::default();
@@ -429,11 +429,5 @@ impl ApplicationCall {
         *send_pipeline = None;
         *receive_pipeline = None;
         *trace = None;
-        request.recycle()
-    }
-
-    /// Gives a recycled call its next request: it is then as a [`new`](Self::new) call.
-    pub(crate) fn renew(&mut self, request: ApplicationRequest) {
-        self.request = request;
     }
 }

@@ -59,11 +59,53 @@ impl ApplicationRequest {
         local: SocketAddr,
         remote: SocketAddr,
     ) -> Result<ApplicationRequest, HttpError> {
-        let parts = TargetParts::of(&uri);
+        let mut request = ApplicationRequest::empty();
+        (request.uri, request.headers) = (uri, headers);
+        request.start(method, version, body, local, remote)?;
+        Ok(request)
+    }
+
+    /// A request with nothing in it yet: the engine copies a head into its
+    /// [`head_storage`](Self::head_storage), then [`start`](Self::start)s it.
+    pub(crate) fn empty() -> ApplicationRequest {
+        let nowhere = SocketAddr::from(([0, 0, 0, 0], 0));
+        ApplicationRequest {
+            method: HttpMethod::Get,
+            uri: String::new(),
+            path_range: 0..0,
+            decoded_path: None,
+            query_range: 0..0,
+            query_parameters: OnceCell::new(),
+            version: HttpVersion::Http11,
+            headers: Headers::new(),
+            body: RequestBody::Taken,
+            local: nowhere,
+            remote: nowhere,
+        }
+    }
+
+    /// Where the engine copies the next request's target and headers: empty, with the
+    /// capacity the previous request left (see `engine/storage.rs`).
+    pub(crate) fn head_storage(&mut self) -> (&mut String, &mut Headers) {
+        (&mut self.uri, &mut self.headers)
+    }
+
+    /// Completes a request whose target and headers are in place: finds the path and the query
+    /// in the target and decodes the path, failing with 400 when it is not valid
+    /// percent-encoded UTF-8.
+    pub(crate) fn start(
+        &mut self,
+        method: HttpMethod,
+        version: HttpVersion,
+        body: Vec<u8>,
+        local: SocketAddr,
+        remote: SocketAddr,
+    ) -> Result<(), HttpError> {
+        let parts = TargetParts::of(&self.uri);
         // A path with no escapes is served from `uri`. An absolute-form target without a path
         // (`http://host`) has the path `/`, kept as if decoded.
-        let decoded_path = if parts.escaped {
-            let decoded = http::decode_path(&uri[parts.path.clone()]);
+        self.decoded_path = if parts.escaped {
+            let decoded = http::decode_path(&self.uri[parts.path.clone()]);
             Some(
                 decoded
                     .map_err(|error| HttpError::bad_request(error.reason))?
@@ -74,20 +116,11 @@ impl ApplicationRequest {
         } else {
             None
         };
-        let (path_range, query_range) = (parts.path, parts.query);
-        Ok(ApplicationRequest {
-            method,
-            path_range,
-            decoded_path,
-            query_range,
-            uri,
-            query_parameters: OnceCell::new(),
-            version,
-            headers,
-            body: RequestBody::Ready(body),
-            local,
-            remote,
-        })
+        (self.path_range, self.query_range) = (parts.path, parts.query);
+        (self.method, self.version) = (method, version);
+        self.body = RequestBody::Ready(body);
+        (self.local, self.remote) = (local, remote);
+        Ok(())
     }
 
     /// The request method.
@@ -178,16 +211,17 @@ impl ApplicationRequest {
         self.remote
     }
 
-    /// Takes the storage of the target and the headers, for the engine to reuse once the call
-    /// is over (see `engine/storage.rs`), and drops what else the request holds (its body, its
-    /// decoded path and query): the request is left empty until the call is renewed.
-    pub(crate) fn recycle(&mut self) -> (String, Headers) {
+    /// Empties the request once its call is over, keeping the capacity of its target and
+    /// headers for the next request on the connection (see `engine/storage.rs`) and dropping
+    /// what else it holds: its body, its decoded path and query.
+    pub(crate) fn recycle(&mut self) {
+        self.uri.clear();
+        self.headers.clear();
         self.path_range = 0..0;
         self.decoded_path = None;
         self.query_range = 0..0;
         self.query_parameters = OnceCell::new();
         self.body = RequestBody::Taken;
-        (std::mem::take(&mut self.uri), std::mem::take(&mut self.headers))
     }
 
     /// Leaves the body on the connection, for the engine to read when a handler asks.

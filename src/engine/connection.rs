@@ -44,7 +44,7 @@ use super::pipeline::respond;
 use super::spare;
 use super::storage::CallStorage;
 use super::transport::{ConnectionConfig, ConnectionState, Transport};
-use crate::application::{Application, ApplicationCall, ApplicationRequest, DeferredBody, HttpError};
+use crate::application::{Application, ApplicationCall, DeferredBody, HttpError};
 use crate::http::{BodyFraming, Headers, HttpHeaders, HttpMethod, HttpStatusCode, HttpVersion, ParseError};
 
 /// The addresses of a connection's two ends, given to every request on it.
@@ -141,25 +141,19 @@ impl<S: Transport> Connection<'_, S> {
             };
 
             let Head {
+                mut call,
                 method,
-                target,
                 version,
-                headers,
                 framing,
                 keep_alive,
                 ..
             } = head;
             let is_head = method == HttpMethod::Head;
             let (local, remote) = (self.peer.local, self.peer.remote);
-            let request = match ApplicationRequest::new(method, target, version, headers, body, local, remote)
-            {
-                Ok(request) => request,
-                Err(error) => {
-                    let error = ParseError::new(error.status, "invalid request target");
-                    return Box::pin(self.refuse(error)).await;
-                }
-            };
-            let call = self.storage.new_call(self.application, request);
+            if let Err(error) = call.request_mut().start(method, version, body, local, remote) {
+                let error = ParseError::new(error.status, "invalid request target");
+                return Box::pin(self.refuse(error)).await;
+            }
             let (mut call, deferred) = if defer_body {
                 // Boxed, like every rare path here: its state (two futures side by side) would
                 // otherwise enlarge every connection's future, idle or not.
@@ -201,7 +195,8 @@ impl<S: Transport> Connection<'_, S> {
         // When this request started to arrive; set the first time it has to be waited for.
         let mut started: Option<Instant> = None;
         loop {
-            match parse_head(self.input.pending(), &self.config.limits, &mut self.storage) {
+            let limits = &self.config.limits;
+            match parse_head(self.input.pending(), limits, &mut self.storage, self.application) {
                 Ok(Some((head, consumed))) => {
                     self.input.consume(consumed);
                     return Ok(Next::Head(head));

@@ -1,25 +1,29 @@
-//! Reading a request head out of the connection's buffer into owned parts.
+//! Reading a request head out of the connection's buffer into the call that will answer it.
 //!
 //! The parser (`http::parser`) borrows from the buffer; a call must outlive the buffer's next
-//! read, so the connection copies what a handler may look at into a [`Head`]: the method, the
-//! target, the headers (values as text), and what framing, keep-alive and `Expect` decided.
-//! The target and the headers are copied into the connection's [`CallStorage`], whose capacity
-//! the previous request left, so copying them allocates nothing in the usual case.
+//! read, so the connection copies what a handler may look at (the target and the headers,
+//! values as text) into the request of the call kept in its [`CallStorage`], whose capacity
+//! the previous request left, so copying them allocates nothing in the usual case. The rest
+//! goes into a [`Head`]: the method, the version, and what framing, keep-alive and `Expect`
+//! decided.
 //!
 //! Ktor: the `Request` that CIO's `parseRequest` builds
 
+use std::sync::Arc;
+
 use super::storage::CallStorage;
+use crate::application::{Application, ApplicationCall};
 use crate::http::{
-    self, BodyFraming, EMPTY_HEADER, Header, Headers, HttpMethod, HttpStatusCode, HttpVersion, Limits,
-    ParseError, Status,
+    self, BodyFraming, EMPTY_HEADER, Header, HttpMethod, HttpStatusCode, HttpVersion, Limits, ParseError,
+    Status,
 };
 
-/// The parts of a parsed request head that outlive the input buffer.
+/// A parsed request head, out of the input buffer.
 pub(crate) struct Head {
+    /// The call to answer it, its request's target and headers in place.
+    pub(crate) call: Box<ApplicationCall>,
     pub(crate) method: HttpMethod,
-    pub(crate) target: String,
     pub(crate) version: HttpVersion,
-    pub(crate) headers: Headers,
     pub(crate) framing: BodyFraming,
     pub(crate) keep_alive: bool,
     pub(crate) expects_continue: bool,
@@ -42,6 +46,7 @@ pub(crate) fn parse_head(
     buffer: &[u8],
     limits: &Limits,
     storage: &mut CallStorage,
+    application: &Arc<Application>,
 ) -> Result<Option<(Head, usize)>, ParseError> {
     let mut few = [EMPTY_HEADER; FEW_HEADERS];
     let first = parse_with(
@@ -49,6 +54,7 @@ pub(crate) fn parse_head(
         &mut few[..limits.max_headers.min(FEW_HEADERS)],
         limits,
         storage,
+        application,
     );
     match first {
         Err(error)
@@ -61,18 +67,21 @@ pub(crate) fn parse_head(
                 &mut many[..limits.max_headers.min(MANY_HEADERS)],
                 limits,
                 storage,
+                application,
             )
         }
         other => other,
     }
 }
 
-/// Parses with the given header slots and copies out what outlives the buffer, into `storage`.
+/// Parses with the given header slots and copies out what outlives the buffer, into the call
+/// taken from `storage`.
 fn parse_with<'b>(
     buffer: &'b [u8],
     slots: &mut [Header<'b>],
     limits: &Limits,
     storage: &mut CallStorage,
+    application: &Arc<Application>,
 ) -> Result<Option<(Head, usize)>, ParseError> {
     let (head, consumed) = match http::parse_request(buffer, slots, limits)? {
         Status::Complete(parsed) => parsed,
@@ -80,7 +89,8 @@ fn parse_with<'b>(
     };
     let framing = http::request_body_framing(&head, limits)?;
     let expects_continue = http::expects_continue(&head)?;
-    let mut headers = std::mem::take(&mut storage.request_headers);
+    let mut call = storage.take_call(application);
+    let (target, headers) = call.request_mut().head_storage();
     for header in head.headers {
         // Header values are bytes (obs-text is allowed); handlers get text. Nearly every head
         // is UTF-8 as a whole, already checked by the parser; a value that is not UTF-8 is
@@ -90,14 +100,12 @@ fn parse_with<'b>(
             None => headers.append_copied(header.name, &String::from_utf8_lossy(header.value)),
         }
     }
-    let mut target = std::mem::take(&mut storage.target);
     target.push_str(head.target);
     let owned = Head {
+        call,
         method: HttpMethod::parse(head.method),
-        target,
         version: head.version,
         keep_alive: http::keep_alive(&head),
-        headers,
         framing,
         expects_continue,
     };

@@ -1,20 +1,19 @@
-//! The storage one call leaves for the next on the same connection.
+//! The call one request leaves for the next on the same connection.
 //!
-//! Every request needs a string for its target, a header map and a call (boxed: some 600
-//! bytes), and every response a header map. Allocating them afresh and freeing them after each
-//! call would cost several allocations per request, and copying a new call into its box another
-//! few hundred instructions: together a large share of a small request's cost. A connection
-//! instead keeps one [`CallStorage`]: the head of each request is copied into its target and
-//! headers (`head.rs`), the request built from them renews the call kept from the previous
-//! request, and once the response is written the call is recycled, giving the request's
-//! storage back, cleared but with its capacity:
+//! Every request needs a call (boxed: some 600 bytes), a string for its target and a header
+//! map, and every response a header map. Allocating them afresh and freeing them after each
+//! request would cost several allocations per request, and building a call and copying it into
+//! its box a few hundred instructions more: together a large share of a small request's cost.
+//! A connection instead keeps its last call in a [`CallStorage`]. The head of the next request
+//! is copied straight into that call's request (`head.rs`), whose target and headers still have
+//! the capacity the previous request gave them; once the response is written the call is
+//! recycled (emptied, its capacity kept) and goes back into the storage:
 //!
 //! ```text
-//! CallStorage ──parse_head──► ApplicationRequest { uri, headers }
-//!   │  ▲                                 │ new_call (renews the kept call)
-//!   │  │                                 ▼
-//!   │  └──── keep (recycles) ◄──── ApplicationCall { request, response { headers } }
-//!   └─ call: the last call, answered and emptied
+//!            parse_head: copy the head in           respond, write
+//! CallStorage ─────────────────────────────► call ───────────────► keep: recycle the call
+//!      ▲                                                                   │
+//!      └───────────────────────────────────────────────────────────────────┘
 //! ```
 //!
 //! While the connection is idle its storage waits on the worker's shelf of spares
@@ -24,16 +23,11 @@
 use std::sync::Arc;
 
 use crate::application::{Application, ApplicationCall, ApplicationRequest};
-use crate::http::Headers;
 
-/// Storage for a call, its request's target and headers, reused from call to call.
+/// The call kept from one request for the next.
 #[derive(Default)]
 pub(crate) struct CallStorage {
-    /// The next request's target.
-    pub(crate) target: String,
-    /// The next request's headers.
-    pub(crate) request_headers: Headers,
-    /// The last call, recycled: it becomes the next request's call.
+    /// The last call, recycled; `None` before the first request.
     call: Option<Box<ApplicationCall>>,
 }
 
@@ -42,40 +36,32 @@ pub(crate) struct CallStorage {
 const LARGEST: usize = 16 * 1024;
 
 impl CallStorage {
-    /// A call for `request`: the kept call renewed, or a new one.
-    pub(crate) fn new_call(
-        &mut self,
-        application: &Arc<Application>,
-        request: ApplicationRequest,
-    ) -> Box<ApplicationCall> {
+    /// The call for the next request of `application`: the kept one, or a new one.
+    pub(crate) fn take_call(&mut self, application: &Arc<Application>) -> Box<ApplicationCall> {
         match self.call.take() {
             // Spare storage is shared by a worker's connections; in a process serving two
             // applications (tests do) a kept call may belong to the other one.
-            Some(mut call) if Arc::ptr_eq(call.application(), application) => {
-                call.renew(request);
-                call
-            }
-            _ => Box::new(ApplicationCall::new(Arc::clone(application), request)),
+            Some(call) if Arc::ptr_eq(call.application(), application) => call,
+            _ => Box::new(ApplicationCall::new(
+                Arc::clone(application),
+                ApplicationRequest::empty(),
+            )),
         }
     }
 
-    /// Takes back a call whose response is written, for the next request.
+    /// Takes back a call whose response is written, emptied for the next request.
     pub(crate) fn keep(&mut self, mut call: Box<ApplicationCall>) {
-        let (mut target, mut headers) = call.recycle();
-        target.clear();
-        headers.clear();
-        self.target = target;
-        self.request_headers = headers;
+        call.recycle();
         self.call = Some(call);
     }
 
-    /// Whether this storage is worth keeping while idle: it holds some capacity, and not an
-    /// unusual amount.
+    /// Whether this storage is worth keeping while idle: it holds a call, and not an unusual
+    /// amount of storage.
     pub(crate) fn worth_keeping(&mut self) -> bool {
-        let call = self.call.as_mut();
-        let bytes = self.target.capacity()
-            + self.request_headers.capacity_bytes()
-            + call.map_or(0, |call| call.response().headers().capacity_bytes());
-        bytes > 0 && bytes <= LARGEST
+        self.call.as_mut().is_some_and(|call| {
+            let (target, headers) = call.request_mut().head_storage();
+            let bytes = target.capacity() + headers.capacity_bytes();
+            bytes + call.response().headers().capacity_bytes() <= LARGEST
+        })
     }
 }
