@@ -424,7 +424,7 @@ impl ApplicationCall {
         *path_parameters = CallParameters::default();
         *parameters = OnceCell::new();
         *ignore_trailing_slash = false;
-        *attributes = Attributes::new();
+        attributes.clear();
         *receive_type = None;
         *send_pipeline = None;
         *receive_pipeline = None;

@@ -163,6 +163,15 @@ impl Attributes {
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
     }
+
+    /// Removes every value, keeping the map's capacity (a recycled call's attributes, see
+    /// `ApplicationCall::recycle`).
+    pub(crate) fn clear(&mut self) {
+        // Checked first: clearing an empty map still walks its control bytes.
+        if !self.values.is_empty() {
+            self.values.clear();
+        }
+    }
 }
 
 impl fmt::Debug for Attributes {
