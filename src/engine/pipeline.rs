@@ -36,9 +36,9 @@ pub async fn respond_to(application: &Arc<Application>, request: ApplicationRequ
 
 /// Runs `call` through `application`, whatever happens, and gives it back answered.
 ///
-/// The call comes and goes in a box: the engine allocates this future for every request, and
-/// with the call inside it (several hundred bytes) every step from building the call to
-/// writing its response would copy all of it again. A box moves as one pointer.
+/// The call comes and goes in a box, the one each connection keeps from request to request
+/// (`engine/storage.rs`): a call is several hundred bytes, and a box moves as one pointer,
+/// so this future stays small enough to live in the connection's own future.
 pub(crate) async fn respond(
     application: &Arc<Application>,
     mut call: Box<ApplicationCall>,
