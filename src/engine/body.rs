@@ -117,6 +117,9 @@ async fn read_chunked<S: Transport>(
 /// is left with nothing to do but say so. An `async fn` would first move all eight arguments
 /// into its state and only then, on the first poll, read them back to do the same work; for a
 /// known body, the common case, that state was the larger part of the cost outside the head.
+/// Inlined into its two callers in `connection.rs` (the request loop and `refuse`): as a
+/// function of its own, which the compiler chose without the attribute, the call with eight
+/// arguments and the registers saved around it cost more than the state had.
 #[allow(clippy::too_many_arguments)] // each is a separate fact about this one response
 #[inline(always)]
 pub(crate) fn write_response<'a, S: Transport>(
