@@ -111,13 +111,15 @@ pub(crate) fn put_http_date_now(dst: &mut [u8; 29]) {
 #[inline]
 fn put_cached_date_at(now: SystemTime, dst: &mut [u8; 29]) {
     CACHE.with(|cache| {
-        // Two reads of the cell, the bounds first and then the text: the compiler then copies
-        // the text straight into `dst`, not through a copy of the whole entry on the stack.
+        // Two reads of the cell, the bounds first and then the text, and a store in each
+        // branch: the compiler then copies the text straight into `dst`, where one read and one
+        // `*dst = match ...` made it go through copies on the stack.
         let CachedSecond { start, end, .. } = cache.get();
-        *dst = match start <= now && now < end {
-            true => cache.get().text,
-            false => refresh(cache, now),
-        };
+        if start <= now && now < end {
+            *dst = cache.get().text;
+        } else {
+            *dst = refresh(cache, now);
+        }
     });
 }
 
