@@ -158,15 +158,15 @@ fn write_head(
     close: bool,
     date: impl FnOnce(&mut [u8; 29]),
 ) {
-    let status = match status.value {
-        100..=999 => status,
-        _ => HttpStatusCode::INTERNAL_SERVER_ERROR,
-    };
     // The Date line goes right after the status line, before we know whether a handler's
     // Date replaces it: a placeholder now, filled in or taken out after the headers.
     if status.value == 200 && status.description == "OK" {
         out.extend_from_slice(&OK_AND_DATE_LINES);
     } else {
+        let status = match status.value {
+            100..=999 => status,
+            _ => HttpStatusCode::INTERNAL_SERVER_ERROR,
+        };
         push_status_line(out, status);
         out.extend_from_slice(&DATE_LINE);
     }
