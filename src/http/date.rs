@@ -44,6 +44,16 @@
 //!   but compares it only with the instant of its next update, so after the
 //!   clock is set back it serves the later second's text until the clock
 //!   catches up; the lower bound here costs one comparison more.
+//! - Reading the clock less often was weighed and left out, because the
+//!   `Date` must name the right second. Nothing but a clock read shows that
+//!   the second has not changed since the last response: a time the event
+//!   loop read when it woke up is as old as the handlers that ran since, and
+//!   a thread that ticks once a second wakes up late under load. Either would
+//!   serve the previous second for a while after each change (actix-web's
+//!   date service, refreshed every 500 ms, accepts that; nginx's cached time,
+//!   updated once per event-loop turn, too). A coarse clock
+//!   (`CLOCK_REALTIME_COARSE`, cheaper to read but up to a timer tick behind)
+//!   has the same flaw, and std does not offer one.
 //!
 //! # Ktor counterpart
 //!
