@@ -108,24 +108,51 @@ async fn read_chunked<S: Transport>(
 }
 
 /// Writes a response: its head and known body into `output` (for the caller to flush), or, for
-/// a streamed body, the head and then every chunk straight to the stream. Returns whether the
-/// connection must close afterwards, which a streamed body to an HTTP/1.0 client or a failing
-/// producer forces.
+/// a streamed body, the head and then every chunk straight to the stream. The future it returns
+/// gives whether the connection must close afterwards, which a streamed body to an HTTP/1.0
+/// client or a failing producer forces.
+///
+/// A plain function that returns a future, not an `async fn`, although the caller only awaits
+/// it: everything but a streamed body is written right here, when it is called, and the future
+/// is left with nothing to do but say so. An `async fn` would first move all eight arguments
+/// into its state and only then, on the first poll, read them back to do the same work; for a
+/// known body, the common case, that state was the larger part of the cost outside the head.
+/// Inlined into its two callers in `connection.rs` (the request loop and `refuse`): as a
+/// function of its own, which the compiler chose without the attribute, the call with eight
+/// arguments and the registers saved around it cost more than the state had.
 #[allow(clippy::too_many_arguments)] // each is a separate fact about this one response
-pub(crate) async fn write_response<S: Transport>(
-    stream: &mut S,
-    output: &mut Vec<u8>,
+#[inline(always)]
+pub(crate) fn write_response<'a, S: Transport>(
+    stream: &'a mut S,
+    output: &'a mut Vec<u8>,
     status: HttpStatusCode,
     headers: &Headers,
     content: OutgoingContent,
     is_head: bool,
     version: HttpVersion,
     close: bool,
-) -> io::Result<bool> {
+) -> impl Future<Output = io::Result<bool>> + use<'a, S> {
     // RFC 9110 §6.4.1: 1xx, 204 and 304 responses never have a body (nor Content-Length).
-    let bodiless = matches!(status.value, 100..=199 | 204 | 304);
-    let producer = match content {
-        OutgoingContent::Stream(producer) => producer,
+    // `200`, by far the most common status, is settled by its first comparison.
+    let bodiless = status.value != 200 && matches!(status.value, 100..=199 | 204 | 304);
+    let rest = match content {
+        OutgoingContent::Stream(producer) => {
+            let chunked = version == HttpVersion::Http11;
+            let close = close || !chunked; // HTTP/1.0: the close is what ends the body
+            let framing = match (bodiless, chunked) {
+                (false, true) => ResponseFraming::Chunked,
+                _ => ResponseFraming::NoBody,
+            };
+            http::write_response_head(output, status, headers, framing, close);
+            match is_head || bodiless {
+                true => Rest::Done { close },
+                false => Rest::Stream {
+                    producer,
+                    chunked,
+                    close,
+                },
+            }
+        }
         known => {
             let body = known.bytes().unwrap_or_default();
             let framing = match bodiless {
@@ -136,22 +163,34 @@ pub(crate) async fn write_response<S: Transport>(
             if !is_head && !bodiless {
                 output.extend_from_slice(body);
             }
-            return Ok(close);
+            Rest::Done { close }
         }
     };
-    let chunked = version == HttpVersion::Http11;
-    let close = close || !chunked; // HTTP/1.0: the close is what ends the body
-    let framing = match (bodiless, chunked) {
-        (false, true) => ResponseFraming::Chunked,
-        _ => ResponseFraming::NoBody,
-    };
-    http::write_response_head(output, status, headers, framing, close);
-    if is_head || bodiless {
-        return Ok(close);
+    async move {
+        match rest {
+            Rest::Done { close } => Ok(close),
+            // Boxed: the producer's state would otherwise be part of every connection's future,
+            // which an idle connection keeps allocated; only streamed responses pay for it.
+            Rest::Stream {
+                producer,
+                chunked,
+                close,
+            } => Box::pin(stream_body(stream, output, producer, chunked, close)).await,
+        }
     }
-    // Boxed: the producer's state would otherwise be part of every connection's future, which
-    // an idle connection keeps allocated; only streamed responses pay for it.
-    Box::pin(stream_body(stream, output, producer, chunked, close)).await
+}
+
+/// What is left of a response once [`write_response`] has written its head.
+enum Rest {
+    /// Nothing: the body, if any, is in the output buffer too. `close`: whether the connection
+    /// must close after it.
+    Done { close: bool },
+    /// A streamed body to send, chunked or (HTTP/1.0) raw.
+    Stream {
+        producer: Box<dyn StreamBody>,
+        chunked: bool,
+        close: bool,
+    },
 }
 
 /// Sends a streamed body after its head: one chunk per write, then the last chunk.

@@ -44,6 +44,16 @@
 //!   but compares it only with the instant of its next update, so after the
 //!   clock is set back it serves the later second's text until the clock
 //!   catches up; the lower bound here costs one comparison more.
+//! - Reading the clock less often was weighed and left out, because the
+//!   `Date` must name the right second. Nothing but a clock read shows that
+//!   the second has not changed since the last response: a time the event
+//!   loop read when it woke up is as old as the handlers that ran since, and
+//!   a thread that ticks once a second wakes up late under load. Either would
+//!   serve the previous second for a while after each change (actix-web's
+//!   date service, refreshed every 500 ms, accepts that; nginx's cached time,
+//!   updated once per event-loop turn, too). A coarse clock
+//!   (`CLOCK_REALTIME_COARSE`, cheaper to read but up to a timer tick behind)
+//!   has the same flaw, and std does not offer one.
 //!
 //! # Ktor counterpart
 //!
@@ -74,9 +84,18 @@ struct CachedSecond {
     text: [u8; 29],
 }
 
+/// What a thread's cache holds before its first date: an empty second, from the epoch to the
+/// epoch, which no instant is in. (An `Option` would say the same with a test of its own on
+/// every hit.)
+const NOTHING_CACHED: CachedSecond = CachedSecond {
+    start: UNIX_EPOCH,
+    end: UNIX_EPOCH,
+    text: [0; 29],
+};
+
 thread_local! {
     /// The last second this thread formatted.
-    static CACHE: Cell<Option<CachedSecond>> = const { Cell::new(None) };
+    static CACHE: Cell<CachedSecond> = const { Cell::new(NOTHING_CACHED) };
 }
 
 /// The current time as IMF-fixdate bytes, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
@@ -84,28 +103,46 @@ thread_local! {
 ///
 /// Ktor: the cached date of `io.ktor.server.plugins.defaultheaders.DefaultHeaders`.
 pub fn http_date_now() -> [u8; 29] {
-    cached_date_at(SystemTime::now())
+    let mut text = [0; 29];
+    put_http_date_now(&mut text);
+    text
 }
 
-/// The text of `now`, from this thread's cache when `now` is in the cached
-/// second, otherwise formatted and cached.
+/// [`http_date_now`] written straight into `dst`, the response writer's `Date`
+/// line: returned by value, the 29 bytes were copied to the stack twice on
+/// their way there.
 #[inline]
-fn cached_date_at(now: SystemTime) -> [u8; 29] {
-    CACHE.with(|cache| match cache.get() {
-        Some(cached) if cached.start <= now && now < cached.end => cached.text,
-        _ => refresh(cache, now),
-    })
+pub(crate) fn put_http_date_now(dst: &mut [u8; 29]) {
+    put_cached_date_at(SystemTime::now(), dst);
+}
+
+/// Writes the text of `now` into `dst`, from this thread's cache when `now`
+/// is in the cached second, otherwise formatted and cached.
+#[inline]
+fn put_cached_date_at(now: SystemTime, dst: &mut [u8; 29]) {
+    CACHE.with(|cache| {
+        // Two reads of the cell, the bounds first and then the text, and a store in each
+        // branch: the compiler then copies the text straight into `dst`, where one read and one
+        // `*dst = match ...` made it go through copies on the stack.
+        let CachedSecond { start, end, .. } = cache.get();
+        if start <= now && now < end {
+            *dst = cache.get().text;
+        } else {
+            *dst = refresh(cache, now);
+        }
+    });
 }
 
 /// Formats `now` and makes it the cached second. Kept out of line so that the
 /// hit path above stays small enough to be inlined into its callers.
 #[cold]
 #[inline(never)]
-fn refresh(cache: &Cell<Option<CachedSecond>>, now: SystemTime) -> [u8; 29] {
+fn refresh(cache: &Cell<CachedSecond>, now: SystemTime) -> [u8; 29] {
     let second = unix_seconds(now);
     let text = imf_fixdate(second);
     // Only an instant with no representable bounds (never a real clock) goes uncached.
-    cache.set(second_bounds(second).map(|(start, end)| CachedSecond { start, end, text }));
+    let cached = second_bounds(second).map(|(start, end)| CachedSecond { start, end, text });
+    cache.set(cached.unwrap_or(NOTHING_CACHED));
     text
 }
 
@@ -298,7 +335,8 @@ mod tests {
         ];
         for nanos in instants {
             let t = base + Duration::from_nanos(nanos);
-            let text = cached_date_at(t);
+            let mut text = [0; 29];
+            put_cached_date_at(t, &mut text);
             assert_eq!(text, imf_fixdate(unix_seconds(t)), "{nanos}");
         }
     }

@@ -68,12 +68,16 @@ macro_rules! status_codes {
             }
         }
 
-        /// The whole status line of a code listed above, with its own reason
-        /// phrase, e.g. `"HTTP/1.1 404 Not Found\r\n"`: what the response
-        /// writer sends for a listed status, spelled out at compile time.
-        pub(crate) fn status_line(value: u16) -> Option<&'static str> {
-            match value {
-                $($value => Some(concat!("HTTP/1.1 ", stringify!($value), " ", $reason, "\r\n")),)*
+        /// The whole status line of `status` if it is listed above with its
+        /// own reason phrase, e.g. `"HTTP/1.1 404 Not Found\r\n"`: what the
+        /// response writer sends for it, spelled out at compile time. Each arm
+        /// compares the description with a literal of known length, which
+        /// compiles to a length test and a load or two, not a call to `memcmp`.
+        pub(crate) fn status_line(status: HttpStatusCode) -> Option<&'static str> {
+            match status.value {
+                $($value if status.description == $reason => {
+                    Some(concat!("HTTP/1.1 ", stringify!($value), " ", $reason, "\r\n"))
+                })*
                 _ => None,
             }
         }
@@ -202,7 +206,7 @@ mod tests {
     fn status_lines_match_the_constants() {
         for value in 0..=1000u16 {
             let status = HttpStatusCode::from_value(value);
-            match super::status_line(value) {
+            match super::status_line(status) {
                 Some(line) => {
                     assert_eq!(line, format!("HTTP/1.1 {status}\r\n"));
                     // The writer sends these phrases without checking them again.
@@ -210,7 +214,16 @@ mod tests {
                 }
                 None => assert_eq!(status.description, "Unknown Status Code", "{value}"),
             }
+            // Any other phrase, even a near miss, gets no line from the table.
+            for phrase in ["", "ok", "OK ", "Not Found", "Custom"] {
+                if phrase != status.description {
+                    assert_eq!(super::status_line(HttpStatusCode::new(value, phrase)), None);
+                }
+            }
         }
-        assert_eq!(super::status_line(200), Some("HTTP/1.1 200 OK\r\n"));
+        assert_eq!(
+            super::status_line(HttpStatusCode::OK),
+            Some("HTTP/1.1 200 OK\r\n")
+        );
     }
 }

@@ -56,26 +56,39 @@
 //! Every response goes through here, so the output is produced with as few
 //! instructions as the rules allow, without changing a byte of it:
 //!
-//! - **One pass to size, one to write.** The first pass over the headers adds
-//!   up their lengths, so the buffer grows at most once, and notes whether a
-//!   handler's `Date` will be written. A name is compared with `date`,
-//!   `connection`, `content-length` or `transfer-encoding` only when its
-//!   length is theirs: `Content-Type` is never compared with any of them.
+//! - **One pass over the headers.** The `Date` line is written first as a
+//!   placeholder, since it comes before the handler's headers and only they
+//!   can tell whether a handler's `Date` replaces it; after them it is filled
+//!   in, or, rarely, taken out again (the bytes behind it move back). Sizing
+//!   the head in a first pass, to reserve the buffer once, was dropped: the
+//!   engine reuses one output buffer per connection, which is almost always
+//!   large enough already, and every `extend_from_slice` checks the capacity
+//!   anyway, so the pass cost a walk over the headers for nothing.
+//! - **A name is compared with `date`, `connection`, `content-length` or
+//!   `transfer-encoding` only when its length is theirs**: `Content-Type` is
+//!   never compared with any of them.
+//! - **`Content-Type` as spelled by its constant is a known token**: it is
+//!   not checked again, and `Content-Type: ` is written as one fixed piece.
+//!   It is on almost every response with a body. Other names are checked
+//!   (a `&'static str` is no proof of validity: `"Bad\r\nName"` is one too).
 //! - **Listed statuses have their line spelled out** by the status table
-//!   ([`HttpStatusCode`]'s list), so `HTTP/1.1 200 OK\r\n` is one copy, and
-//!   a reason phrase that is the table's own needs no check. A custom reason
-//!   phrase takes the general path: three digits, then the checked phrase.
+//!   ([`HttpStatusCode`]'s list), and a reason phrase that is the table's own
+//!   needs no check. A custom reason phrase takes the general path: three
+//!   digits, then the checked phrase. `200 OK` goes out together with the
+//!   `Date` placeholder, as one 54-byte constant.
 //! - **Checks run over words**, not bytes (`field_check`): the same verdicts
 //!   as [`is_valid_header_name`](super::is_valid_header_name) and
 //!   [`is_valid_header_value`](super::is_valid_header_value), which remain
 //!   the definition.
-//! - **Fixed pieces are fixed-size arrays** (the `Date` line is built as one
-//!   37-byte array), which the compiler copies with a few moves instead of a
-//!   call to `memcpy`.
+//! - **Fixed pieces are fixed-size arrays**, which the compiler copies with a
+//!   few moves instead of a call to `memcpy`: the status and `Date` lines, a
+//!   `Content-Length` below 100 together with the empty line that ends the
+//!   head, `Connection: close` with it too. Each variable-length piece (a
+//!   name, a value) costs a `memcpy` call; the fixed ones around it do not.
 //!
-//! hyper's encoder makes two of the same moves: `HTTP/1.1 200 OK\r\n` is
-//! written in one piece, and the buffer is reserved once, from an estimate
-//! per header. It writes each header without checking it, though, because
+//! hyper's encoder also writes `HTTP/1.1 200 OK\r\n` in one piece (and
+//! reserves the buffer once, from an estimate per header). It writes each
+//! header without checking it, though, because
 //! `http`'s `HeaderName` and `HeaderValue` refuse bad bytes when they are
 //! built. [`Headers`] checks nothing on insert, so this writer must check
 //! every line it writes; making the checks cheap is what is left.
@@ -85,18 +98,19 @@
 //! `io.ktor.http.cio.RequestResponseBuilder` (`responseLine`, `headerLine`,
 //! `emptyLine`) used by `io.ktor.server.cio.CIOApplicationResponse`.
 
-use super::date::http_date_now;
+use super::date::put_http_date_now;
 use super::field_check::{name_is_writable, value_is_writable};
-use super::headers::Headers;
+use super::headers::{Headers, HttpHeaders};
 use super::status::{self, HttpStatusCode};
 use super::syntax;
 
 /// The automatic `Date` line, with a placeholder where the date goes.
 const DATE_LINE: [u8; 37] = *b"Date: Thu, 01 Jan 1970 00:00:00 GMT\r\n";
-/// The longest framing line: `Content-Length: ` with 20 digits and CRLF.
-const FRAMING_MAX: usize = 16 + 20 + 2;
-/// The `Connection: close` line.
-const CLOSE_LINE: &[u8; 19] = b"Connection: close\r\n";
+/// `200 OK`'s status line and the `Date` placeholder together: the start of
+/// most responses, written as one fixed-size copy.
+const OK_AND_DATE_LINES: [u8; 54] = *b"HTTP/1.1 200 OK\r\nDate: Thu, 01 Jan 1970 00:00:00 GMT\r\n";
+/// The date's 29 bytes start this far before the end of either of the above.
+const DATE_FROM_END: usize = 29 + 2;
 
 /// How the response body is delimited, which decides the framing header.
 ///
@@ -129,12 +143,12 @@ pub fn write_response_head(
     body: ResponseFraming,
     close: bool,
 ) {
-    write_head(out, status, headers, body, close, http_date_now);
+    write_head(out, status, headers, body, close, put_http_date_now);
 }
 
 /// [`write_response_head`] with the clock as a parameter, so that tests can
-/// hold the date still; `date` is only called when the automatic `Date` is
-/// written.
+/// hold the date still: `date` writes the current date into the `Date` line,
+/// and is only called when the automatic `Date` is written.
 #[inline]
 fn write_head(
     out: &mut Vec<u8>,
@@ -142,73 +156,105 @@ fn write_head(
     headers: &Headers,
     body: ResponseFraming,
     close: bool,
-    date: impl FnOnce() -> [u8; 29],
+    date: impl FnOnce(&mut [u8; 29]),
 ) {
-    let status = match status.value {
-        100..=999 => status,
-        _ => HttpStatusCode::INTERNAL_SERVER_ERROR,
-    };
-    // First pass: an upper bound of the head's size, and whether a handler's
-    // Date will actually be written (only then does it replace the automatic one).
-    let mut size = 15 + status.description.len() + DATE_LINE.len() + FRAMING_MAX + CLOSE_LINE.len() + 2;
+    // The Date line goes right after the status line, before we know whether a handler's
+    // Date replaces it: a placeholder now, filled in or taken out after the headers.
+    if status.value == 200 && status.description == "OK" {
+        out.extend_from_slice(&OK_AND_DATE_LINES);
+    } else {
+        let status = match status.value {
+            100..=999 => status,
+            _ => HttpStatusCode::INTERNAL_SERVER_ERROR,
+        };
+        push_status_line(out, status);
+        out.extend_from_slice(&DATE_LINE);
+    }
+    let date_at = out.len() - DATE_FROM_END;
+    // Whether a handler's Date was written (it then replaces the automatic one), and whether
+    // a handler already said `Connection: close` (it is then not repeated below).
     let mut handler_date = false;
-    for (name, value) in headers.iter() {
-        size += name.len() + value.len() + 4;
-        handler_date |= name.len() == 4 && name.eq_ignore_ascii_case("date") && value_is_writable(value);
-    }
-    out.reserve(size);
-
-    push_status_line(out, status);
-    if !handler_date {
-        let mut line = DATE_LINE;
-        line[6..35].copy_from_slice(&date());
-        out.extend_from_slice(&line);
-    }
-    // Whether a handler already said `Connection: close`; then it is not
-    // repeated below.
     let mut said_close = false;
     for (name, value) in headers.iter() {
-        // Only names as long as `connection`, `content-length` or `transfer-encoding` are
-        // compared with them.
-        let is_connection = match name.len() {
-            10 => name.eq_ignore_ascii_case("connection"),
-            14 if name.eq_ignore_ascii_case("content-length") => continue,
-            17 if name.eq_ignore_ascii_case("transfer-encoding") => continue,
-            _ => false,
-        };
-        if !name_is_writable(name) || !value_is_writable(value) {
+        // The name on almost every response with a body, spelled as its constant: a known
+        // token, so it is not checked, and it goes out with its `: ` as one fixed-size copy.
+        // Asked first, before the length dispatch below, as the most frequent answer.
+        if name == HttpHeaders::CONTENT_TYPE {
+            if value_is_writable(value) {
+                push_line(out, b"Content-Type: ", value);
+            }
             continue;
         }
-        if is_connection {
-            said_close |= syntax::list(value.as_bytes()).any(|o| o.eq_ignore_ascii_case(b"close"));
+        // Other names are compared with those the writer treats specially only when they are
+        // as long as one of them: `Set-Cookie` is never compared with `Content-Length`.
+        match name.len() {
+            4 if name.eq_ignore_ascii_case("date") => {
+                if value_is_writable(value) {
+                    handler_date = true;
+                    push_field(out, name, value);
+                }
+            }
+            10 if name.eq_ignore_ascii_case("connection") => {
+                if value_is_writable(value) {
+                    said_close |= syntax::list(value.as_bytes()).any(|o| o.eq_ignore_ascii_case(b"close"));
+                    push_field(out, name, value);
+                }
+            }
+            14 if name.eq_ignore_ascii_case("content-length") => {}
+            17 if name.eq_ignore_ascii_case("transfer-encoding") => {}
+            _ => {
+                if name_is_writable(name) && value_is_writable(value) {
+                    push_field(out, name, value);
+                }
+            }
         }
-        push_field(out, name.as_bytes(), value.as_bytes());
+    }
+    if handler_date {
+        // Rare: the bytes after the placeholder move back by its length.
+        out.drain(date_at - 6..date_at + DATE_FROM_END);
+    } else {
+        let placeholder = out[date_at..].first_chunk_mut().expect("the Date line is there");
+        date(placeholder);
     }
 
+    push_end(out, body, close && !said_close);
+}
+
+/// Appends the framing line, `Connection: close` when `close_line` is true,
+/// and the empty line that ends the head.
+#[inline]
+fn push_end(out: &mut Vec<u8>, body: ResponseFraming, close_line: bool) {
     match body {
+        // The end of most heads of small responses, with the digits patched in: one fixed-size
+        // copy instead of a line and then the empty line.
+        ResponseFraming::Length(length @ 0..10) if !close_line => {
+            let mut end = *b"Content-Length: 0\r\n\r\n";
+            end[16] = b'0' + length as u8;
+            return out.extend_from_slice(&end);
+        }
+        ResponseFraming::Length(length @ 10..100) if !close_line => {
+            let mut end = *b"Content-Length: 00\r\n\r\n";
+            end[16..18].copy_from_slice(&DIGIT_PAIRS[length as usize]);
+            return out.extend_from_slice(&end);
+        }
         ResponseFraming::Length(length) => push_content_length(out, length),
         ResponseFraming::Chunked => out.extend_from_slice(b"Transfer-Encoding: chunked\r\n"),
         ResponseFraming::NoBody => {}
     }
-    if close && !said_close {
-        out.extend_from_slice(CLOSE_LINE);
+    match close_line {
+        true => out.extend_from_slice(b"Connection: close\r\n\r\n"),
+        false => out.extend_from_slice(b"\r\n"),
     }
-    out.extend_from_slice(b"\r\n");
 }
 
 /// Appends the status line of `status`, whose value is within 100-999.
 #[inline]
 fn push_status_line(out: &mut Vec<u8>, status: HttpStatusCode) {
-    if let Some(line) = status::status_line(status.value) {
-        // `HTTP/1.1 NNN ` is 13 bytes and CRLF 2: the rest is the table's reason phrase,
-        // valid by construction (the status tests check every one).
-        let line = line.as_bytes();
-        if line.len() == 15 + status.description.len()
-            && line[13..line.len() - 2] == *status.description.as_bytes()
-        {
-            out.extend_from_slice(line);
-            return;
-        }
+    // A listed status with its own reason phrase comes whole from the status table; its
+    // phrase is valid by construction (the status tests check every one).
+    if let Some(line) = status::status_line(status) {
+        out.extend_from_slice(line.as_bytes());
+        return;
     }
     let code = status.value;
     let mut start = *b"HTTP/1.1 000 ";
@@ -224,10 +270,24 @@ fn push_status_line(out: &mut Vec<u8>, status: HttpStatusCode) {
 
 /// Appends `name: value\r\n`.
 #[inline]
-fn push_field(out: &mut Vec<u8>, name: &[u8], value: &[u8]) {
-    out.extend_from_slice(name);
+fn push_field(out: &mut Vec<u8>, name: &str, value: &str) {
+    out.extend_from_slice(name.as_bytes());
     out.extend_from_slice(b": ");
-    out.extend_from_slice(value);
+    push_value(out, value);
+}
+
+/// Appends `{name_colon}value\r\n`, for a fixed `name: ` spelled out in the
+/// code: inlined, it is copied with a few moves instead of a call to `memcpy`.
+#[inline(always)]
+fn push_line<const N: usize>(out: &mut Vec<u8>, name_colon: &[u8; N], value: &str) {
+    out.extend_from_slice(name_colon);
+    push_value(out, value);
+}
+
+/// Appends `value\r\n`.
+#[inline(always)]
+fn push_value(out: &mut Vec<u8>, value: &str) {
+    out.extend_from_slice(value.as_bytes());
     out.extend_from_slice(b"\r\n");
 }
 

@@ -1,7 +1,7 @@
 //! Tests of `writer.rs`, kept apart so that the module reads as one concept.
 
-use super::push_decimal;
-use super::{DIGIT_PAIRS, ResponseFraming, push_content_length, write_head, write_response_head};
+use super::{DATE_FROM_END, DATE_LINE, DIGIT_PAIRS, OK_AND_DATE_LINES, ResponseFraming};
+use super::{push_content_length, push_decimal, push_end, write_head, write_response_head};
 use crate::http::headers::{Headers, is_valid_header_name, is_valid_header_value};
 use crate::http::status::HttpStatusCode;
 use crate::http::syntax;
@@ -161,6 +161,10 @@ fn random_headers(random: &mut Random) -> Headers {
         "CONNECTION",
         "Set-Cookie",
         "Content-Type",
+        "content-type",
+        "CONTENT-TYPE",
+        "Content-Typf",
+        "Content-Type ",
         "Datf",
         "Connectioo",
         "Content-Lengths",
@@ -223,7 +227,7 @@ fn matches_the_reference_on_random_responses() {
         let close = random.below(2) == 0;
         let prefix = random.text(3, "xyz", "w");
         let mut fast = prefix.as_bytes().to_vec();
-        write_head(&mut fast, status, &headers, framing, close, || DATE);
+        write_head(&mut fast, status, &headers, framing, close, |d| *d = DATE);
         let mut slow = prefix.as_bytes().to_vec();
         reference_head(&mut slow, status, &headers, framing, close, DATE);
         assert_eq!(
@@ -263,7 +267,7 @@ fn clock_read_only_for_the_automatic_date() {
     let mut headers = Headers::new();
     headers.append("date", "Sun, 06 Nov 1994 08:49:37 GMT");
     let mut out = Vec::new();
-    let unused = || -> [u8; 29] { panic!("the handler's Date should be used") };
+    let unused = |_: &mut [u8; 29]| panic!("the handler's Date should be used");
     write_head(
         &mut out,
         HttpStatusCode::OK,
@@ -281,9 +285,9 @@ fn clock_read_only_for_the_automatic_date() {
         &headers,
         ResponseFraming::NoBody,
         false,
-        || {
+        |d| {
             read = true;
-            DATE
+            *d = DATE;
         },
     );
     assert!(read);
@@ -308,5 +312,93 @@ fn content_length_lines() {
         let mut out = Vec::new();
         push_decimal(&mut out, n);
         assert_eq!(out, n.to_string().as_bytes());
+    }
+}
+
+/// The fixed pieces are what they stand for: `200 OK`'s line and the `Date`
+/// placeholder together, and the date's place at the same distance from the
+/// end of both.
+#[test]
+fn fixed_pieces_match_their_parts() {
+    let ok_line = crate::http::status::status_line(HttpStatusCode::OK).expect("200 is listed");
+    assert_eq!(
+        OK_AND_DATE_LINES[..],
+        [ok_line.as_bytes(), &DATE_LINE[..]].concat()
+    );
+    for line in [&OK_AND_DATE_LINES[..], &DATE_LINE[..]] {
+        let at = line.len() - DATE_FROM_END;
+        assert_eq!(&line[at - 6..at], b"Date: ");
+        assert_eq!(&line[at + 29..], b"\r\n");
+    }
+}
+
+/// A handler's Date takes the automatic one's place wherever it is among
+/// the headers, and the lines around it come out whole and in order.
+#[test]
+fn handler_date_replaces_the_placeholder() {
+    for (status, date_at) in [
+        (HttpStatusCode::OK, 0),
+        (HttpStatusCode::NOT_FOUND, 1),
+        (HttpStatusCode::OK, 2),
+    ] {
+        let mut headers = Headers::new();
+        let names = ["X-First", "X-Second"];
+        for (i, name) in names.iter().enumerate() {
+            if i == date_at {
+                headers.append("Date", "Sun, 06 Nov 1994 08:49:37 GMT");
+            }
+            headers.append(*name, "v");
+        }
+        if date_at == names.len() {
+            headers.append("Date", "Sun, 06 Nov 1994 08:49:37 GMT");
+        }
+        let mut out = b"previous response".to_vec();
+        write_head(
+            &mut out,
+            status,
+            &headers,
+            ResponseFraming::Length(5),
+            false,
+            |_| panic!("the handler's Date should be used"),
+        );
+        let mut expected = b"previous response".to_vec();
+        reference_head(
+            &mut expected,
+            status,
+            &headers,
+            ResponseFraming::Length(5),
+            false,
+            DATE,
+        );
+        assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(&expected));
+        assert_eq!(out.windows(5).filter(|w| w == b"Date:").count(), 1);
+    }
+}
+
+/// The end of the head, for every framing, with and without the close
+/// line: the fused fixed pieces below 100 and the general path agree with
+/// the plain spelling.
+#[test]
+fn head_ends() {
+    let mut lengths: Vec<u64> = (0..=120).collect();
+    lengths.extend([999, 1000, u64::MAX]);
+    let mut framings: Vec<ResponseFraming> = lengths.into_iter().map(ResponseFraming::Length).collect();
+    framings.extend([ResponseFraming::Chunked, ResponseFraming::NoBody]);
+    for framing in framings {
+        for close_line in [false, true] {
+            let mut out = b"x".to_vec();
+            push_end(&mut out, framing, close_line);
+            let framing_line = match framing {
+                ResponseFraming::Length(n) => format!("Content-Length: {n}\r\n"),
+                ResponseFraming::Chunked => "Transfer-Encoding: chunked\r\n".to_string(),
+                ResponseFraming::NoBody => String::new(),
+            };
+            let close = if close_line { "Connection: close\r\n" } else { "" };
+            assert_eq!(
+                out,
+                format!("x{framing_line}{close}\r\n").as_bytes(),
+                "{framing:?} {close_line}"
+            );
+        }
     }
 }
