@@ -89,7 +89,7 @@ impl TargetParts {
             0
         };
         let mut escaped = false;
-        let mut end = start;
+        let mut end = start + plain_run(&bytes[start..]);
         while let Some(&byte) = bytes.get(end) {
             match byte {
                 b'?' | b'#' => break,
@@ -110,6 +110,31 @@ impl TargetParts {
             escaped,
         }
     }
+}
+
+/// How many bytes at the start of `path` are whole 8-byte words holding no
+/// `?`, `#` or `%`: bytes the loop of [`TargetParts::of`] may skip.
+///
+/// Eight bytes are tested at once (SWAR, as in `scan.rs`): `word ^ repeat(b)`
+/// has a zero lane exactly where `word` has `b`, and `(x - 0x01…01) & !x &
+/// 0x80…80` is nonzero exactly when `x` has a zero lane (a borrow can flag a
+/// lane wrongly only after a true zero lane, which already answers yes). A
+/// byte loop would be simpler, and is what handles the rest; for a path like
+/// `/plaintext` this skips most of it for a few operations.
+fn plain_run(path: &[u8]) -> usize {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    let has_zero_lane = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS != 0;
+    let mut skipped = 0;
+    for chunk in path.chunks_exact(8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let stops = [b'?', b'#', b'%'].map(|stop| has_zero_lane(word ^ (u64::from(stop) * ONES)));
+        if stops.contains(&true) {
+            break;
+        }
+        skipped += 8;
+    }
+    skipped
 }
 
 /// Percent-decodes a path. `%` must be followed by two hex digits, and the
@@ -222,7 +247,28 @@ fn escaped(high: u8, low: u8) -> Option<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::TargetParts;
+    use super::{TargetParts, plain_run};
+
+    /// `plain_run` skips exactly the whole words before the first `?`, `#` or `%`, wherever
+    /// it is, and whatever the bytes around it (all 256 values, so borrows between lanes too).
+    #[test]
+    fn plain_run_stops_at_the_word_of_the_first_stop() {
+        for length in 0..40 {
+            for at in 0..=length {
+                for stop in [b'?', b'#', b'%', 0x80, 0x00] {
+                    for filler in [b'a', 0x00, 0x01, 0x24, 0x25 ^ 0x80, 0xff] {
+                        let mut path = vec![filler; length];
+                        if at < length {
+                            path[at] = stop;
+                        }
+                        let first = path.iter().position(|b| [b'?', b'#', b'%'].contains(b));
+                        let expected = first.unwrap_or(length).min(length / 8 * 8) / 8 * 8;
+                        assert_eq!(plain_run(&path), expected, "{path:?}");
+                    }
+                }
+            }
+        }
+    }
 
     /// Each target's path, query and escape flag, as `TargetParts` finds them in one pass.
     #[test]
@@ -238,6 +284,10 @@ mod tests {
             ("http://example.com", "", "", false),
             ("http://example.com?q", "", "q", false),
             ("*", "*", "", false),
+            ("/abcdefgh/ijklmnop%41", "/abcdefgh/ijklmnop%41", "", true),
+            ("/abcdefg%41bcdefgh", "/abcdefg%41bcdefgh", "", true),
+            ("/abcdefghijklmno?q", "/abcdefghijklmno", "q", false),
+            ("/abcdefghijklmnop#f", "/abcdefghijklmnop", "", false),
         ];
         for (target, path, query, escaped) in cases {
             let parts = TargetParts::of(target);
