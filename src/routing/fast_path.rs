@@ -261,6 +261,24 @@ mod tests {
         }
     }
 
+    /// Paths that differ anywhere, or only in their length (`/a` and `/a\0`), hash apart;
+    /// among them paths that differ only in one byte in the middle.
+    #[test]
+    fn path_hashes_differ_for_different_paths() {
+        use std::hash::BuildHasher;
+        let mut paths: Vec<String> = (0..1000).map(|i| format!("/users/{i}/posts")).collect();
+        paths.extend((0..1000).map(|i| format!("/r{i}")));
+        paths.extend([
+            "/a".to_string(),
+            "/a\0".to_string(),
+            "/a\0\0".to_string(),
+            String::new(),
+        ]);
+        let hashes: std::collections::HashSet<u64> =
+            paths.iter().map(|path| Fnv::default().hash_one(path)).collect();
+        assert_eq!(hashes.len(), paths.len());
+    }
+
     /// A tree with a header or query condition anywhere gets no index: those could tie.
     #[test]
     fn conditions_disable_the_fast_path() {
