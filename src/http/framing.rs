@@ -17,6 +17,14 @@
 //! each see a different end of the body, which is exactly how request
 //! smuggling works. So every doubtful case is refused, never guessed.
 //!
+//! # Cost
+//!
+//! The engine asks all three questions of every request, and each answer
+//! comes from searching the headers by name. Most requests carry none of
+//! these fields, so the parser notes which of them it saw while reading the
+//! names (`RequestHead::may_have`), and a search for an absent field is
+//! skipped. A field that is present is searched for exactly as before.
+//!
 //! # Ktor counterpart
 //!
 //! `io.ktor.http.cio.HttpBody.kt` (`expectHttpBody`, `parseHttpBody`) and
@@ -37,6 +45,7 @@
 //! - `Content-Length: 0` is returned as `ContentLength(0)`, not `None`: the
 //!   header was there, and an engine may want to tell the two apart.
 
+use super::head::Field;
 use super::parser::{Limits, ParseError, RequestHead};
 use super::status::HttpStatusCode;
 use super::syntax;
@@ -70,8 +79,10 @@ pub enum BodyFraming {
 ///
 /// Ktor: `io.ktor.http.cio.expectHttpBody` / `parseHttpBody`.
 pub fn request_body_framing(head: &RequestHead, limits: &Limits) -> Result<BodyFraming, ParseError> {
-    let has_te = head.header("transfer-encoding").is_some();
-    let has_cl = head.header("content-length").is_some();
+    // `may_have` is false when the parser saw no such name: nearly every GET skips both
+    // searches. The searches decide when it is true, so the answer is the same either way.
+    let has_te = head.may_have(Field::TransferEncoding) && head.header("transfer-encoding").is_some();
+    let has_cl = head.may_have(Field::ContentLength) && head.header("content-length").is_some();
     match (has_te, has_cl) {
         (true, true) => Err(ParseError::bad_request(
             "both Transfer-Encoding and Content-Length",
@@ -175,6 +186,9 @@ fn parse_decimal(digits: &[u8]) -> Result<u64, ParseError> {
 /// Ktor: `isLastHttpRequest` in the CIO server pipeline.
 pub fn keep_alive(head: &RequestHead) -> bool {
     let mut keep = head.version == HttpVersion::Http11;
+    if !head.may_have(Field::Connection) {
+        return keep;
+    }
     for line in head.header_values("connection") {
         for option in syntax::list(line) {
             if option.eq_ignore_ascii_case(b"close") {
@@ -204,6 +218,9 @@ pub fn keep_alive(head: &RequestHead) -> bool {
 /// Ktor: the `Expect` check that the engine installs in front of the
 /// receive pipeline's `Before` phase.
 pub fn expects_continue(head: &RequestHead) -> Result<bool, ParseError> {
+    if !head.may_have(Field::Expect) {
+        return Ok(false);
+    }
     let mut expects = false;
     for line in head.header_values("expect") {
         for expectation in syntax::list(line) {

@@ -56,7 +56,10 @@
 //! - The runs that make up most of a head (method, target, field names and
 //!   values) are scanned eight bytes at a time (`scan.rs`).
 //! - `Host` is noticed while its field line is read, not by comparing every
-//!   name again afterwards.
+//!   name again afterwards; so are the names `framing.rs` looks for
+//!   (`Content-Length`, `Transfer-Encoding`, `Expect`, `Connection`), which
+//!   the head records (see `FieldsSeen` in `head.rs`) so that those
+//!   functions skip their search when the field is absent.
 //! - Method, target and names must be `&str`, and each UTF-8 check has a
 //!   fixed cost. So the first pass fills the slots with values only, and
 //!   once the head is complete it is checked as UTF-8 in one call and each
@@ -84,6 +87,7 @@
 //!   [`target`](super::target), which explains them.
 
 pub use super::head::{EMPTY_HEADER, Header, RequestHead, Status};
+use super::head::{Field, FieldsSeen};
 use super::head_text::{Text, name_fields};
 pub use super::limits::{Limits, ParseError};
 use super::request_line::request_line;
@@ -169,6 +173,7 @@ fn parse_head<'h, 'b>(
         method: text.token(line.method)?,
         target: text.token(line.target)?,
         version: line.version,
+        seen: FieldsSeen::new(fields.seen, headers),
         headers,
         text: text.as_str(),
     };
@@ -196,6 +201,8 @@ struct Fields<'b> {
     host: Option<&'b [u8]>,
     /// The value of a later `Host` line, if any: a request with one is refused.
     another_host: Option<&'b [u8]>,
+    /// The other [`Field`]s among the names, as bits.
+    seen: u8,
 }
 
 /// Parses field lines into `slots` up to and including the empty line that
@@ -203,7 +210,7 @@ struct Fields<'b> {
 /// `name_fields` replaces once the head is complete.
 fn field_lines<'b>(buf: &'b [u8], mut pos: usize, slots: &mut [Header<'b>]) -> Step<Fields<'b>> {
     let (mut host, mut another_host) = (None, None);
-    let mut count = 0;
+    let (mut count, mut seen) = (0, 0);
     loop {
         match buf.get(pos) {
             None => return Err(Stop::Incomplete),
@@ -214,6 +221,7 @@ fn field_lines<'b>(buf: &'b [u8], mut pos: usize, slots: &mut [Header<'b>]) -> S
                     end,
                     host,
                     another_host,
+                    seen,
                 });
             }
             // obs-fold = OWS CRLF RWS: a line that starts with whitespace
@@ -229,12 +237,12 @@ fn field_lines<'b>(buf: &'b [u8], mut pos: usize, slots: &mut [Header<'b>]) -> S
         };
         let (name, value, next) = field_line(buf, pos)?;
         // Noticed here, while the name is at hand, rather than by comparing
-        // every name again once the head is complete.
-        if is_host(name) {
-            match host {
-                None => host = Some(value),
-                Some(_) => another_host = Some(value),
-            }
+        // every name again once the head is complete (see `FieldsSeen`).
+        match field_named(name) {
+            Some(Field::Host) if host.is_none() => host = Some(value),
+            Some(Field::Host) => another_host = Some(value),
+            Some(field) => seen |= field as u8,
+            None => {}
         }
         *slot = Header { name: "", value };
         count += 1;
@@ -242,18 +250,59 @@ fn field_lines<'b>(buf: &'b [u8], mut pos: usize, slots: &mut [Header<'b>]) -> S
     }
 }
 
-/// Whether a field name is `Host`, in any case.
+/// Which of the [`Field`]s the field name `name` (a token) is, in any case.
 ///
-/// The four bytes are compared as one `u32`, after `| 0x20` in every byte,
-/// which lowercases ASCII letters. It can also map other bytes onto a
-/// letter, but for `h`, `o`, `s` and `t` the only bytes that map onto them
-/// are the letter itself and its capital (`0x48 | 0x20` and `0x68 | 0x20`
-/// are both `h`, and no other byte is), so the comparison is exact.
-fn is_host(name: &[u8]) -> bool {
-    const HOST: u32 = u32::from_le_bytes(*b"host");
-    match name.first_chunk::<4>() {
-        Some(four) if name.len() == 4 => u32::from_le_bytes(*four) | 0x2020_2020 == HOST,
-        _ => false,
+/// Called for every field line, so it is cheap when the answer is "none": one look at the
+/// length, and a comparison only when the length is one of the five.
+#[inline(always)]
+fn field_named(name: &[u8]) -> Option<Field> {
+    let field = match name.len() {
+        4 if same_name(name, b"host") => Field::Host,
+        6 if same_name(name, b"expect") => Field::Expect,
+        10 if same_name(name, b"connection") => Field::Connection,
+        14 if same_name(name, b"content-length") => Field::ContentLength,
+        17 if same_name(name, b"transfer-encoding") => Field::TransferEncoding,
+        _ => return None,
+    };
+    Some(field)
+}
+
+/// Whether the token `name` is `lower` (at least four lowercase letters and dashes), in any
+/// case.
+///
+/// The bytes are compared a word at a time, after `| 0x20` in every byte of `name`, which
+/// lowercases ASCII letters. It can also map other bytes onto a letter or a dash, but none
+/// that a token may hold: the only bytes `| 0x20` sends to a lowercase letter are that
+/// letter and its capital, and to `-` (0x2D) only `-` and CR (0x0D). So for a token the
+/// comparison is exact. The words overlap when the length is not a multiple of their size
+/// (`expect` is compared as `expe` and `pect`), which costs nothing and needs no loop for the
+/// tail; `eq_ignore_ascii_case`, the plain alternative, lowercases and compares byte by byte.
+#[inline(always)]
+fn same_name<const N: usize>(name: &[u8], lower: &[u8; N]) -> bool {
+    let Some(name) = name.first_chunk::<N>() else {
+        return false;
+    };
+    if N < 8 {
+        // Two four-byte words: 0..4 and N-4..N.
+        let word = |bytes: &[u8; N], at: usize| {
+            let four: [u8; 4] = std::array::from_fn(|i| bytes[at + i]);
+            u32::from_le_bytes(four) | 0x2020_2020
+        };
+        word(name, 0) == word(lower, 0) && word(name, N - 4) == word(lower, N - 4)
+    } else {
+        // Eight-byte words at 0, 8, ..., and one ending at N.
+        let word = |bytes: &[u8; N], at: usize| {
+            let eight: [u8; 8] = std::array::from_fn(|i| bytes[at + i]);
+            u64::from_le_bytes(eight) | 0x2020_2020_2020_2020
+        };
+        let mut at = 0;
+        while at + 8 < N {
+            if word(name, at) != word(lower, at) {
+                return false;
+            }
+            at += 8;
+        }
+        word(name, N - 8) == word(lower, N - 8)
     }
 }
 
@@ -306,3 +355,6 @@ pub(super) fn crlf(buf: &[u8], pos: usize, other: &'static str) -> Step<usize> {
         (Some(_), _) => bad(other),
     }
 }
+
+#[cfg(test)]
+mod tests;

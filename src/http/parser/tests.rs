@@ -1,0 +1,154 @@
+//! Tests of what the parser notices while it reads the field names: the five names
+//! `field_named` knows, and the `FieldsSeen` bits a head carries. The grammar itself is
+//! tested in `tests/http_parser.rs` and `tests/http_fuzz.rs`.
+
+use super::*;
+use crate::http::syntax::{self, TCHAR};
+
+/// The five names, and the field each one is.
+const KNOWN: [(&str, Field); 5] = [
+    ("host", Field::Host),
+    ("expect", Field::Expect),
+    ("connection", Field::Connection),
+    ("content-length", Field::ContentLength),
+    ("transfer-encoding", Field::TransferEncoding),
+];
+
+/// The plain reading: compare with each name, ignoring case, byte by byte.
+fn named_plainly(name: &[u8]) -> Option<Field> {
+    KNOWN
+        .iter()
+        .find(|(known, _)| name.eq_ignore_ascii_case(known.as_bytes()))
+        .map(|&(_, field)| field)
+}
+
+/// Every byte a token may hold.
+fn tchars() -> impl Iterator<Item = u8> {
+    (0..=255u8).filter(|&b| syntax::is(b, TCHAR))
+}
+
+/// Each known name with every tchar at every position, so each word of the comparison
+/// (and the overlap of the last one) meets every byte that could fool `| 0x20`.
+#[test]
+fn one_byte_changed_anywhere() {
+    for (name, _) in KNOWN {
+        for at in 0..name.len() {
+            for b in tchars() {
+                let mut changed = name.as_bytes().to_vec();
+                changed[at] = b;
+                assert_eq!(
+                    field_named(&changed),
+                    named_plainly(&changed),
+                    "{:?}",
+                    String::from_utf8_lossy(&changed)
+                );
+            }
+        }
+    }
+}
+
+/// SplitMix64, for reproducible random input.
+fn next(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Random tokens of every length up to 20, mostly made of the letters of the known names in
+/// random case, so that many are near misses.
+#[test]
+fn random_tokens() {
+    let letters = b"HOSTEXPCNIRLGAFDhostexpcnirlgafd-";
+    let others: Vec<u8> = tchars().collect();
+    let mut state = 0x0ddba11;
+    for case in 0..200_000 {
+        let len = case % 21;
+        let name: Vec<u8> = (0..len)
+            .map(|_| match next(&mut state) % 16 {
+                0 => others[(next(&mut state) % others.len() as u64) as usize],
+                r => letters[(r as usize * 7 + next(&mut state) as usize) % letters.len()],
+            })
+            .collect();
+        assert_eq!(field_named(&name), named_plainly(&name), "{name:?}");
+    }
+    // And the names themselves, in random case.
+    for _ in 0..1000 {
+        for (name, field) in KNOWN {
+            let cased: Vec<u8> = name
+                .bytes()
+                .map(|b| {
+                    if next(&mut state) & 1 == 0 {
+                        b.to_ascii_uppercase()
+                    } else {
+                        b
+                    }
+                })
+                .collect();
+            assert_eq!(field_named(&cased), Some(field), "{cased:?}");
+        }
+    }
+}
+
+/// Parses `head`, which must be complete, and hands the result to `check`.
+fn with_head(head: &str, check: impl FnOnce(RequestHead)) {
+    let mut slots = [EMPTY_HEADER; 16];
+    match parse_request(head.as_bytes(), &mut slots, &Limits::default()) {
+        Ok(Status::Complete((parsed, _))) => check(parsed),
+        other => panic!("{head:?} did not parse: {other:?}"),
+    }
+}
+
+/// The fields `framing.rs` asks about, with the name it searches for.
+const ASKED: [(Field, &str); 4] = [
+    (Field::ContentLength, "content-length"),
+    (Field::TransferEncoding, "transfer-encoding"),
+    (Field::Expect, "expect"),
+    (Field::Connection, "connection"),
+];
+
+/// A head may have a field exactly when a search by name finds it: the bits are never
+/// missing a field (which would change an answer), and never set without one (which would
+/// only cost a search).
+#[test]
+fn bits_match_a_search() {
+    for fields in [
+        "",
+        "Content-Length: 5\r\n",
+        "content-length: 5\r\nTRANSFER-ENCODING: chunked\r\n",
+        "Expect: 100-continue\r\nConnection: close\r\n",
+        "Content-Lengths: 5\r\nExpects: x\r\nConnectio: y\r\nTransfer-Encodin: z\r\n",
+        "X-Content-Length: 5\r\nContent_Length: 5\r\nA: b\r\n",
+        "connection:\r\ncOnNeCtIoN: keep-alive\r\n",
+    ] {
+        let head = format!("POST / HTTP/1.1\r\nHost: h\r\n{fields}\r\n");
+        with_head(&head, |parsed| {
+            for (field, name) in ASKED {
+                let found = parsed.header(name).is_some();
+                assert_eq!(parsed.may_have(field), found, "{field:?} in {fields:?}");
+            }
+        });
+    }
+}
+
+/// A head whose `headers` was pointed elsewhere does not trust bits about the old ones.
+#[test]
+fn replaced_headers_are_searched() {
+    let other = [Header {
+        name: "Content-Length",
+        value: b"3",
+    }];
+    let mut slots = [EMPTY_HEADER; 4];
+    let input = b"GET / HTTP/1.1\r\nHost: h\r\n\r\n";
+    let Ok(Status::Complete((mut parsed, _))) = parse_request(input, &mut slots, &Limits::default()) else {
+        panic!("the head did not parse");
+    };
+    assert!(!parsed.may_have(Field::ContentLength));
+    parsed.headers = &other;
+    for (field, _) in ASKED {
+        assert!(parsed.may_have(field), "{field:?}");
+    }
+    let framing = crate::http::request_body_framing(&parsed, &Limits::default());
+    assert_eq!(framing, Ok(crate::http::BodyFraming::ContentLength(3)));
+}
