@@ -1,5 +1,5 @@
 //! Word-at-a-time scans for the runs of a request head: the request-target,
-//! field values, and tokens (methods and field names).
+//! field values, tokens (methods and field names), and host names.
 //!
 //! # Concept
 //!
@@ -122,6 +122,84 @@ fn token_suspects(word: u64) -> u64 {
     (word | !(letter | dash)) & HIGHS
 }
 
+/// The length of the run of ASCII letters, digits, `.` and `-` at the start of `bytes`, all
+/// of it when every byte is one: the bytes host names and IPv4 addresses are made of, so
+/// that `Host` values are checked a word at a time (`target.rs`).
+///
+/// Unlike the runs above, `bytes` is a complete value, so there is no "not arrived yet", and
+/// the last few bytes need no loop of their own: the eight bytes that end the value are read
+/// as one more word, overlapping bytes already found good, whose lanes are then clean.
+#[inline]
+pub(crate) fn host_name_run(bytes: &[u8]) -> usize {
+    let mut pos = 0;
+    while let Some(chunk) = bytes[pos..].first_chunk::<8>() {
+        let flags = host_name_suspects(u64::from_le_bytes(*chunk));
+        if flags != 0 {
+            // The test is exact, so the first flag is the end of the run.
+            return pos + (flags.trailing_zeros() / 8) as usize;
+        }
+        pos += 8;
+    }
+    let Some(last) = bytes.last_chunk::<8>() else {
+        // Shorter than a word: byte by byte.
+        let is_name = |b: &u8| b.is_ascii_alphanumeric() || *b == b'.' || *b == b'-';
+        return bytes.iter().position(|b| !is_name(b)).unwrap_or(bytes.len());
+    };
+    match host_name_suspects(u64::from_le_bytes(*last)) {
+        0 => bytes.len(),
+        flags => bytes.len() - 8 + (flags.trailing_zeros() / 8) as usize,
+    }
+}
+
+/// Flags the lanes of `word` that are not an ASCII letter, a digit, `.` or `-`.
+///
+/// Letters are found as in `token_suspects`. Digits, `.` and `-` are nearly one range,
+/// `0x2D..=0x39` (`-./0123456789`), tested like the letters; only `/` (0x2F) in it is not
+/// wanted, and is found like the dash in `token_suspects`. As there, no lane carries into
+/// the next, so every flag is exact.
+#[inline(always)]
+fn host_name_suspects(word: u64) -> u64 {
+    let ascii = word & !HIGHS;
+    let lower = ascii | (0x20 * ONES);
+    let from_a = lower + (0x80 - u64::from(b'a')) * ONES;
+    let past_z = lower + (0x80 - u64::from(b'z') - 1) * ONES;
+    let letter = from_a & !past_z;
+    let from_dash = ascii + (0x80 - u64::from(b'-')) * ONES;
+    let past_9 = ascii + (0x80 - u64::from(b'9') - 1) * ONES;
+    let in_range = from_dash & !past_9;
+    let slash = !((ascii ^ (u64::from(b'/') * ONES)) + 0x7F * ONES);
+    (word | slash | !(letter | in_range)) & HIGHS
+}
+
+/// Whether `bytes[from..]` is one or more ASCII digits: a port, after its colon.
+///
+/// A port is a few digits at the end of a longer value, so the eight bytes that end `bytes`
+/// are read as one word and only the lanes from `from` on are looked at; the lanes before
+/// belong to the host, already checked. A byte loop over five digits would cost more than
+/// this one word.
+#[inline]
+pub(crate) fn digits_to_end(bytes: &[u8], from: usize) -> bool {
+    let len = bytes.len().saturating_sub(from);
+    match bytes.last_chunk::<8>() {
+        Some(last) if (1..=8).contains(&len) => {
+            // Little-endian: the last `len` bytes are the highest `len` lanes.
+            let keep = u64::MAX << (8 * (8 - len));
+            digit_suspects(u64::from_le_bytes(*last)) & keep == 0
+        }
+        _ => len > 0 && bytes[from..].iter().all(u8::is_ascii_digit),
+    }
+}
+
+/// Flags the lanes of `word` that are not an ASCII digit, exactly (the range test of
+/// `host_name_suspects`, for `0-9` alone).
+#[inline(always)]
+fn digit_suspects(word: u64) -> u64 {
+    let ascii = word & !HIGHS;
+    let from_0 = ascii + (0x80 - u64::from(b'0')) * ONES;
+    let past_9 = ascii + (0x80 - u64::from(b'9') - 1) * ONES;
+    (word | !(from_0 & !past_9)) & HIGHS
+}
+
 /// The scan all three runs share: whole words while they are clean, the table for
 /// each first suspect, and the table alone for the last few bytes.
 #[inline(always)]
@@ -193,6 +271,62 @@ mod tests {
         }
     }
 
+    /// The plain loop `host_name_run` must agree with.
+    fn host_name_by_bytes(bytes: &[u8]) -> usize {
+        let is_name = |b: &u8| b.is_ascii_alphanumeric() || *b == b'.' || *b == b'-';
+        bytes.iter().position(|b| !is_name(b)).unwrap_or(bytes.len())
+    }
+
+    /// Every byte value at every position of values of every length up to 17, so that it
+    /// falls in a whole word, in the overlapping last word, or in a short value.
+    #[test]
+    fn host_names_every_byte_everywhere() {
+        for len in 1..=17 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut value = vec![b'7'; len];
+                    value[at] = b;
+                    assert_eq!(host_name_run(&value), host_name_by_bytes(&value), "{value:?}");
+                }
+            }
+        }
+        assert_eq!(host_name_run(b""), 0);
+    }
+
+    /// Every byte value at every position from `from` on, for every split of
+    /// values up to 12 bytes, and the empty tails.
+    #[test]
+    fn digits_to_end_every_byte_everywhere() {
+        for len in 0..=12 {
+            for from in 0..=len + 1 {
+                let plain = |value: &[u8]| {
+                    value
+                        .get(from..)
+                        .is_some_and(|tail| !tail.is_empty() && tail.iter().all(u8::is_ascii_digit))
+                };
+                let mut value = vec![b'x'; len];
+                value[from.min(len)..].fill(b'5');
+                assert_eq!(
+                    digits_to_end(&value, from),
+                    plain(&value),
+                    "{value:?} from {from}"
+                );
+                for at in from..len {
+                    for b in 0..=255u8 {
+                        let saved = value[at];
+                        value[at] = b;
+                        assert_eq!(
+                            digits_to_end(&value, from),
+                            plain(&value),
+                            "{value:?} from {from}"
+                        );
+                        value[at] = saved;
+                    }
+                }
+            }
+        }
+    }
+
     /// SplitMix64, for reproducible random input.
     fn next(state: &mut u64) -> u64 {
         *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
@@ -202,16 +336,20 @@ mod tests {
         z ^ (z >> 31)
     }
 
-    /// Random lengths and contents, mostly bytes from a name-like or a
-    /// target-like alphabet with rare stops of every kind, so long runs
+    /// Random lengths and contents, mostly bytes from a name-like, a
+    /// target-like or a host-like alphabet with rare stops of every kind, so long runs
     /// cross many word boundaries.
     #[test]
     fn random_runs_match_the_table() {
         let mut state = 0x5ca1_ab1e;
-        let alphabets: [&[u8]; 2] = [b"Accept-Encoding-X", b"/docs/a_1.html?q=%20&b=~"];
+        let alphabets: [&[u8]; 3] = [
+            b"Accept-Encoding-X",
+            b"/docs/a_1.html?q=%20&b=~",
+            b"127.0.0.1-Example.COM",
+        ];
         let rare = b"\t\r\n\x00\x1f\x7f\x80\xff :\"9";
         for case in 0..20_000 {
-            let alphabet = alphabets[case % 2];
+            let alphabet = alphabets[case % alphabets.len()];
             let len = (next(&mut state) % 80) as usize;
             let bytes: Vec<u8> = (0..len)
                 .map(|_| match next(&mut state) % 32 {
@@ -222,6 +360,8 @@ mod tests {
                 .collect();
             for start in [0, 1, len / 2] {
                 agree(&bytes[start.min(len)..]);
+                let rest = &bytes[start.min(len)..];
+                assert_eq!(host_name_run(rest), host_name_by_bytes(rest), "{rest:?}");
             }
         }
     }
