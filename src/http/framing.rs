@@ -78,11 +78,22 @@ pub enum BodyFraming {
 /// `limits.max_body` (413).
 ///
 /// Ktor: `io.ktor.http.cio.expectHttpBody` / `parseHttpBody`.
+#[inline]
 pub fn request_body_framing(head: &RequestHead, limits: &Limits) -> Result<BodyFraming, ParseError> {
     // `may_have` is false when the parser saw no such name: nearly every GET skips both
-    // searches. The searches decide when it is true, so the answer is the same either way.
-    let has_te = head.may_have(Field::TransferEncoding) && head.header("transfer-encoding").is_some();
-    let has_cl = head.may_have(Field::ContentLength) && head.header("content-length").is_some();
+    // searches, and this much is small enough to inline into the caller. When either may be
+    // there, the searches decide, so the answer is the same either way.
+    if !head.may_have(Field::TransferEncoding) && !head.may_have(Field::ContentLength) {
+        return Ok(BodyFraming::None);
+    }
+    searched_framing(head, limits)
+}
+
+/// [`request_body_framing`] by searching the headers.
+#[inline(never)]
+fn searched_framing(head: &RequestHead, limits: &Limits) -> Result<BodyFraming, ParseError> {
+    let has_te = head.header("transfer-encoding").is_some();
+    let has_cl = head.header("content-length").is_some();
     match (has_te, has_cl) {
         (true, true) => Err(ParseError::bad_request(
             "both Transfer-Encoding and Content-Length",
@@ -184,11 +195,18 @@ fn parse_decimal(digits: &[u8]) -> Result<u64, ParseError> {
 /// and `keep-alive` appear, `close` wins: closing is always safe.
 ///
 /// Ktor: `isLastHttpRequest` in the CIO server pipeline.
+#[inline]
 pub fn keep_alive(head: &RequestHead) -> bool {
-    let mut keep = head.version == HttpVersion::Http11;
-    if !head.may_have(Field::Connection) {
-        return keep;
+    let keep = head.version == HttpVersion::Http11;
+    match head.may_have(Field::Connection) {
+        true => searched_keep_alive(head, keep),
+        false => keep,
     }
+}
+
+/// [`keep_alive`] by searching the `Connection` lines; `keep` is the answer without one.
+#[inline(never)]
+fn searched_keep_alive(head: &RequestHead, mut keep: bool) -> bool {
     for line in head.header_values("connection") {
         for option in syntax::list(line) {
             if option.eq_ignore_ascii_case(b"close") {
@@ -217,10 +235,17 @@ pub fn keep_alive(head: &RequestHead) -> bool {
 ///
 /// Ktor: the `Expect` check that the engine installs in front of the
 /// receive pipeline's `Before` phase.
+#[inline]
 pub fn expects_continue(head: &RequestHead) -> Result<bool, ParseError> {
-    if !head.may_have(Field::Expect) {
-        return Ok(false);
+    match head.may_have(Field::Expect) {
+        true => searched_expects_continue(head),
+        false => Ok(false),
     }
+}
+
+/// [`expects_continue`] by searching the `Expect` lines.
+#[inline(never)]
+fn searched_expects_continue(head: &RequestHead) -> Result<bool, ParseError> {
     let mut expects = false;
     for line in head.header_values("expect") {
         for expectation in syntax::list(line) {

@@ -94,7 +94,7 @@ pub struct RequestHead<'h, 'b> {
 impl<'h, 'b> RequestHead<'h, 'b> {
     /// Whether [`headers`](Self::headers) may hold a field called `field`: `false` only when
     /// the parser, reading these very headers, saw no such name. A head whose `headers` was
-    /// replaced since (the field is public) answers `true`, and the caller searches.
+    /// pointed elsewhere since (the field is public) answers `true`, and the caller searches.
     #[inline]
     pub(crate) fn may_have(&self, field: Field) -> bool {
         self.seen.may_have(field, self.headers)
@@ -144,8 +144,8 @@ pub(crate) enum Field {
     Connection = 16,
 }
 
-/// Which [`Field`]s a head's field lines name, as bits, and which slice of headers that is
-/// true of.
+/// Which [`Field`]s a head's field lines name, as bits, and where the slice of headers they
+/// describe starts.
 ///
 /// # Why
 ///
@@ -156,32 +156,35 @@ pub(crate) enum Field {
 /// word comparison per name, and each search is skipped when its field is absent. When it is
 /// present, the search runs as before, so the answers cannot differ.
 ///
-/// # Why the slice's address
+/// # Why the address
 ///
 /// `RequestHead::headers` is a public field: code holding a head may point it at other
 /// headers, and bits about the old ones would then hide a `Content-Length` in the new ones,
-/// which is how a body gets framed wrongly. So the bits remember the address and length of the
-/// slice they describe, and a head whose slice differs searches as if nothing were noticed.
-/// The simpler alternative, a flag nobody checks, would be right only as long as every caller
-/// is careful.
+/// which is how a body gets framed wrongly. So the bits remember the address of the slice
+/// they describe, and a head whose slice starts elsewhere searches as if nothing were
+/// noticed. The address alone is enough: safe code cannot make a slice longer, so a slice
+/// that starts at the same address, while the parser's slots are still borrowed, is the
+/// parser's slice or a prefix of it, and a prefix holds no field that the whole did not.
+/// The simpler alternative, bits that trust the caller, would be right only as long as
+/// every caller is careful.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct FieldsSeen {
     bits: u8,
-    /// `headers.as_ptr()` as a number (compared, never read through) and `headers.len()`.
-    of: (usize, usize),
+    /// `headers.as_ptr()` as a number: compared, never read through.
+    at: usize,
 }
 
 impl FieldsSeen {
     /// `bits` (a union of [`Field`]s) seen in `headers`.
     pub(crate) fn new(bits: u8, headers: &[Header<'_>]) -> FieldsSeen {
-        let of = (headers.as_ptr() as usize, headers.len());
-        FieldsSeen { bits, of }
+        let at = headers.as_ptr() as usize;
+        FieldsSeen { bits, at }
     }
 
     /// See [`RequestHead::may_have`].
     #[inline]
     fn may_have(&self, field: Field, headers: &[Header<'_>]) -> bool {
-        self.bits & field as u8 != 0 || self.of != (headers.as_ptr() as usize, headers.len())
+        self.bits & field as u8 != 0 || self.at != headers.as_ptr() as usize
     }
 }
 

@@ -152,3 +152,29 @@ fn replaced_headers_are_searched() {
     let framing = crate::http::request_body_framing(&parsed, &Limits::default());
     assert_eq!(framing, Ok(crate::http::BodyFraming::ContentLength(3)));
 }
+
+/// A prefix of the parser's headers starts at the same address and keeps its bits, which
+/// still hold (it has no field the whole had not); any other part of them is searched.
+#[test]
+fn parts_of_the_headers() {
+    let mut slots = [EMPTY_HEADER; 4];
+    let input = b"GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\nA: b\r\n\r\n";
+    let Ok(Status::Complete((parsed, _))) = parse_request(input, &mut slots, &Limits::default()) else {
+        panic!("the head did not parse");
+    };
+    let prefix = RequestHead {
+        headers: &parsed.headers[..1],
+        ..parsed
+    };
+    assert!(!prefix.may_have(Field::ContentLength));
+    assert!(prefix.may_have(Field::Connection));
+    assert!(crate::http::keep_alive(&prefix));
+    let tail = RequestHead {
+        headers: &parsed.headers[1..],
+        ..parsed
+    };
+    for (field, _) in ASKED {
+        assert!(tail.may_have(field), "{field:?}");
+    }
+    assert!(!crate::http::keep_alive(&tail));
+}
