@@ -60,6 +60,9 @@
 //!   (`Content-Length`, `Transfer-Encoding`, `Expect`, `Connection`), which
 //!   the head records (see `FieldsSeen` in `head.rs`) so that those
 //!   functions skip their search when the field is absent.
+//! - A plain `Host` value (a name or an IPv4 address, maybe a port) is
+//!   checked while its end is found, in one walk (`host_value`), instead of
+//!   being scanned as a value and then walked again by the Host check.
 //! - Method, target and names must be `&str`, and each UTF-8 check has a
 //!   fixed cost. So the first pass fills the slots with values only, and
 //!   once the head is complete it is checked as UTF-8 in one call and each
@@ -93,7 +96,7 @@ pub use super::limits::{Limits, ParseError};
 use super::request_line::request_line;
 use super::scan;
 use super::status::HttpStatusCode;
-use super::target::{check_host, check_target};
+use super::target::{HostLines, check_host, check_target, plain_host_len};
 
 /// Why a step of the parse stopped early: not enough bytes, or bad ones.
 /// Internal helpers return `Result<T, Stop>` so `?` handles both.
@@ -111,6 +114,11 @@ impl From<ParseError> for Stop {
 pub(super) type Step<T> = Result<T, Stop>;
 
 /// Shorthand for a 400 error inside a `Step`.
+///
+/// `#[cold]` tells the compiler that the branches leading here are rarely
+/// taken, so it lays out and allocates registers for the path of a valid head
+/// first; nothing else changes.
+#[cold]
 pub(super) fn bad<T>(reason: &'static str) -> Step<T> {
     Err(Stop::Invalid(ParseError::bad_request(reason)))
 }
@@ -160,11 +168,7 @@ fn parse_head<'h, 'b>(
     let form = check_target(&buf[line.method.clone()], &buf[line.target.clone()])?;
     let slots = headers.len().min(limits.max_headers);
     let fields = field_lines(buf, line.end, &mut headers[..slots])?;
-    check_host(
-        line.version,
-        form,
-        fields.host.into_iter().chain(fields.another_host),
-    )?;
+    check_host(line.version, form, &fields.hosts)?;
     // The head is complete and valid: now it can become text.
     let text = Text::new(&buf[..fields.end]);
     let headers = &mut headers[..fields.count];
@@ -197,10 +201,8 @@ struct Fields<'b> {
     count: usize,
     /// The position after the empty line: the end of the head.
     end: usize,
-    /// The value of the first `Host` line, if any.
-    host: Option<&'b [u8]>,
-    /// The value of a later `Host` line, if any: a request with one is refused.
-    another_host: Option<&'b [u8]>,
+    /// The `Host` lines.
+    hosts: HostLines<'b>,
     /// The other [`Field`]s among the names, as bits.
     seen: u8,
 }
@@ -208,45 +210,60 @@ struct Fields<'b> {
 /// Parses field lines into `slots` up to and including the empty line that
 /// ends the head. Each slot gets its value and an empty name, which
 /// `name_fields` replaces once the head is complete.
-fn field_lines<'b>(buf: &'b [u8], mut pos: usize, slots: &mut [Header<'b>]) -> Step<Fields<'b>> {
-    let (mut host, mut another_host) = (None, None);
+///
+/// The lines are walked as the shrinking slice `rest` rather than as
+/// positions in `buf`: one pointer and one length to carry from line to line
+/// instead of a position besides `buf`'s own two, which leaves the compiler
+/// more registers for the scans.
+fn field_lines<'b>(buf: &'b [u8], start: usize, slots: &mut [Header<'b>]) -> Step<Fields<'b>> {
+    let mut rest = buf.get(start..).unwrap_or_default();
+    let mut hosts = HostLines::default();
     let (mut count, mut seen) = (0, 0);
     loop {
-        match buf.get(pos) {
-            None => return Err(Stop::Incomplete),
-            Some(b'\r' | b'\n') => {
-                let end = crlf(buf, pos, "")?;
+        match rest {
+            [b'\r' | b'\n', ..] => {
+                let end = buf.len() - after_crlf(rest, "")?.len();
                 return Ok(Fields {
                     count,
                     end,
-                    host,
-                    another_host,
+                    hosts,
                     seen,
                 });
             }
             // obs-fold = OWS CRLF RWS: a line that starts with whitespace
             // continues the previous one, which §5.2 lets a server reject.
-            Some(b' ' | b'\t') => {
+            [b' ' | b'\t', ..] => {
                 return bad("obs-fold or whitespace at the start of a field line");
             }
-            Some(_) => {}
+            [] => return Err(Stop::Incomplete),
+            _ => {}
         }
         let Some(slot) = slots.get_mut(count) else {
             let status = HttpStatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE;
             return Err(ParseError::new(status, "too many header fields").into());
         };
-        let (name, value, next) = field_line(buf, pos)?;
+        let (name, after_name) = field_name(rest)?;
         // Noticed here, while the name is at hand, rather than by comparing
         // every name again once the head is complete (see `FieldsSeen`).
-        match field_named(name) {
-            Some(Field::Host) if host.is_none() => host = Some(value),
-            Some(Field::Host) => another_host = Some(value),
-            Some(field) => seen |= field as u8,
-            None => {}
-        }
+        let (value, next) = match field_named(name) {
+            Some(Field::Host) if hosts.first.is_none() => {
+                let (value, next, valid) = host_value(after_name)?;
+                (hosts.first, hosts.first_valid) = (Some(value), valid);
+                (value, next)
+            }
+            Some(Field::Host) => {
+                hosts.more = true;
+                field_value(after_name)?
+            }
+            Some(field) => {
+                seen |= field as u8;
+                field_value(after_name)?
+            }
+            None => field_value(after_name)?,
+        };
         *slot = Header { name: "", value };
         count += 1;
-        pos = next;
+        rest = next;
     }
 }
 
@@ -279,69 +296,115 @@ fn field_named(name: &[u8]) -> Option<Field> {
 /// tail; `eq_ignore_ascii_case`, the plain alternative, lowercases and compares byte by byte.
 #[inline(always)]
 fn same_name<const N: usize>(name: &[u8], lower: &[u8; N]) -> bool {
-    let Some(name) = name.first_chunk::<N>() else {
-        return false;
-    };
-    if N < 8 {
-        // Two four-byte words: 0..4 and N-4..N.
-        let word = |bytes: &[u8; N], at: usize| {
-            let four: [u8; 4] = std::array::from_fn(|i| bytes[at + i]);
-            u32::from_le_bytes(four) | 0x2020_2020
-        };
-        word(name, 0) == word(lower, 0) && word(name, N - 4) == word(lower, N - 4)
-    } else {
-        // Eight-byte words at 0, 8, ..., and one ending at N.
-        let word = |bytes: &[u8; N], at: usize| {
-            let eight: [u8; 8] = std::array::from_fn(|i| bytes[at + i]);
-            u64::from_le_bytes(eight) | 0x2020_2020_2020_2020
-        };
-        let mut at = 0;
-        while at + 8 < N {
-            if word(name, at) != word(lower, at) {
-                return false;
+    const LOWER_4: u32 = u32::from_le_bytes([0x20; 4]);
+    const LOWER_8: u64 = u64::from_le_bytes([0x20; 8]);
+    // `name` has N bytes (the caller matched on its length), so none of these `?`s fails.
+    let four = |bytes: &[u8], at: usize| Some(u32::from_le_bytes(*bytes.get(at..)?.first_chunk()?));
+    let eight = |bytes: &[u8], at: usize| Some(u64::from_le_bytes(*bytes.get(at..)?.first_chunk()?));
+    let same = || {
+        if N < 8 {
+            // Two four-byte words: 0..4 and N-4..N.
+            Some(
+                four(name, 0)? | LOWER_4 == four(lower, 0)?
+                    && four(name, N - 4)? | LOWER_4 == four(lower, N - 4)?,
+            )
+        } else {
+            // Eight-byte words at 0, 8, ..., and one ending at N.
+            let mut at = 0;
+            while at + 8 < N {
+                if eight(name, at)? | LOWER_8 != eight(lower, at)? {
+                    return Some(false);
+                }
+                at += 8;
             }
-            at += 8;
+            Some(eight(name, N - 8)? | LOWER_8 == eight(lower, N - 8)?)
         }
-        word(name, N - 8) == word(lower, N - 8)
-    }
+    };
+    name.len() == N && same() == Some(true)
 }
 
-/// Parses one field line starting at `pos`; returns its name, its value and
-/// the position after its CRLF.
+/// Parses the name of the field line at the start of `line`, and the colon
+/// and OWS after it; returns the name and what follows them, where the value
+/// starts.
 ///
 /// ```text
 /// field-line   = field-name ":" OWS field-value OWS
 /// field-name   = token
-/// field-value  = *field-content
 /// ```
 ///
 /// RFC 9112 §5.1: "No whitespace is allowed between the field name and
 /// colon. ... A server MUST reject, with a response status code of 400".
-fn field_line(buf: &[u8], pos: usize) -> Step<(&[u8], &[u8], usize)> {
-    let name_len = scan::token_run(&buf[pos..]).ok_or(Stop::Incomplete)?;
-    let colon = pos + name_len;
-    match buf[colon] {
-        b':' if name_len > 0 => {}
-        b':' => return bad("empty field name"),
-        b' ' | b'\t' => return bad("whitespace between field name and colon"),
+fn field_name(line: &[u8]) -> Step<(&[u8], &[u8])> {
+    // A run that ends (`Some`) ends before a byte that is there, so
+    // `split_at` cannot panic.
+    let name_len = scan::token_run(line).ok_or(Stop::Incomplete)?;
+    let (name, after_name) = line.split_at(name_len);
+    let mut value = match after_name {
+        [b':', after @ ..] if name_len > 0 => after,
+        [b':', ..] => return bad("empty field name"),
+        [b' ' | b'\t', ..] => return bad("whitespace between field name and colon"),
         _ => return bad("invalid byte in field name"),
+    };
+    while let [b' ' | b'\t', after @ ..] = value {
+        value = after;
     }
-    let mut value_start = colon + 1;
-    while let Some(b' ' | b'\t') = buf.get(value_start) {
-        value_start += 1;
-    }
+    Ok((name, value))
+}
+
+/// Parses the field value at the start of `rest` (OWS before it already
+/// skipped), up to and including the CRLF that ends its line; returns the
+/// value without the OWS after it, and what follows the CRLF.
+///
+/// ```text
+/// field-value  = *field-content
+/// ```
+fn field_value(rest: &[u8]) -> Step<(&[u8], &[u8])> {
     // When only OWS has arrived, the run is empty and `value_run` says so.
-    let value_len = scan::value_run(&buf[value_start..]).ok_or(Stop::Incomplete)?;
-    let value_end = value_start + value_len;
+    let value_len = scan::value_run(rest).ok_or(Stop::Incomplete)?;
+    let (mut value, after_value) = rest.split_at(value_len);
     // The byte after the value must start CRLF; anything else is a CTL
     // (NUL, DEL, ...) or a bare LF, all refused.
-    let next = crlf(buf, value_end, "invalid byte in field value")?;
+    let next = after_crlf(after_value, "invalid byte in field value")?;
     // Leading OWS is already skipped; trailing OWS is trimmed here.
-    let mut value = &buf[value_start..value_end];
-    while let [rest @ .., b' ' | b'\t'] = value {
-        value = rest;
+    while let [before @ .., b' ' | b'\t'] = value {
+        value = before;
     }
-    Ok((&buf[pos..colon], value, next))
+    Ok((value, next))
+}
+
+/// [`field_value`] for the first `Host` line, which `check_host` must also
+/// find valid; returns the value, what follows the line, and whether the
+/// value is already known to be a valid Host.
+///
+/// Nearly every Host value is a name or an IPv4 address, maybe with a port,
+/// followed by CRLF. [`plain_host_len`] measures such a host in one walk;
+/// when CRLF follows it, that walk has found both the end of the value and
+/// that it is a valid Host (its bytes are all field-value bytes too, and it
+/// ends in no OWS), so the value is not scanned a second time, by
+/// `value_run` here and again by `is_valid_host` in `check_host`. Anything
+/// else goes the general way, with the same result.
+#[inline(always)]
+fn host_value(rest: &[u8]) -> Step<(&[u8], &[u8], bool)> {
+    let plain = plain_host_len(rest);
+    if plain > 0
+        && let (value, [b'\r', b'\n', next @ ..]) = rest.split_at(plain)
+    {
+        return Ok((value, next, true));
+    }
+    let (value, next) = field_value(rest)?;
+    Ok((value, next, false))
+}
+
+/// Expects CRLF at the start of `rest`; returns what follows it. `other` is
+/// the error reason when the first byte is neither CR nor LF.
+fn after_crlf<'b>(rest: &'b [u8], other: &'static str) -> Step<&'b [u8]> {
+    match rest {
+        [b'\r', b'\n', after @ ..] => Ok(after),
+        [] | [b'\r'] => Err(Stop::Incomplete),
+        [b'\r', _, ..] => bad("bare CR not followed by LF"),
+        [b'\n', ..] => bad("bare LF as line terminator"),
+        [_, ..] => bad(other),
+    }
 }
 
 /// Expects CRLF at `pos`; returns the position after it. `other` is the

@@ -125,27 +125,46 @@ fn token_suspects(word: u64) -> u64 {
 /// The length of the run of ASCII letters, digits, `.` and `-` at the start of `bytes`, all
 /// of it when every byte is one: the bytes host names and IPv4 addresses are made of, so
 /// that `Host` values are checked a word at a time (`target.rs`).
-///
-/// Unlike the runs above, `bytes` is a complete value, so there is no "not arrived yet", and
-/// the last few bytes need no loop of their own: the eight bytes that end the value are read
-/// as one more word, overlapping bytes already found good, whose lanes are then clean.
 #[inline]
 pub(crate) fn host_name_run(bytes: &[u8]) -> usize {
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || b == b'.' || b == b'-';
+    exact_run(bytes, host_name_suspects, is_name)
+}
+
+/// The length of the run of ASCII digits at the start of `bytes` (a port), all of it when
+/// every byte is one.
+#[inline]
+pub(crate) fn digit_run(bytes: &[u8]) -> usize {
+    exact_run(bytes, digit_suspects, |b| b.is_ascii_digit())
+}
+
+/// The run at the start of `bytes` of the bytes `suspects` does not flag, for a test that
+/// is exact (no false alarms, so no table is needed) and bytes that are all there (no
+/// "not arrived yet", so the answer is a length, all of `bytes` at most).
+///
+/// Unlike [`run`], the last few bytes need no loop of their own: the eight bytes that end
+/// `bytes` are read as one more word, overlapping bytes already found good, whose lanes are
+/// then clean. Only a slice shorter than a word goes byte by byte, with `is_good`.
+#[inline(always)]
+fn exact_run(bytes: &[u8], suspects: impl Fn(u64) -> u64, is_good: impl Fn(u8) -> bool) -> usize {
+    let mut words = bytes.chunks_exact(8);
     let mut pos = 0;
-    while let Some(chunk) = bytes[pos..].first_chunk::<8>() {
-        let flags = host_name_suspects(u64::from_le_bytes(*chunk));
+    for word in &mut words {
+        let word: &[u8; 8] = word.try_into().unwrap_or(&[0; 8]);
+        let flags = suspects(u64::from_le_bytes(*word));
         if flags != 0 {
-            // The test is exact, so the first flag is the end of the run.
+            // Little-endian: the lowest flag belongs to the earliest byte.
             return pos + (flags.trailing_zeros() / 8) as usize;
         }
         pos += 8;
     }
+    if words.remainder().is_empty() {
+        return pos;
+    }
     let Some(last) = bytes.last_chunk::<8>() else {
-        // Shorter than a word: byte by byte.
-        let is_name = |b: &u8| b.is_ascii_alphanumeric() || *b == b'.' || *b == b'-';
-        return bytes.iter().position(|b| !is_name(b)).unwrap_or(bytes.len());
+        return bytes.iter().position(|&b| !is_good(b)).unwrap_or(bytes.len());
     };
-    match host_name_suspects(u64::from_le_bytes(*last)) {
+    match suspects(u64::from_le_bytes(*last)) {
         0 => bytes.len(),
         flags => bytes.len() - 8 + (flags.trailing_zeros() / 8) as usize,
     }
@@ -171,25 +190,6 @@ fn host_name_suspects(word: u64) -> u64 {
     (word | slash | !(letter | in_range)) & HIGHS
 }
 
-/// Whether `bytes[from..]` is one or more ASCII digits: a port, after its colon.
-///
-/// A port is a few digits at the end of a longer value, so the eight bytes that end `bytes`
-/// are read as one word and only the lanes from `from` on are looked at; the lanes before
-/// belong to the host, already checked. A byte loop over five digits would cost more than
-/// this one word.
-#[inline]
-pub(crate) fn digits_to_end(bytes: &[u8], from: usize) -> bool {
-    let len = bytes.len().saturating_sub(from);
-    match bytes.last_chunk::<8>() {
-        Some(last) if (1..=8).contains(&len) => {
-            // Little-endian: the last `len` bytes are the highest `len` lanes.
-            let keep = u64::MAX << (8 * (8 - len));
-            digit_suspects(u64::from_le_bytes(*last)) & keep == 0
-        }
-        _ => len > 0 && bytes[from..].iter().all(u8::is_ascii_digit),
-    }
-}
-
 /// Flags the lanes of `word` that are not an ASCII digit, exactly (the range test of
 /// `host_name_suspects`, for `0-9` alone).
 #[inline(always)]
@@ -201,24 +201,32 @@ fn digit_suspects(word: u64) -> u64 {
 }
 
 /// The scan all three runs share: whole words while they are clean, the table for
-/// each first suspect, and the table alone for the last few bytes.
+/// each suspect, and the table alone for the last few bytes.
+///
+/// The words are taken with `chunks_exact`, whose loop is a pointer compared with an end:
+/// indexing `bytes[pos..]` and then asking for eight bytes makes two length checks per word.
+/// A suspect that the table finds good (HTAB in a value, or a false alarm) only drops its own
+/// flag: the flags after it still cover every bad byte, since a borrow or a carry can add
+/// flags but never clear one (see the module docs).
 #[inline(always)]
 fn run(bytes: &[u8], class: u8, suspects: impl Fn(u64) -> u64) -> Option<usize> {
+    let mut words = bytes.chunks_exact(8);
     let mut pos = 0;
-    while let Some(chunk) = bytes[pos..].first_chunk::<8>() {
-        let flags = suspects(u64::from_le_bytes(*chunk));
-        if flags == 0 {
-            pos += 8;
-            continue;
+    for word in &mut words {
+        let word: &[u8; 8] = word.try_into().unwrap_or(&[0; 8]);
+        let mut flags = suspects(u64::from_le_bytes(*word));
+        while flags != 0 {
+            // Little-endian: the lowest flag belongs to the earliest byte.
+            let lane = (flags.trailing_zeros() / 8) as usize;
+            if !syntax::is(word[lane], class) {
+                return Some(pos + lane);
+            }
+            // Each lane has one flag bit at most, the lowest set bit here.
+            flags &= flags - 1;
         }
-        // Little-endian: the lowest flag belongs to the earliest byte.
-        let first = pos + (flags.trailing_zeros() / 8) as usize;
-        if !syntax::is(bytes[first], class) {
-            return Some(first);
-        }
-        pos = first + 1;
+        pos += 8;
     }
-    syntax::run(&bytes[pos..], class).map(|len| pos + len)
+    syntax::run(words.remainder(), class).map(|len| pos + len)
 }
 
 #[cfg(test)]
@@ -293,35 +301,24 @@ mod tests {
         assert_eq!(host_name_run(b""), 0);
     }
 
-    /// Every byte value at every position from `from` on, for every split of
-    /// values up to 12 bytes, and the empty tails.
+    /// The plain loop `digit_run` must agree with.
+    fn digits_by_bytes(bytes: &[u8]) -> usize {
+        bytes
+            .iter()
+            .position(|b| !b.is_ascii_digit())
+            .unwrap_or(bytes.len())
+    }
+
+    /// Every byte value at every position of runs of every length up to 17, as for host
+    /// names.
     #[test]
-    fn digits_to_end_every_byte_everywhere() {
-        for len in 0..=12 {
-            for from in 0..=len + 1 {
-                let plain = |value: &[u8]| {
-                    value
-                        .get(from..)
-                        .is_some_and(|tail| !tail.is_empty() && tail.iter().all(u8::is_ascii_digit))
-                };
-                let mut value = vec![b'x'; len];
-                value[from.min(len)..].fill(b'5');
-                assert_eq!(
-                    digits_to_end(&value, from),
-                    plain(&value),
-                    "{value:?} from {from}"
-                );
-                for at in from..len {
-                    for b in 0..=255u8 {
-                        let saved = value[at];
-                        value[at] = b;
-                        assert_eq!(
-                            digits_to_end(&value, from),
-                            plain(&value),
-                            "{value:?} from {from}"
-                        );
-                        value[at] = saved;
-                    }
+    fn digits_every_byte_everywhere() {
+        for len in 0..=17 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut value = vec![b'5'; len];
+                    value[at] = b;
+                    assert_eq!(digit_run(&value), digits_by_bytes(&value), "{value:?}");
                 }
             }
         }
@@ -342,10 +339,11 @@ mod tests {
     #[test]
     fn random_runs_match_the_table() {
         let mut state = 0x5ca1_ab1e;
-        let alphabets: [&[u8]; 3] = [
+        let alphabets: [&[u8]; 4] = [
             b"Accept-Encoding-X",
             b"/docs/a_1.html?q=%20&b=~",
             b"127.0.0.1-Example.COM",
+            b"8080:1234567890",
         ];
         let rare = b"\t\r\n\x00\x1f\x7f\x80\xff :\"9";
         for case in 0..20_000 {
@@ -362,6 +360,7 @@ mod tests {
                 agree(&bytes[start.min(len)..]);
                 let rest = &bytes[start.min(len)..];
                 assert_eq!(host_name_run(rest), host_name_by_bytes(rest), "{rest:?}");
+                assert_eq!(digit_run(rest), digits_by_bytes(rest), "{rest:?}");
             }
         }
     }

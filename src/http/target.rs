@@ -113,21 +113,33 @@ fn absolute_authority(target: &[u8]) -> Option<&[u8]> {
     Some(&rest[..end.unwrap_or(rest.len())])
 }
 
+/// The `Host` lines of a head, as the parser found them.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct HostLines<'b> {
+    /// The value of the first, if any.
+    pub(crate) first: Option<&'b [u8]>,
+    /// Whether the parser already found `first` valid while reading it (see
+    /// [`plain_host_len`]), so it need not be checked again.
+    pub(crate) first_valid: bool,
+    /// Whether there is more than one: such a request is refused.
+    pub(crate) more: bool,
+}
+
 /// Applies the RFC 9112 §3.2 rules to the `Host` lines of a complete head.
 #[inline]
-pub(crate) fn check_host<'a>(
+pub(crate) fn check_host(
     version: HttpVersion,
     form: TargetForm,
-    mut hosts: impl Iterator<Item = &'a [u8]>,
+    hosts: &HostLines,
 ) -> Result<(), ParseError> {
-    let first = hosts.next();
-    if hosts.next().is_some() {
+    if hosts.more {
         return Err(ParseError::bad_request("more than one Host field"));
     }
-    match first {
+    match hosts.first {
         // HTTP/1.0 predates Host; RFC 9112 §3.2 only requires it of HTTP/1.1.
         None if version == HttpVersion::Http10 => Ok(()),
         None => Err(ParseError::bad_request("HTTP/1.1 request without Host")),
+        Some(_) if hosts.first_valid => Ok(()),
         Some([]) if form == TargetForm::Absolute => {
             Err(ParseError::bad_request("empty Host with an absolute-form target"))
         }
@@ -142,37 +154,53 @@ pub(crate) fn check_host<'a>(
 /// followed by a colon and one or more digits. See the module docs for the
 /// decisions on empty ports and IP-literals.
 ///
-/// Every request goes through here, so the common case, a name or an IPv4
-/// address and a port, takes one pass over the bytes: the reg-name runs up to
-/// the first byte that cannot continue it, and whatever follows must be the
-/// port. A reg-name cannot contain `:`, so that is the same as splitting at
-/// the first colon and checking both sides, with one walk instead of three.
+/// Nearly every Host is a name or an IPv4 address, maybe with a port, which
+/// [`plain_host_len`] measures a word at a time; when that covers the whole
+/// value, the answer is yes. Anything else (an IP-literal, `%`-escapes, `_`
+/// or sub-delims, or an invalid value) is read byte by byte below with the
+/// full rules, so the fast path can only say yes sooner, never change an
+/// answer.
 ///
-/// The walk itself goes a word at a time while the bytes are letters, digits,
-/// dots and dashes ([`scan::host_name_run`]), which is what nearly every host
-/// name is made of. Only when it stops at something else than `:` or the
-/// end, such as `%`, `_` or a sub-delim, does the byte-by-byte
-/// [`reg_name_len`] take over from there, with the full reg-name rules. The
-/// plain alternative, `reg_name_len` from the start, costs a table lookup
-/// and a branch per byte.
+/// The byte-by-byte reading takes one pass too: the reg-name runs up to the
+/// first byte that cannot continue it, and whatever follows must be the port.
+/// A reg-name cannot contain `:`, so that is the same as splitting at the
+/// first colon and checking both sides, with one walk instead of three.
 ///
 /// Ktor: the Host check in `io.ktor.http.cio.HttpParser` (`parseRequest`).
 pub fn is_valid_host(value: &[u8]) -> bool {
+    let plain = plain_host_len(value);
+    if plain > 0 && plain == value.len() {
+        return true;
+    }
     match value {
         [b'[', inner @ ..] => ip_literal_port(inner).is_some_and(is_port),
         _ => {
-            let plain = scan::host_name_run(value);
-            match value.get(plain) {
-                // Letters, digits, dots and dashes are reg-name bytes, and `:`
-                // ends a reg-name, so the fast walk found the whole host.
-                None => plain > 0,
-                Some(b':') => plain > 0 && scan::digits_to_end(value, plain + 1),
-                Some(_) => {
-                    let host_len = plain + reg_name_len(&value[plain..]);
-                    host_len > 0 && is_port(&value[host_len..])
-                }
-            }
+            let host_len = reg_name_len(value);
+            host_len > 0 && is_port(&value[host_len..])
         }
+    }
+}
+
+/// The length of the `host [ ":" port ]` at the start of `bytes` when the
+/// host is plain: letters, digits, dots and dashes, a name or an IPv4
+/// address; 0 when `bytes` does not start with such a host.
+///
+/// Whenever this is not 0, the first that many bytes are a valid Host value:
+/// a non-empty run of reg-name bytes, and if a colon follows, at least one
+/// digit after it (otherwise the colon is left out). Both runs go a word at a
+/// time (`scan.rs`). The parser calls this on a `Host` line's value and the
+/// rest of the head after it, and when CRLF follows, it has checked the
+/// value and found its end in one walk, where the plain way scans the value
+/// for its end and then walks it again here.
+#[inline(always)]
+pub(crate) fn plain_host_len(bytes: &[u8]) -> usize {
+    let host = scan::host_name_run(bytes);
+    match bytes.get(host + 1..) {
+        Some(port) if host > 0 && bytes[host] == b':' => match scan::digit_run(port) {
+            0 => host,
+            digits => host + 1 + digits,
+        },
+        _ => host,
     }
 }
 
@@ -361,6 +389,9 @@ mod tests {
                                 "{:?}",
                                 String::from_utf8_lossy(&value)
                             );
+                            // What the parser relies on: a plain prefix is valid.
+                            let plain = plain_host_len(&value);
+                            assert!(plain == 0 || by_bytes(&value[..plain]), "{value:?}");
                             checked += 1;
                         }
                     }
