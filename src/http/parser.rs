@@ -93,7 +93,7 @@ pub use super::head::{EMPTY_HEADER, Header, RequestHead, Status};
 use super::head::{Field, FieldsSeen};
 use super::head_text::{Text, name_fields};
 pub use super::limits::{Limits, ParseError};
-use super::request_line::request_line;
+use super::request_line::{RequestLine, request_line};
 use super::scan;
 use super::status::HttpStatusCode;
 use super::target::{HostLines, check_host, check_target, plain_host_len};
@@ -143,34 +143,21 @@ pub fn parse_request<'h, 'b>(
     // A valid head fits in `max_head` bytes, so only that window is parsed;
     // whatever lies beyond it cannot belong to a valid head.
     let window = &buf[..buf.len().min(limits.max_head)];
-    match parse_head(window, headers, limits) {
-        Ok(done) => Ok(Status::Complete(done)),
-        Err(Stop::Invalid(error)) => Err(error),
+    let (line, fields) = match read_lines(window, headers, limits) {
+        Ok(lines) => lines,
+        Err(Stop::Invalid(error)) => return Err(error),
         // The window ran out, and the buffer holds more than the window:
         // the head is certainly too large.
-        Err(Stop::Incomplete) if buf.len() > limits.max_head => Err(ParseError::new(
-            HttpStatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            "request head too large",
-        )),
-        Err(Stop::Incomplete) => Ok(Status::Partial),
-    }
-}
-
-/// The body of [`parse_request`], in terms of `Step`.
-fn parse_head<'h, 'b>(
-    buf: &'b [u8],
-    headers: &'h mut [Header<'b>],
-    limits: &Limits,
-) -> Step<(RequestHead<'h, 'b>, usize)> {
-    let start = skip_empty_lines(buf)?;
-    let line = request_line(buf, start, limits.max_target)?;
-    // Checked before the field lines arrive, so a refused target is refused early.
-    let form = check_target(&buf[line.method.clone()], &buf[line.target.clone()])?;
-    let slots = headers.len().min(limits.max_headers);
-    let fields = field_lines(buf, line.end, &mut headers[..slots])?;
-    check_host(line.version, form, &fields.hosts)?;
-    // The head is complete and valid: now it can become text.
-    let text = Text::new(&buf[..fields.end]);
+        Err(Stop::Incomplete) if buf.len() > limits.max_head => {
+            let status = HttpStatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE;
+            return Err(ParseError::new(status, "request head too large"));
+        }
+        Err(Stop::Incomplete) => return Ok(Status::Partial),
+    };
+    // The head is complete and valid: now it can become text. (Built here
+    // rather than in `read_lines`, the head is written once, straight into
+    // the result, instead of into a `Step` first and then copied.)
+    let text = Text::new(&window[..fields.end]);
     let headers = &mut headers[..fields.count];
     name_fields(&text, line.end, headers)?;
     let head = RequestHead {
@@ -181,12 +168,30 @@ fn parse_head<'h, 'b>(
         headers,
         text: text.as_str(),
     };
-    Ok((head, fields.end))
+    Ok(Status::Complete((head, fields.end)))
+}
+
+/// Reads the lines of a head, all that can still be `Partial`: the request
+/// line, the field lines into `headers`' slots, and the final empty line.
+fn read_lines<'b>(
+    buf: &'b [u8],
+    headers: &mut [Header<'b>],
+    limits: &Limits,
+) -> Step<(RequestLine, Fields<'b>)> {
+    let start = skip_empty_lines(buf)?;
+    let line = request_line(buf, start, limits.max_target)?;
+    // Checked before the field lines arrive, so a refused target is refused early.
+    let form = check_target(&buf[line.method.clone()], &buf[line.target.clone()])?;
+    let slots = headers.len().min(limits.max_headers);
+    let fields = field_lines(buf, line.end, &mut headers[..slots])?;
+    check_host(line.version, form, &fields.hosts)?;
+    Ok((line, fields))
 }
 
 /// RFC 9112 §2.2: "a server that is expecting to receive and parse a
 /// request-line SHOULD ignore at least one empty line (CRLF) received prior
 /// to the request-line." Returns where the request line starts.
+#[inline(always)]
 fn skip_empty_lines(buf: &[u8]) -> Step<usize> {
     let mut pos = 0;
     while let Some(b'\r' | b'\n') = buf.get(pos) {

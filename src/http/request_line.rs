@@ -76,16 +76,16 @@ pub(super) fn request_line(buf: &[u8], pos: usize, max_target: usize) -> Step<Re
 /// full RFC 3986 character rules are not enforced: browsers send characters
 /// such as `|` or `{` raw, and httparse and Ktor accept them too.
 fn target(rest: &[u8], max_target: usize) -> Step<usize> {
-    // Look at one byte more than allowed: if all of those are target bytes,
-    // the target is too long, whether or not its end has arrived.
-    let view = &rest[..rest.len().min(max_target.saturating_add(1))];
-    let len = match scan::target_run(view) {
-        Some(len) => len,
-        None if view.len() > max_target => {
+    // A run of more than `max_target` target bytes is too long, whether or
+    // not its end has arrived. (The run may go on past `max_target`; the
+    // parser's window, `max_head`, bounds it.)
+    let len = match scan::target_run(rest) {
+        Some(len) if len <= max_target => len,
+        None if rest.len() <= max_target => return Err(Stop::Incomplete),
+        _ => {
             let status = HttpStatusCode::URI_TOO_LONG;
             return Err(ParseError::new(status, "request-target too long").into());
         }
-        None => return Err(Stop::Incomplete),
     };
     match rest[len] {
         b' ' if len > 0 => Ok(len),
