@@ -70,7 +70,7 @@ pub const EMPTY_HEADER: Header<'static> = Header { name: "", value: b"" };
 /// A parsed request head. `'b` is the input buffer, `'h` the header slots.
 ///
 /// Only [`parse_request`](super::parse_request) makes one: besides the public fields, a head
-/// carries what the parser noticed about its field names (see [`FieldsSeen`]).
+/// carries what the parser noticed about its field names (see `FieldsSeen`).
 ///
 /// Ktor: `io.ktor.http.cio.Request`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

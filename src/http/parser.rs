@@ -46,7 +46,9 @@
 //! ```
 //!
 //! Inside, the head is read in order: empty lines skipped, the request line (`request_line.rs`),
-//! the target's form (`target.rs`), the field lines (here), then `Host` (`target.rs`).
+//! the target's form (`target.rs`), the field lines (`field_lines.rs`), then `Host`
+//! (`target.rs`). All of that can still be `Partial`; once the head is complete, it becomes
+//! text (`head_text.rs`) and the `RequestHead` is built here.
 //!
 //! # Cost
 //!
@@ -61,8 +63,10 @@
 //!   the head records (see `FieldsSeen` in `head.rs`) so that those
 //!   functions skip their search when the field is absent.
 //! - A plain `Host` value (a name or an IPv4 address, maybe a port) is
-//!   checked while its end is found, in one walk (`host_value`), instead of
-//!   being scanned as a value and then walked again by the Host check.
+//!   checked while its end is found, in one walk, instead of being scanned as
+//!   a value and then walked again by the Host check (`field_lines.rs`).
+//! - The common cases are settled by comparing words: `GET ` and
+//!   `HTTP/1.1` (`request_line.rs`), the five names above.
 //! - Method, target and names must be `&str`, and each UTF-8 check has a
 //!   fixed cost. So the first pass fills the slots with values only, and
 //!   once the head is complete it is checked as UTF-8 in one call and each
@@ -80,7 +84,8 @@
 //!   because some clients send a stray CRLF after a body. They count towards
 //!   `max_head`, so they cannot go on forever.
 //! - **obs-fold and whitespace before the colon are errors (400)**: §5.2 lets
-//!   a server reject folded lines, and §5.1 requires rejecting the latter.
+//!   a server reject folded lines, and §5.1 requires rejecting the latter
+//!   (`field_lines.rs`).
 //! - **Limits are checked as soon as the bytes seen prove them broken**: a
 //!   target longer than `max_target` gives 414 before its end arrives; more
 //!   field lines than slots, or a head longer than `max_head`, gives 431. A
@@ -89,14 +94,14 @@
 //! - The request-target form, CONNECT and `Host` rules live in
 //!   [`target`](super::target), which explains them.
 
+use super::field_lines::{Fields, field_lines};
+use super::head::FieldsSeen;
 pub use super::head::{EMPTY_HEADER, Header, RequestHead, Status};
-use super::head::{Field, FieldsSeen};
 use super::head_text::{Text, name_fields};
 pub use super::limits::{Limits, ParseError};
 use super::request_line::{RequestLine, request_line};
-use super::scan;
 use super::status::HttpStatusCode;
-use super::target::{HostLines, check_host, check_target, plain_host_len};
+use super::target::{check_host, check_target};
 
 /// Why a step of the parse stopped early: not enough bytes, or bad ones.
 /// Internal helpers return `Result<T, Stop>` so `?` handles both.
@@ -195,232 +200,21 @@ fn read_lines<'b>(
 fn skip_empty_lines(buf: &[u8]) -> Step<usize> {
     let mut pos = 0;
     while let Some(b'\r' | b'\n') = buf.get(pos) {
-        pos = crlf(buf, pos, "")?;
+        pos = buf.len() - after_crlf(&buf[pos..], "")?.len();
     }
     Ok(pos)
 }
 
-/// What the field lines gave, besides the slots they filled.
-struct Fields<'b> {
-    /// How many slots were filled.
-    count: usize,
-    /// The position after the empty line: the end of the head.
-    end: usize,
-    /// The `Host` lines.
-    hosts: HostLines<'b>,
-    /// The other [`Field`]s among the names, as bits.
-    seen: u8,
-}
-
-/// Parses field lines into `slots` up to and including the empty line that
-/// ends the head. Each slot gets its value and an empty name, which
-/// `name_fields` replaces once the head is complete.
-///
-/// The lines are walked as the shrinking slice `rest` rather than as
-/// positions in `buf`: one pointer and one length to carry from line to line
-/// instead of a position besides `buf`'s own two, which leaves the compiler
-/// more registers for the scans.
-fn field_lines<'b>(buf: &'b [u8], start: usize, slots: &mut [Header<'b>]) -> Step<Fields<'b>> {
-    let mut rest = buf.get(start..).unwrap_or_default();
-    let mut hosts = HostLines::default();
-    let (mut count, mut seen) = (0, 0);
-    loop {
-        match rest {
-            [b'\r' | b'\n', ..] => {
-                let end = buf.len() - after_crlf(rest, "")?.len();
-                return Ok(Fields {
-                    count,
-                    end,
-                    hosts,
-                    seen,
-                });
-            }
-            // obs-fold = OWS CRLF RWS: a line that starts with whitespace
-            // continues the previous one, which §5.2 lets a server reject.
-            [b' ' | b'\t', ..] => {
-                return bad("obs-fold or whitespace at the start of a field line");
-            }
-            [] => return Err(Stop::Incomplete),
-            _ => {}
-        }
-        let Some(slot) = slots.get_mut(count) else {
-            let status = HttpStatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE;
-            return Err(ParseError::new(status, "too many header fields").into());
-        };
-        let (name, after_name) = field_name(rest)?;
-        // Noticed here, while the name is at hand, rather than by comparing
-        // every name again once the head is complete (see `FieldsSeen`).
-        let (value, next) = match field_named(name) {
-            Some(Field::Host) if hosts.first.is_none() => {
-                let (value, next, valid) = host_value(after_name)?;
-                (hosts.first, hosts.first_valid) = (Some(value), valid);
-                (value, next)
-            }
-            Some(Field::Host) => {
-                hosts.more = true;
-                field_value(after_name)?
-            }
-            Some(field) => {
-                seen |= field as u8;
-                field_value(after_name)?
-            }
-            None => field_value(after_name)?,
-        };
-        *slot = Header { name: "", value };
-        count += 1;
-        rest = next;
-    }
-}
-
-/// Which of the [`Field`]s the field name `name` (a token) is, in any case.
-///
-/// Called for every field line, so it is cheap when the answer is "none": one look at the
-/// length, and a comparison only when the length is one of the five.
-#[inline(always)]
-fn field_named(name: &[u8]) -> Option<Field> {
-    let field = match name.len() {
-        4 if same_name(name, b"host") => Field::Host,
-        6 if same_name(name, b"expect") => Field::Expect,
-        10 if same_name(name, b"connection") => Field::Connection,
-        14 if same_name(name, b"content-length") => Field::ContentLength,
-        17 if same_name(name, b"transfer-encoding") => Field::TransferEncoding,
-        _ => return None,
-    };
-    Some(field)
-}
-
-/// Whether the token `name` is `lower` (at least four lowercase letters and dashes), in any
-/// case.
-///
-/// The bytes are compared a word at a time, after `| 0x20` in every byte of `name`, which
-/// lowercases ASCII letters. It can also map other bytes onto a letter or a dash, but none
-/// that a token may hold: the only bytes `| 0x20` sends to a lowercase letter are that
-/// letter and its capital, and to `-` (0x2D) only `-` and CR (0x0D). So for a token the
-/// comparison is exact. The words overlap when the length is not a multiple of their size
-/// (`expect` is compared as `expe` and `pect`), which costs nothing and needs no loop for the
-/// tail; `eq_ignore_ascii_case`, the plain alternative, lowercases and compares byte by byte.
-#[inline(always)]
-fn same_name<const N: usize>(name: &[u8], lower: &[u8; N]) -> bool {
-    const LOWER_4: u32 = u32::from_le_bytes([0x20; 4]);
-    const LOWER_8: u64 = u64::from_le_bytes([0x20; 8]);
-    // `name` has N bytes (the caller matched on its length), so none of these `?`s fails.
-    let four = |bytes: &[u8], at: usize| Some(u32::from_le_bytes(*bytes.get(at..)?.first_chunk()?));
-    let eight = |bytes: &[u8], at: usize| Some(u64::from_le_bytes(*bytes.get(at..)?.first_chunk()?));
-    let same = || {
-        if N < 8 {
-            // Two four-byte words: 0..4 and N-4..N.
-            Some(
-                four(name, 0)? | LOWER_4 == four(lower, 0)?
-                    && four(name, N - 4)? | LOWER_4 == four(lower, N - 4)?,
-            )
-        } else {
-            // Eight-byte words at 0, 8, ..., and one ending at N.
-            let mut at = 0;
-            while at + 8 < N {
-                if eight(name, at)? | LOWER_8 != eight(lower, at)? {
-                    return Some(false);
-                }
-                at += 8;
-            }
-            Some(eight(name, N - 8)? | LOWER_8 == eight(lower, N - 8)?)
-        }
-    };
-    name.len() == N && same() == Some(true)
-}
-
-/// Parses the name of the field line at the start of `line`, and the colon
-/// and OWS after it; returns the name and what follows them, where the value
-/// starts.
-///
-/// ```text
-/// field-line   = field-name ":" OWS field-value OWS
-/// field-name   = token
-/// ```
-///
-/// RFC 9112 §5.1: "No whitespace is allowed between the field name and
-/// colon. ... A server MUST reject, with a response status code of 400".
-fn field_name(line: &[u8]) -> Step<(&[u8], &[u8])> {
-    // A run that ends (`Some`) ends before a byte that is there, so
-    // `split_at` cannot panic.
-    let name_len = scan::token_run(line).ok_or(Stop::Incomplete)?;
-    let (name, after_name) = line.split_at(name_len);
-    let mut value = match after_name {
-        [b':', after @ ..] if name_len > 0 => after,
-        [b':', ..] => return bad("empty field name"),
-        [b' ' | b'\t', ..] => return bad("whitespace between field name and colon"),
-        _ => return bad("invalid byte in field name"),
-    };
-    while let [b' ' | b'\t', after @ ..] = value {
-        value = after;
-    }
-    Ok((name, value))
-}
-
-/// Parses the field value at the start of `rest` (OWS before it already
-/// skipped), up to and including the CRLF that ends its line; returns the
-/// value without the OWS after it, and what follows the CRLF.
-///
-/// ```text
-/// field-value  = *field-content
-/// ```
-fn field_value(rest: &[u8]) -> Step<(&[u8], &[u8])> {
-    // When only OWS has arrived, the run is empty and `value_run` says so.
-    let value_len = scan::value_run(rest).ok_or(Stop::Incomplete)?;
-    let (mut value, after_value) = rest.split_at(value_len);
-    // The byte after the value must start CRLF; anything else is a CTL
-    // (NUL, DEL, ...) or a bare LF, all refused.
-    let next = after_crlf(after_value, "invalid byte in field value")?;
-    // Leading OWS is already skipped; trailing OWS is trimmed here.
-    while let [before @ .., b' ' | b'\t'] = value {
-        value = before;
-    }
-    Ok((value, next))
-}
-
-/// [`field_value`] for the first `Host` line, which `check_host` must also
-/// find valid; returns the value, what follows the line, and whether the
-/// value is already known to be a valid Host.
-///
-/// Nearly every Host value is a name or an IPv4 address, maybe with a port,
-/// followed by CRLF. [`plain_host_len`] measures such a host in one walk;
-/// when CRLF follows it, that walk has found both the end of the value and
-/// that it is a valid Host (its bytes are all field-value bytes too, and it
-/// ends in no OWS), so the value is not scanned a second time, by
-/// `value_run` here and again by `is_valid_host` in `check_host`. Anything
-/// else goes the general way, with the same result.
-#[inline(always)]
-fn host_value(rest: &[u8]) -> Step<(&[u8], &[u8], bool)> {
-    let plain = plain_host_len(rest);
-    if plain > 0
-        && let (value, [b'\r', b'\n', next @ ..]) = rest.split_at(plain)
-    {
-        return Ok((value, next, true));
-    }
-    let (value, next) = field_value(rest)?;
-    Ok((value, next, false))
-}
-
 /// Expects CRLF at the start of `rest`; returns what follows it. `other` is
 /// the error reason when the first byte is neither CR nor LF.
-fn after_crlf<'b>(rest: &'b [u8], other: &'static str) -> Step<&'b [u8]> {
+#[inline]
+pub(super) fn after_crlf<'b>(rest: &'b [u8], other: &'static str) -> Step<&'b [u8]> {
     match rest {
         [b'\r', b'\n', after @ ..] => Ok(after),
         [] | [b'\r'] => Err(Stop::Incomplete),
         [b'\r', _, ..] => bad("bare CR not followed by LF"),
         [b'\n', ..] => bad("bare LF as line terminator"),
         [_, ..] => bad(other),
-    }
-}
-
-/// Expects CRLF at `pos`; returns the position after it. `other` is the
-/// error reason when the byte there is neither CR nor LF.
-pub(super) fn crlf(buf: &[u8], pos: usize, other: &'static str) -> Step<usize> {
-    match (buf.get(pos), buf.get(pos + 1)) {
-        (Some(b'\r'), Some(b'\n')) => Ok(pos + 2),
-        (None, _) | (Some(b'\r'), None) => Err(Stop::Incomplete),
-        (Some(b'\r'), Some(_)) => bad("bare CR not followed by LF"),
-        (Some(b'\n'), _) => bad("bare LF as line terminator"),
-        (Some(_), _) => bad(other),
     }
 }
 

@@ -17,7 +17,7 @@
 use std::ops::Range;
 
 use super::limits::ParseError;
-use super::parser::{Step, Stop, bad, crlf};
+use super::parser::{Step, Stop, after_crlf, bad};
 use super::scan;
 use super::status::HttpStatusCode;
 use super::version::HttpVersion;
@@ -42,6 +42,7 @@ pub(super) struct RequestLine {
 /// recipient split on any run of whitespace instead; like the choice of CRLF
 /// over bare LF, refusing that leniency keeps every processor on a path
 /// reading the line the same way.
+#[inline]
 pub(super) fn request_line(buf: &[u8], pos: usize, max_target: usize) -> Step<RequestLine> {
     let rest = &buf[pos..];
     let method_len = if rest.starts_with(b"GET ") {
@@ -132,11 +133,11 @@ fn version(buf: &[u8], pos: usize) -> Step<(HttpVersion, usize)> {
     if rest.len() < SHAPE.len() {
         return Err(Stop::Incomplete);
     }
-    let end = crlf(
-        buf,
-        pos + SHAPE.len(),
+    let after = after_crlf(
+        &rest[SHAPE.len()..],
         "request line goes on after the HTTP-version",
     )?;
+    let end = buf.len() - after.len();
     let version = match (rest[5], rest[7]) {
         (b'1', b'1') => HttpVersion::Http11,
         (b'1', b'0') => HttpVersion::Http10,
