@@ -52,7 +52,7 @@ pub(super) struct Fields<'b> {
     pub(super) end: usize,
     /// The `Host` lines.
     pub(super) hosts: HostLines<'b>,
-    /// The other [`Field`]s among the names, as bits.
+    /// The other [`Field`]s among the names, as bits (see `FieldsSeen`).
     pub(super) seen: u8,
 }
 

@@ -133,7 +133,7 @@ impl<'h, 'b> RequestHead<'h, 'b> {
 }
 
 /// The fields that decide a request's framing and its connection's fate, plus `Host`: the
-/// names the parser recognises while it reads each field line (see `parser.rs`).
+/// names the parser recognises while it reads each field line (see `field_lines.rs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub(crate) enum Field {
