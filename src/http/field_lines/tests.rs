@@ -107,17 +107,28 @@ fn expected_host(value: &[u8]) -> Result<Vec<u8>, u16> {
     }
 }
 
-/// Parses a head whose only field line is `Host: ` + `value`; the Host value or the status.
+/// Parses a head with a `Host` line holding `value`, written three ways: first and spelled
+/// `Host:` (the first-line shortcut), first and spelled `host:`, and after another line (both
+/// the general loop); all three must give the same, the Host value or the status.
 fn parsed_host(value: &[u8]) -> Result<Vec<u8>, u16> {
-    let mut input = b"GET / HTTP/1.1\r\nHost: ".to_vec();
-    input.extend_from_slice(value);
-    input.extend_from_slice(b"\r\n\r\n");
-    let mut slots = [EMPTY_HEADER; 2];
-    match parse_request(&input, &mut slots, &Limits::default()) {
-        Ok(Status::Complete((head, _))) => Ok(head.headers[0].value.to_vec()),
-        Ok(Status::Partial) => panic!("{value:?}: a complete head is partial"),
-        Err(error) => Err(error.status.value),
-    }
+    let ways: [(&[u8], usize); 3] = [(b"Host: ", 0), (b"host: ", 0), (b"A: b\r\nHost: ", 1)];
+    let results: Vec<Result<Vec<u8>, u16>> = ways
+        .iter()
+        .map(|&(before, line)| {
+            let mut input = b"GET / HTTP/1.1\r\n".to_vec();
+            input.extend_from_slice(before);
+            input.extend_from_slice(value);
+            input.extend_from_slice(b"\r\n\r\n");
+            let mut slots = [EMPTY_HEADER; 2];
+            match parse_request(&input, &mut slots, &Limits::default()) {
+                Ok(Status::Complete((head, _))) => Ok(head.headers[line].value.to_vec()),
+                Ok(Status::Partial) => panic!("{value:?}: a complete head is partial"),
+                Err(error) => Err(error.status.value),
+            }
+        })
+        .collect();
+    assert!(results.iter().all(|r| *r == results[0]), "{value:?}: {results:?}");
+    results[0].clone()
 }
 
 /// Host values the fast path takes, and the ones it must leave to the general way.
@@ -179,6 +190,21 @@ fn random_host_values() {
         let mut slots = [EMPTY_HEADER; 2];
         let result = parse_request(&input[..end], &mut slots, &Limits::default());
         assert!(matches!(result, Ok(Status::Partial)), "{end}: {result:?}");
+    }
+}
+
+/// With no slots at all, a first `Host:` line is one field too many (431), as any other
+/// line is; a second `Host` after a first is refused (400) either way it is spelled.
+#[test]
+fn first_host_line_and_the_rules_around_it() {
+    let input = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+    let result = parse_request(input, &mut [], &Limits::default());
+    assert_eq!(result.map_err(|e| e.status.value), Err(431));
+    for second in ["Host: b", "HOST: b", "host:b"] {
+        let input = format!("GET / HTTP/1.1\r\nHost: a\r\n{second}\r\n\r\n");
+        let mut slots = [EMPTY_HEADER; 4];
+        let result = parse_request(input.as_bytes(), &mut slots, &Limits::default());
+        assert_eq!(result.map_err(|e| e.status.value), Err(400), "{second:?}");
     }
 }
 
