@@ -82,6 +82,16 @@ pub(super) fn field_lines<'b>(buf: &'b [u8], start: usize, slots: &mut [Header<'
         *slot = Header { name: "", value };
         count = 1;
         rest = next;
+        // And the head often ends right there (wrk's and curl's do).
+        if let [b'\r', b'\n', after @ ..] = rest {
+            let end = buf.len() - after.len();
+            return Ok(Fields {
+                count,
+                end,
+                hosts,
+                seen,
+            });
+        }
     }
     loop {
         match rest {
