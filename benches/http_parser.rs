@@ -4,6 +4,15 @@
 //! cargo bench --bench http_parser
 //! ```
 //!
+//! Times on a shared machine wander; instruction counts do not. To count them, run fewer
+//! iterations under callgrind and divide by the number of calls it reports:
+//!
+//! ```sh
+//! cargo bench --bench http_parser --no-run     # prints the path of the binary
+//! valgrind --tool=callgrind BINARY --iterations=10000
+//! callgrind_annotate --inclusive=yes callgrind.out.* | grep parse_request
+//! ```
+//!
 //! A std-only measurement (no criterion): each case runs a warm-up, then a fixed number of
 //! iterations timed with `Instant`, and `black_box` keeps the compiler from skipping the work.
 //! MB/s counts input bytes (the head for the parser, the decoded body for the decoder) in units
@@ -14,7 +23,10 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use mini_ktor::http::{ChunkedDecoder, ChunkedStatus, EMPTY_HEADER, Limits, Status, parse_request};
+use mini_ktor::http::{
+    ChunkedDecoder, ChunkedStatus, EMPTY_HEADER, Limits, Status, expects_continue, keep_alive, parse_request,
+    request_body_framing,
+};
 
 /// What wrk sends for the TechEmpower plaintext test: a request line and `Host`.
 const WRK_PLAINTEXT: &[u8] = b"GET /plaintext HTTP/1.1\r\nHost: localhost:8080\r\n\r\n";
@@ -81,6 +93,33 @@ fn ns_per_parse(head: &[u8], iterations: u32) -> f64 {
     start.elapsed().as_nanos() as f64 / iterations as f64
 }
 
+/// Nanoseconds per `parse_request` of `head` followed by the three questions the engine asks
+/// of every head: how the body is framed, whether the client expects `100 Continue`, and
+/// whether the connection stays open.
+fn ns_per_parse_and_framing(head: &[u8], iterations: u32) -> f64 {
+    let limits = Limits::default();
+    let parse = |head: &[u8]| {
+        let mut slots = [EMPTY_HEADER; 100];
+        match parse_request(head, &mut slots, &limits) {
+            Ok(Status::Complete((parsed, consumed))) => {
+                let framing = request_body_framing(&parsed, &limits).is_ok();
+                let expects = expects_continue(&parsed).is_ok_and(|expects| expects);
+                let keep = keep_alive(&parsed);
+                consumed + usize::from(framing) + usize::from(expects) + usize::from(keep)
+            }
+            other => panic!("benchmark input is not a complete head: {other:?}"),
+        }
+    };
+    for _ in 0..iterations / 10 {
+        black_box(parse(black_box(head)));
+    }
+    let start = Instant::now();
+    for _ in 0..iterations {
+        black_box(parse(black_box(head)));
+    }
+    start.elapsed().as_nanos() as f64 / iterations as f64
+}
+
 /// A chunked body of `total` bytes in chunks of `chunk` bytes, and the body itself.
 fn chunked_body(total: usize, chunk: usize) -> (Vec<u8>, Vec<u8>) {
     let body: Vec<u8> = (0..total).map(|i| b'a' + (i % 26) as u8).collect();
@@ -125,7 +164,11 @@ fn ns_per_decode(encoded: &[u8], body: &[u8], iterations: u32) -> f64 {
 }
 
 fn main() {
-    let parses = 1_000_000;
+    // `--iterations=N` runs N parses per case (and N / 50 decodes) instead of a million, for
+    // counting instructions under callgrind (see the module docs).
+    let parses = std::env::args()
+        .find_map(|arg| arg.strip_prefix("--iterations=")?.parse().ok())
+        .unwrap_or(1_000_000);
     println!(
         "{:<34} {:>8} {:>12} {:>10}",
         "case", "bytes", "ns per call", "MB/s"
@@ -139,9 +182,18 @@ fn main() {
         let bytes = head.len();
         Row { name, bytes, ns }.print();
     }
+    for (name, head) in [
+        ("+ framing, wrk plaintext GET", WRK_PLAINTEXT),
+        ("+ framing, browser GET", BROWSER_GET),
+        ("+ framing, POST head", POST_HEAD),
+    ] {
+        let ns = ns_per_parse_and_framing(head, parses);
+        let bytes = head.len();
+        Row { name, bytes, ns }.print();
+    }
 
     let (encoded, body) = chunked_body(64 * 1024, 1024);
-    let ns = ns_per_decode(&encoded, &body, 20_000);
+    let ns = ns_per_decode(&encoded, &body, (parses / 50).max(1));
     let bytes = body.len();
     let name = "ChunkedDecoder, 64 KiB in 1 KiB";
     Row { name, bytes, ns }.print();

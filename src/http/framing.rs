@@ -17,6 +17,14 @@
 //! each see a different end of the body, which is exactly how request
 //! smuggling works. So every doubtful case is refused, never guessed.
 //!
+//! # Cost
+//!
+//! The engine asks all three questions of every request, and each answer
+//! comes from searching the headers by name. Most requests carry none of
+//! these fields, so the parser notes which of them it saw while reading the
+//! names (`RequestHead::may_have`), and a search for an absent field is
+//! skipped. A field that is present is searched for exactly as before.
+//!
 //! # Ktor counterpart
 //!
 //! `io.ktor.http.cio.HttpBody.kt` (`expectHttpBody`, `parseHttpBody`) and
@@ -37,6 +45,7 @@
 //! - `Content-Length: 0` is returned as `ContentLength(0)`, not `None`: the
 //!   header was there, and an engine may want to tell the two apart.
 
+use super::head::Field;
 use super::parser::{Limits, ParseError, RequestHead};
 use super::status::HttpStatusCode;
 use super::syntax;
@@ -69,7 +78,20 @@ pub enum BodyFraming {
 /// `limits.max_body` (413).
 ///
 /// Ktor: `io.ktor.http.cio.expectHttpBody` / `parseHttpBody`.
+#[inline]
 pub fn request_body_framing(head: &RequestHead, limits: &Limits) -> Result<BodyFraming, ParseError> {
+    // `may_have` is false when the parser saw no such name: nearly every GET skips both
+    // searches, and this much is small enough to inline into the caller. When either may be
+    // there, the searches decide, so the answer is the same either way.
+    if !head.may_have(Field::TransferEncoding) && !head.may_have(Field::ContentLength) {
+        return Ok(BodyFraming::None);
+    }
+    searched_framing(head, limits)
+}
+
+/// [`request_body_framing`] by searching the headers.
+#[inline(never)]
+fn searched_framing(head: &RequestHead, limits: &Limits) -> Result<BodyFraming, ParseError> {
     let has_te = head.header("transfer-encoding").is_some();
     let has_cl = head.header("content-length").is_some();
     match (has_te, has_cl) {
@@ -173,8 +195,18 @@ fn parse_decimal(digits: &[u8]) -> Result<u64, ParseError> {
 /// and `keep-alive` appear, `close` wins: closing is always safe.
 ///
 /// Ktor: `isLastHttpRequest` in the CIO server pipeline.
+#[inline]
 pub fn keep_alive(head: &RequestHead) -> bool {
-    let mut keep = head.version == HttpVersion::Http11;
+    let keep = head.version == HttpVersion::Http11;
+    match head.may_have(Field::Connection) {
+        true => searched_keep_alive(head, keep),
+        false => keep,
+    }
+}
+
+/// [`keep_alive`] by searching the `Connection` lines; `keep` is the answer without one.
+#[inline(never)]
+fn searched_keep_alive(head: &RequestHead, mut keep: bool) -> bool {
     for line in head.header_values("connection") {
         for option in syntax::list(line) {
             if option.eq_ignore_ascii_case(b"close") {
@@ -203,7 +235,17 @@ pub fn keep_alive(head: &RequestHead) -> bool {
 ///
 /// Ktor: the `Expect` check that the engine installs in front of the
 /// receive pipeline's `Before` phase.
+#[inline]
 pub fn expects_continue(head: &RequestHead) -> Result<bool, ParseError> {
+    match head.may_have(Field::Expect) {
+        true => searched_expects_continue(head),
+        false => Ok(false),
+    }
+}
+
+/// [`expects_continue`] by searching the `Expect` lines.
+#[inline(never)]
+fn searched_expects_continue(head: &RequestHead) -> Result<bool, ParseError> {
     let mut expects = false;
     for line in head.header_values("expect") {
         for expectation in syntax::list(line) {

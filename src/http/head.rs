@@ -69,6 +69,9 @@ pub const EMPTY_HEADER: Header<'static> = Header { name: "", value: b"" };
 
 /// A parsed request head. `'b` is the input buffer, `'h` the header slots.
 ///
+/// Only [`parse_request`](super::parse_request) makes one: besides the public fields, a head
+/// carries what the parser noticed about its field names (see `FieldsSeen`).
+///
 /// Ktor: `io.ktor.http.cio.Request`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RequestHead<'h, 'b> {
@@ -84,9 +87,19 @@ pub struct RequestHead<'h, 'b> {
     /// obs-text need not be): the parser checked it once, so values can be had as text by
     /// slicing it instead of checking each again; see [`value_text`](Self::value_text).
     pub text: Option<&'b str>,
+    /// Which of the fields `framing.rs` looks for the parser saw, in `headers`.
+    pub(crate) seen: FieldsSeen,
 }
 
 impl<'h, 'b> RequestHead<'h, 'b> {
+    /// Whether [`headers`](Self::headers) may hold a field called `field`: `false` only when
+    /// the parser, reading these very headers, saw no such name. A head whose `headers` was
+    /// pointed elsewhere since (the field is public) answers `true`, and the caller searches.
+    #[inline]
+    pub(crate) fn may_have(&self, field: Field) -> bool {
+        self.seen.may_have(field, self.headers)
+    }
+
     /// `header`'s value as text, taken from [`text`](Self::text); `None` when the head is not
     /// UTF-8 or `header` is not one of this head's.
     ///
@@ -118,3 +131,69 @@ impl<'h, 'b> RequestHead<'h, 'b> {
             .map(|h| h.value)
     }
 }
+
+/// The fields that decide a request's framing and its connection's fate, plus `Host`: the
+/// names the parser recognises while it reads each field line (see `field_lines.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Field {
+    Host = 1,
+    ContentLength = 2,
+    TransferEncoding = 4,
+    Expect = 8,
+    Connection = 16,
+}
+
+/// Which [`Field`]s a head's field lines name, as bits, and where the slice of headers they
+/// describe starts.
+///
+/// # Why
+///
+/// `request_body_framing`, `expects_continue` and `keep_alive` each search the headers for
+/// their field, comparing every name case-insensitively: three more passes over the names
+/// after the parser's own, for fields that most requests do not have. The parser already
+/// looks at each name (it must find `Host`), so it notes these as well, a length check and a
+/// word comparison per name, and each search is skipped when its field is absent. When it is
+/// present, the search runs as before, so the answers cannot differ.
+///
+/// # Why the address
+///
+/// `RequestHead::headers` is a public field: code holding a head may point it at other
+/// headers, and bits about the old ones would then hide a `Content-Length` in the new ones,
+/// which is how a body gets framed wrongly. So the bits remember the address of the slice
+/// they describe, and a head whose slice starts elsewhere searches as if nothing were
+/// noticed. The address alone is enough: safe code cannot make a slice longer, so a slice
+/// that starts at the same address, while the parser's slots are still borrowed, is the
+/// parser's slice or a prefix of it, and a prefix holds no field that the whole did not.
+/// The simpler alternative, bits that trust the caller, would be right only as long as
+/// every caller is careful.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FieldsSeen {
+    bits: u8,
+    /// `headers.as_ptr()` as a number: compared, never read through.
+    at: usize,
+}
+
+impl FieldsSeen {
+    /// `bits` (a union of [`Field`]s) seen in `headers`.
+    pub(crate) fn new(bits: u8, headers: &[Header<'_>]) -> FieldsSeen {
+        let at = headers.as_ptr() as usize;
+        FieldsSeen { bits, at }
+    }
+
+    /// See [`RequestHead::may_have`].
+    #[inline]
+    fn may_have(&self, field: Field, headers: &[Header<'_>]) -> bool {
+        self.bits & field as u8 != 0 || self.at != headers.as_ptr() as usize
+    }
+}
+
+/// What was seen is a summary of `headers`, not a part of the head's value: two heads with
+/// equal fields are equal, wherever their slots are.
+impl PartialEq for FieldsSeen {
+    fn eq(&self, _: &FieldsSeen) -> bool {
+        true
+    }
+}
+
+impl Eq for FieldsSeen {}

@@ -104,6 +104,7 @@ impl<'b> Text<'b> {
 /// starts where the previous one ended; its value's address, minus the
 /// head's, says where the value starts; the colon is just before it, past
 /// any OWS; and after the value, any OWS and CRLF end the line.
+#[inline(always)]
 pub(crate) fn name_fields<'b>(
     text: &Text<'b>,
     mut pos: usize,

@@ -79,6 +79,7 @@ pub mod content_type;
 pub mod cookie;
 pub mod date;
 mod field_check;
+mod field_lines;
 pub mod framing;
 pub mod head;
 mod head_text;

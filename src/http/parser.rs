@@ -46,7 +46,9 @@
 //! ```
 //!
 //! Inside, the head is read in order: empty lines skipped, the request line (`request_line.rs`),
-//! the target's form (`target.rs`), the field lines (here), then `Host` (`target.rs`).
+//! the target's form (`target.rs`), the field lines (`field_lines.rs`), then `Host`
+//! (`target.rs`). All of that can still be `Partial`; once the head is complete, it becomes
+//! text (`head_text.rs`) and the `RequestHead` is built here.
 //!
 //! # Cost
 //!
@@ -56,7 +58,15 @@
 //! - The runs that make up most of a head (method, target, field names and
 //!   values) are scanned eight bytes at a time (`scan.rs`).
 //! - `Host` is noticed while its field line is read, not by comparing every
-//!   name again afterwards.
+//!   name again afterwards; so are the names `framing.rs` looks for
+//!   (`Content-Length`, `Transfer-Encoding`, `Expect`, `Connection`), which
+//!   the head records (see `FieldsSeen` in `head.rs`) so that those
+//!   functions skip their search when the field is absent.
+//! - A plain `Host` value (a name or an IPv4 address, maybe a port) is
+//!   checked while its end is found, in one walk, instead of being scanned as
+//!   a value and then walked again by the Host check (`field_lines.rs`).
+//! - The common cases are settled by comparing words: `GET ` and
+//!   `HTTP/1.1` (`request_line.rs`), the five names above.
 //! - Method, target and names must be `&str`, and each UTF-8 check has a
 //!   fixed cost. So the first pass fills the slots with values only, and
 //!   once the head is complete it is checked as UTF-8 in one call and each
@@ -74,7 +84,8 @@
 //!   because some clients send a stray CRLF after a body. They count towards
 //!   `max_head`, so they cannot go on forever.
 //! - **obs-fold and whitespace before the colon are errors (400)**: §5.2 lets
-//!   a server reject folded lines, and §5.1 requires rejecting the latter.
+//!   a server reject folded lines, and §5.1 requires rejecting the latter
+//!   (`field_lines.rs`).
 //! - **Limits are checked as soon as the bytes seen prove them broken**: a
 //!   target longer than `max_target` gives 414 before its end arrives; more
 //!   field lines than slots, or a head longer than `max_head`, gives 431. A
@@ -83,11 +94,12 @@
 //! - The request-target form, CONNECT and `Host` rules live in
 //!   [`target`](super::target), which explains them.
 
+use super::field_lines::{Fields, field_lines};
+use super::head::FieldsSeen;
 pub use super::head::{EMPTY_HEADER, Header, RequestHead, Status};
 use super::head_text::{Text, name_fields};
 pub use super::limits::{Limits, ParseError};
-use super::request_line::request_line;
-use super::scan;
+use super::request_line::{RequestLine, request_line};
 use super::status::HttpStatusCode;
 use super::target::{check_host, check_target};
 
@@ -107,6 +119,11 @@ impl From<ParseError> for Stop {
 pub(super) type Step<T> = Result<T, Stop>;
 
 /// Shorthand for a 400 error inside a `Step`.
+///
+/// `#[cold]` tells the compiler that the branches leading here are rarely
+/// taken, so it lays out and allocates registers for the path of a valid head
+/// first; nothing else changes.
+#[cold]
 pub(super) fn bad<T>(reason: &'static str) -> Step<T> {
     Err(Stop::Invalid(ParseError::bad_request(reason)))
 }
@@ -131,178 +148,75 @@ pub fn parse_request<'h, 'b>(
     // A valid head fits in `max_head` bytes, so only that window is parsed;
     // whatever lies beyond it cannot belong to a valid head.
     let window = &buf[..buf.len().min(limits.max_head)];
-    match parse_head(window, headers, limits) {
-        Ok(done) => Ok(Status::Complete(done)),
-        Err(Stop::Invalid(error)) => Err(error),
+    let (line, fields) = match read_lines(window, headers, limits) {
+        Ok(lines) => lines,
+        Err(Stop::Invalid(error)) => return Err(error),
         // The window ran out, and the buffer holds more than the window:
         // the head is certainly too large.
-        Err(Stop::Incomplete) if buf.len() > limits.max_head => Err(ParseError::new(
-            HttpStatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            "request head too large",
-        )),
-        Err(Stop::Incomplete) => Ok(Status::Partial),
-    }
-}
-
-/// The body of [`parse_request`], in terms of `Step`.
-fn parse_head<'h, 'b>(
-    buf: &'b [u8],
-    headers: &'h mut [Header<'b>],
-    limits: &Limits,
-) -> Step<(RequestHead<'h, 'b>, usize)> {
-    let start = skip_empty_lines(buf)?;
-    let line = request_line(buf, start, limits.max_target)?;
-    // Checked before the field lines arrive, so a refused target is refused early.
-    let form = check_target(&buf[line.method.clone()], &buf[line.target.clone()])?;
-    let slots = headers.len().min(limits.max_headers);
-    let fields = field_lines(buf, line.end, &mut headers[..slots])?;
-    check_host(
-        line.version,
-        form,
-        fields.host.into_iter().chain(fields.another_host),
-    )?;
-    // The head is complete and valid: now it can become text.
-    let text = Text::new(&buf[..fields.end]);
+        Err(Stop::Incomplete) if buf.len() > limits.max_head => {
+            let status = HttpStatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE;
+            return Err(ParseError::new(status, "request head too large"));
+        }
+        Err(Stop::Incomplete) => return Ok(Status::Partial),
+    };
+    // The head is complete and valid: now it can become text. (Built here
+    // rather than in `read_lines`, the head is written once, straight into
+    // the result, instead of into a `Step` first and then copied.)
+    let text = Text::new(&window[..fields.end]);
     let headers = &mut headers[..fields.count];
     name_fields(&text, line.end, headers)?;
     let head = RequestHead {
         method: text.token(line.method)?,
         target: text.token(line.target)?,
         version: line.version,
+        seen: FieldsSeen::new(fields.seen, headers),
         headers,
         text: text.as_str(),
     };
-    Ok((head, fields.end))
+    Ok(Status::Complete((head, fields.end)))
+}
+
+/// Reads the lines of a head, all that can still be `Partial`: the request
+/// line, the field lines into `headers`' slots, and the final empty line.
+fn read_lines<'b>(
+    buf: &'b [u8],
+    headers: &mut [Header<'b>],
+    limits: &Limits,
+) -> Step<(RequestLine, Fields<'b>)> {
+    let start = skip_empty_lines(buf)?;
+    let line = request_line(buf, start, limits.max_target)?;
+    // Checked before the field lines arrive, so a refused target is refused early.
+    let form = check_target(&buf[line.method.clone()], &buf[line.target.clone()])?;
+    let slots = headers.len().min(limits.max_headers);
+    let fields = field_lines(buf, line.end, &mut headers[..slots])?;
+    check_host(line.version, form, &fields.hosts)?;
+    Ok((line, fields))
 }
 
 /// RFC 9112 §2.2: "a server that is expecting to receive and parse a
 /// request-line SHOULD ignore at least one empty line (CRLF) received prior
 /// to the request-line." Returns where the request line starts.
+#[inline(always)]
 fn skip_empty_lines(buf: &[u8]) -> Step<usize> {
     let mut pos = 0;
     while let Some(b'\r' | b'\n') = buf.get(pos) {
-        pos = crlf(buf, pos, "")?;
+        pos = buf.len() - after_crlf(&buf[pos..], "")?.len();
     }
     Ok(pos)
 }
 
-/// What the field lines gave, besides the slots they filled.
-struct Fields<'b> {
-    /// How many slots were filled.
-    count: usize,
-    /// The position after the empty line: the end of the head.
-    end: usize,
-    /// The value of the first `Host` line, if any.
-    host: Option<&'b [u8]>,
-    /// The value of a later `Host` line, if any: a request with one is refused.
-    another_host: Option<&'b [u8]>,
-}
-
-/// Parses field lines into `slots` up to and including the empty line that
-/// ends the head. Each slot gets its value and an empty name, which
-/// `name_fields` replaces once the head is complete.
-fn field_lines<'b>(buf: &'b [u8], mut pos: usize, slots: &mut [Header<'b>]) -> Step<Fields<'b>> {
-    let (mut host, mut another_host) = (None, None);
-    let mut count = 0;
-    loop {
-        match buf.get(pos) {
-            None => return Err(Stop::Incomplete),
-            Some(b'\r' | b'\n') => {
-                let end = crlf(buf, pos, "")?;
-                return Ok(Fields {
-                    count,
-                    end,
-                    host,
-                    another_host,
-                });
-            }
-            // obs-fold = OWS CRLF RWS: a line that starts with whitespace
-            // continues the previous one, which §5.2 lets a server reject.
-            Some(b' ' | b'\t') => {
-                return bad("obs-fold or whitespace at the start of a field line");
-            }
-            Some(_) => {}
-        }
-        let Some(slot) = slots.get_mut(count) else {
-            let status = HttpStatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE;
-            return Err(ParseError::new(status, "too many header fields").into());
-        };
-        let (name, value, next) = field_line(buf, pos)?;
-        // Noticed here, while the name is at hand, rather than by comparing
-        // every name again once the head is complete.
-        if is_host(name) {
-            match host {
-                None => host = Some(value),
-                Some(_) => another_host = Some(value),
-            }
-        }
-        *slot = Header { name: "", value };
-        count += 1;
-        pos = next;
+/// Expects CRLF at the start of `rest`; returns what follows it. `other` is
+/// the error reason when the first byte is neither CR nor LF.
+#[inline]
+pub(super) fn after_crlf<'b>(rest: &'b [u8], other: &'static str) -> Step<&'b [u8]> {
+    match rest {
+        [b'\r', b'\n', after @ ..] => Ok(after),
+        [] | [b'\r'] => Err(Stop::Incomplete),
+        [b'\r', _, ..] => bad("bare CR not followed by LF"),
+        [b'\n', ..] => bad("bare LF as line terminator"),
+        [_, ..] => bad(other),
     }
 }
 
-/// Whether a field name is `Host`, in any case.
-///
-/// The four bytes are compared as one `u32`, after `| 0x20` in every byte,
-/// which lowercases ASCII letters. It can also map other bytes onto a
-/// letter, but for `h`, `o`, `s` and `t` the only bytes that map onto them
-/// are the letter itself and its capital (`0x48 | 0x20` and `0x68 | 0x20`
-/// are both `h`, and no other byte is), so the comparison is exact.
-fn is_host(name: &[u8]) -> bool {
-    const HOST: u32 = u32::from_le_bytes(*b"host");
-    match name.first_chunk::<4>() {
-        Some(four) if name.len() == 4 => u32::from_le_bytes(*four) | 0x2020_2020 == HOST,
-        _ => false,
-    }
-}
-
-/// Parses one field line starting at `pos`; returns its name, its value and
-/// the position after its CRLF.
-///
-/// ```text
-/// field-line   = field-name ":" OWS field-value OWS
-/// field-name   = token
-/// field-value  = *field-content
-/// ```
-///
-/// RFC 9112 §5.1: "No whitespace is allowed between the field name and
-/// colon. ... A server MUST reject, with a response status code of 400".
-fn field_line(buf: &[u8], pos: usize) -> Step<(&[u8], &[u8], usize)> {
-    let name_len = scan::token_run(&buf[pos..]).ok_or(Stop::Incomplete)?;
-    let colon = pos + name_len;
-    match buf[colon] {
-        b':' if name_len > 0 => {}
-        b':' => return bad("empty field name"),
-        b' ' | b'\t' => return bad("whitespace between field name and colon"),
-        _ => return bad("invalid byte in field name"),
-    }
-    let mut value_start = colon + 1;
-    while let Some(b' ' | b'\t') = buf.get(value_start) {
-        value_start += 1;
-    }
-    // When only OWS has arrived, the run is empty and `value_run` says so.
-    let value_len = scan::value_run(&buf[value_start..]).ok_or(Stop::Incomplete)?;
-    let value_end = value_start + value_len;
-    // The byte after the value must start CRLF; anything else is a CTL
-    // (NUL, DEL, ...) or a bare LF, all refused.
-    let next = crlf(buf, value_end, "invalid byte in field value")?;
-    // Leading OWS is already skipped; trailing OWS is trimmed here.
-    let mut value = &buf[value_start..value_end];
-    while let [rest @ .., b' ' | b'\t'] = value {
-        value = rest;
-    }
-    Ok((&buf[pos..colon], value, next))
-}
-
-/// Expects CRLF at `pos`; returns the position after it. `other` is the
-/// error reason when the byte there is neither CR nor LF.
-pub(super) fn crlf(buf: &[u8], pos: usize, other: &'static str) -> Step<usize> {
-    match (buf.get(pos), buf.get(pos + 1)) {
-        (Some(b'\r'), Some(b'\n')) => Ok(pos + 2),
-        (None, _) | (Some(b'\r'), None) => Err(Stop::Incomplete),
-        (Some(b'\r'), Some(_)) => bad("bare CR not followed by LF"),
-        (Some(b'\n'), _) => bad("bare LF as line terminator"),
-        (Some(_), _) => bad(other),
-    }
-}
+#[cfg(test)]
+mod tests;

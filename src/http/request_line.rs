@@ -17,7 +17,7 @@
 use std::ops::Range;
 
 use super::limits::ParseError;
-use super::parser::{Step, Stop, bad, crlf};
+use super::parser::{Step, Stop, after_crlf, bad};
 use super::scan;
 use super::status::HttpStatusCode;
 use super::version::HttpVersion;
@@ -42,13 +42,21 @@ pub(super) struct RequestLine {
 /// recipient split on any run of whitespace instead; like the choice of CRLF
 /// over bare LF, refusing that leniency keeps every processor on a path
 /// reading the line the same way.
+#[inline]
 pub(super) fn request_line(buf: &[u8], pos: usize, max_target: usize) -> Step<RequestLine> {
-    let method_len = scan::token_run(&buf[pos..]).ok_or(Stop::Incomplete)?;
+    let rest = &buf[pos..];
+    let method_len = if rest.starts_with(b"GET ") {
+        // Most requests start so; one four-byte comparison settles the method and its SP.
+        3
+    } else {
+        let len = scan::token_run(rest).ok_or(Stop::Incomplete)?;
+        // `token_run` stopped at a byte that is not a tchar, so `rest[len]` exists.
+        if len == 0 || rest[len] != b' ' {
+            return bad("invalid method, or method not followed by one SP");
+        }
+        len
+    };
     let method_end = pos + method_len;
-    // `token_run` stopped at a byte that is not a tchar, so `buf[method_end]` exists.
-    if method_len == 0 || buf[method_end] != b' ' {
-        return bad("invalid method, or method not followed by one SP");
-    }
     let target_start = method_end + 1;
     let target_len = target(&buf[target_start..], max_target)?;
     let target_end = target_start + target_len;
@@ -69,16 +77,16 @@ pub(super) fn request_line(buf: &[u8], pos: usize, max_target: usize) -> Step<Re
 /// full RFC 3986 character rules are not enforced: browsers send characters
 /// such as `|` or `{` raw, and httparse and Ktor accept them too.
 fn target(rest: &[u8], max_target: usize) -> Step<usize> {
-    // Look at one byte more than allowed: if all of those are target bytes,
-    // the target is too long, whether or not its end has arrived.
-    let view = &rest[..rest.len().min(max_target.saturating_add(1))];
-    let len = match scan::target_run(view) {
-        Some(len) => len,
-        None if view.len() > max_target => {
+    // A run of more than `max_target` target bytes is too long, whether or
+    // not its end has arrived. (The run may go on past `max_target`; the
+    // parser's window, `max_head`, bounds it.)
+    let len = match scan::target_run(rest) {
+        Some(len) if len <= max_target => len,
+        None if rest.len() <= max_target => return Err(Stop::Incomplete),
+        _ => {
             let status = HttpStatusCode::URI_TOO_LONG;
             return Err(ParseError::new(status, "request-target too long").into());
         }
-        None => return Err(Stop::Incomplete),
     };
     match rest[len] {
         b' ' if len > 0 => Ok(len),
@@ -125,11 +133,11 @@ fn version(buf: &[u8], pos: usize) -> Step<(HttpVersion, usize)> {
     if rest.len() < SHAPE.len() {
         return Err(Stop::Incomplete);
     }
-    let end = crlf(
-        buf,
-        pos + SHAPE.len(),
+    let after = after_crlf(
+        &rest[SHAPE.len()..],
         "request line goes on after the HTTP-version",
     )?;
+    let end = buf.len() - after.len();
     let version = match (rest[5], rest[7]) {
         (b'1', b'1') => HttpVersion::Http11,
         (b'1', b'0') => HttpVersion::Http10,

@@ -1,5 +1,5 @@
 //! Word-at-a-time scans for the runs of a request head: the request-target,
-//! field values, and tokens (methods and field names).
+//! field values, tokens (methods and field names), and host names.
 //!
 //! # Concept
 //!
@@ -122,25 +122,111 @@ fn token_suspects(word: u64) -> u64 {
     (word | !(letter | dash)) & HIGHS
 }
 
+/// The length of the run of ASCII letters, digits, `.` and `-` at the start of `bytes`, all
+/// of it when every byte is one: the bytes host names and IPv4 addresses are made of, so
+/// that `Host` values are checked a word at a time (`target.rs`).
+#[inline]
+pub(crate) fn host_name_run(bytes: &[u8]) -> usize {
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || b == b'.' || b == b'-';
+    exact_run(bytes, host_name_suspects, is_name)
+}
+
+/// The length of the run of ASCII digits at the start of `bytes` (a port), all of it when
+/// every byte is one.
+#[inline]
+pub(crate) fn digit_run(bytes: &[u8]) -> usize {
+    exact_run(bytes, digit_suspects, |b| b.is_ascii_digit())
+}
+
+/// The run at the start of `bytes` of the bytes `suspects` does not flag, for a test that
+/// is exact (no false alarms, so no table is needed) and bytes that are all there (no
+/// "not arrived yet", so the answer is a length, all of `bytes` at most).
+///
+/// Unlike [`run`], the last few bytes need no loop of their own: the eight bytes that end
+/// `bytes` are read as one more word, overlapping bytes already found good, whose lanes are
+/// then clean. Only a slice shorter than a word goes byte by byte, with `is_good`.
+#[inline(always)]
+fn exact_run(bytes: &[u8], suspects: impl Fn(u64) -> u64, is_good: impl Fn(u8) -> bool) -> usize {
+    let mut words = bytes.chunks_exact(8);
+    let mut pos = 0;
+    for word in &mut words {
+        let word: &[u8; 8] = word.try_into().unwrap_or(&[0; 8]);
+        let flags = suspects(u64::from_le_bytes(*word));
+        if flags != 0 {
+            // Little-endian: the lowest flag belongs to the earliest byte.
+            return pos + (flags.trailing_zeros() / 8) as usize;
+        }
+        pos += 8;
+    }
+    if words.remainder().is_empty() {
+        return pos;
+    }
+    let Some(last) = bytes.last_chunk::<8>() else {
+        return bytes.iter().position(|&b| !is_good(b)).unwrap_or(bytes.len());
+    };
+    match suspects(u64::from_le_bytes(*last)) {
+        0 => bytes.len(),
+        flags => bytes.len() - 8 + (flags.trailing_zeros() / 8) as usize,
+    }
+}
+
+/// Flags the lanes of `word` that are not an ASCII letter, a digit, `.` or `-`.
+///
+/// Letters are found as in `token_suspects`. Digits, `.` and `-` are nearly one range,
+/// `0x2D..=0x39` (`-./0123456789`), tested like the letters; only `/` (0x2F) in it is not
+/// wanted, and is found like the dash in `token_suspects`. As there, no lane carries into
+/// the next, so every flag is exact.
+#[inline(always)]
+fn host_name_suspects(word: u64) -> u64 {
+    let ascii = word & !HIGHS;
+    let lower = ascii | (0x20 * ONES);
+    let from_a = lower + (0x80 - u64::from(b'a')) * ONES;
+    let past_z = lower + (0x80 - u64::from(b'z') - 1) * ONES;
+    let letter = from_a & !past_z;
+    let from_dash = ascii + (0x80 - u64::from(b'-')) * ONES;
+    let past_9 = ascii + (0x80 - u64::from(b'9') - 1) * ONES;
+    let in_range = from_dash & !past_9;
+    let slash = !((ascii ^ (u64::from(b'/') * ONES)) + 0x7F * ONES);
+    (word | slash | !(letter | in_range)) & HIGHS
+}
+
+/// Flags the lanes of `word` that are not an ASCII digit, exactly (the range test of
+/// `host_name_suspects`, for `0-9` alone).
+#[inline(always)]
+fn digit_suspects(word: u64) -> u64 {
+    let ascii = word & !HIGHS;
+    let from_0 = ascii + (0x80 - u64::from(b'0')) * ONES;
+    let past_9 = ascii + (0x80 - u64::from(b'9') - 1) * ONES;
+    (word | !(from_0 & !past_9)) & HIGHS
+}
+
 /// The scan all three runs share: whole words while they are clean, the table for
-/// each first suspect, and the table alone for the last few bytes.
+/// each suspect, and the table alone for the last few bytes.
+///
+/// The words are taken with `chunks_exact`, whose loop is a pointer compared with an end:
+/// indexing `bytes[pos..]` and then asking for eight bytes makes two length checks per word.
+/// A suspect that the table finds good (HTAB in a value, or a false alarm) only drops its own
+/// flag: the flags after it still cover every bad byte, since a borrow or a carry can add
+/// flags but never clear one (see the module docs).
 #[inline(always)]
 fn run(bytes: &[u8], class: u8, suspects: impl Fn(u64) -> u64) -> Option<usize> {
+    let mut words = bytes.chunks_exact(8);
     let mut pos = 0;
-    while let Some(chunk) = bytes[pos..].first_chunk::<8>() {
-        let flags = suspects(u64::from_le_bytes(*chunk));
-        if flags == 0 {
-            pos += 8;
-            continue;
+    for word in &mut words {
+        let word: &[u8; 8] = word.try_into().unwrap_or(&[0; 8]);
+        let mut flags = suspects(u64::from_le_bytes(*word));
+        while flags != 0 {
+            // Little-endian: the lowest flag belongs to the earliest byte.
+            let lane = (flags.trailing_zeros() / 8) as usize;
+            if !syntax::is(word[lane], class) {
+                return Some(pos + lane);
+            }
+            // Each lane has one flag bit at most, the lowest set bit here.
+            flags &= flags - 1;
         }
-        // Little-endian: the lowest flag belongs to the earliest byte.
-        let first = pos + (flags.trailing_zeros() / 8) as usize;
-        if !syntax::is(bytes[first], class) {
-            return Some(first);
-        }
-        pos = first + 1;
+        pos += 8;
     }
-    syntax::run(&bytes[pos..], class).map(|len| pos + len)
+    syntax::run(words.remainder(), class).map(|len| pos + len)
 }
 
 #[cfg(test)]
@@ -193,6 +279,51 @@ mod tests {
         }
     }
 
+    /// The plain loop `host_name_run` must agree with.
+    fn host_name_by_bytes(bytes: &[u8]) -> usize {
+        let is_name = |b: &u8| b.is_ascii_alphanumeric() || *b == b'.' || *b == b'-';
+        bytes.iter().position(|b| !is_name(b)).unwrap_or(bytes.len())
+    }
+
+    /// Every byte value at every position of values of every length up to 17, so that it
+    /// falls in a whole word, in the overlapping last word, or in a short value.
+    #[test]
+    fn host_names_every_byte_everywhere() {
+        for len in 1..=17 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut value = vec![b'7'; len];
+                    value[at] = b;
+                    assert_eq!(host_name_run(&value), host_name_by_bytes(&value), "{value:?}");
+                }
+            }
+        }
+        assert_eq!(host_name_run(b""), 0);
+    }
+
+    /// The plain loop `digit_run` must agree with.
+    fn digits_by_bytes(bytes: &[u8]) -> usize {
+        bytes
+            .iter()
+            .position(|b| !b.is_ascii_digit())
+            .unwrap_or(bytes.len())
+    }
+
+    /// Every byte value at every position of runs of every length up to 17, as for host
+    /// names.
+    #[test]
+    fn digits_every_byte_everywhere() {
+        for len in 0..=17 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut value = vec![b'5'; len];
+                    value[at] = b;
+                    assert_eq!(digit_run(&value), digits_by_bytes(&value), "{value:?}");
+                }
+            }
+        }
+    }
+
     /// SplitMix64, for reproducible random input.
     fn next(state: &mut u64) -> u64 {
         *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
@@ -202,16 +333,21 @@ mod tests {
         z ^ (z >> 31)
     }
 
-    /// Random lengths and contents, mostly bytes from a name-like or a
-    /// target-like alphabet with rare stops of every kind, so long runs
+    /// Random lengths and contents, mostly bytes from a name-like, a
+    /// target-like or a host-like alphabet with rare stops of every kind, so long runs
     /// cross many word boundaries.
     #[test]
     fn random_runs_match_the_table() {
         let mut state = 0x5ca1_ab1e;
-        let alphabets: [&[u8]; 2] = [b"Accept-Encoding-X", b"/docs/a_1.html?q=%20&b=~"];
+        let alphabets: [&[u8]; 4] = [
+            b"Accept-Encoding-X",
+            b"/docs/a_1.html?q=%20&b=~",
+            b"127.0.0.1-Example.COM",
+            b"8080:1234567890",
+        ];
         let rare = b"\t\r\n\x00\x1f\x7f\x80\xff :\"9";
         for case in 0..20_000 {
-            let alphabet = alphabets[case % 2];
+            let alphabet = alphabets[case % alphabets.len()];
             let len = (next(&mut state) % 80) as usize;
             let bytes: Vec<u8> = (0..len)
                 .map(|_| match next(&mut state) % 32 {
@@ -222,6 +358,9 @@ mod tests {
                 .collect();
             for start in [0, 1, len / 2] {
                 agree(&bytes[start.min(len)..]);
+                let rest = &bytes[start.min(len)..];
+                assert_eq!(host_name_run(rest), host_name_by_bytes(rest), "{rest:?}");
+                assert_eq!(digit_run(rest), digits_by_bytes(rest), "{rest:?}");
             }
         }
     }
