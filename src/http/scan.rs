@@ -232,6 +232,7 @@ fn run(bytes: &[u8], class: u8, suspects: impl Fn(u64) -> u64) -> Option<usize> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::util::split_mix::next;
 
     /// A byte that belongs to all three classes, to fill the test windows.
     const FILL: u8 = b'a';
@@ -279,25 +280,30 @@ mod tests {
         }
     }
 
+    /// Every byte value at every position of `filler` runs of every length up to 17, so
+    /// that it falls in a whole word, in the overlapping last word, or in a short run: `run`
+    /// must agree with the plain loop `by_bytes`.
+    fn every_byte_everywhere(run: fn(&[u8]) -> usize, by_bytes: fn(&[u8]) -> usize, filler: u8) {
+        for len in 0..=17 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut value = vec![filler; len];
+                    value[at] = b;
+                    assert_eq!(run(&value), by_bytes(&value), "{value:?}");
+                }
+            }
+        }
+    }
+
     /// The plain loop `host_name_run` must agree with.
     fn host_name_by_bytes(bytes: &[u8]) -> usize {
         let is_name = |b: &u8| b.is_ascii_alphanumeric() || *b == b'.' || *b == b'-';
         bytes.iter().position(|b| !is_name(b)).unwrap_or(bytes.len())
     }
 
-    /// Every byte value at every position of values of every length up to 17, so that it
-    /// falls in a whole word, in the overlapping last word, or in a short value.
     #[test]
     fn host_names_every_byte_everywhere() {
-        for len in 1..=17 {
-            for at in 0..len {
-                for b in 0..=255u8 {
-                    let mut value = vec![b'7'; len];
-                    value[at] = b;
-                    assert_eq!(host_name_run(&value), host_name_by_bytes(&value), "{value:?}");
-                }
-            }
-        }
+        every_byte_everywhere(host_name_run, host_name_by_bytes, b'7');
         assert_eq!(host_name_run(b""), 0);
     }
 
@@ -309,28 +315,9 @@ mod tests {
             .unwrap_or(bytes.len())
     }
 
-    /// Every byte value at every position of runs of every length up to 17, as for host
-    /// names.
     #[test]
     fn digits_every_byte_everywhere() {
-        for len in 0..=17 {
-            for at in 0..len {
-                for b in 0..=255u8 {
-                    let mut value = vec![b'5'; len];
-                    value[at] = b;
-                    assert_eq!(digit_run(&value), digits_by_bytes(&value), "{value:?}");
-                }
-            }
-        }
-    }
-
-    /// SplitMix64, for reproducible random input.
-    fn next(state: &mut u64) -> u64 {
-        *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = *state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        every_byte_everywhere(digit_run, digits_by_bytes, b'5');
     }
 
     /// Random lengths and contents, mostly bytes from a name-like, a

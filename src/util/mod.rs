@@ -3,5 +3,7 @@
 //! Ktor: `io.ktor.util`
 
 mod attributes;
+#[cfg(test)]
+pub(crate) mod split_mix;
 
 pub use attributes::{AttributeKey, Attributes};

@@ -5,6 +5,7 @@
 use super::*;
 use crate::http::syntax::{self, TCHAR};
 use crate::http::{EMPTY_HEADER, Limits, Status, parse_request};
+use crate::util::split_mix::next;
 
 /// The five names, and the field each one is.
 const KNOWN: [(&str, Field); 5] = [
@@ -46,15 +47,6 @@ fn one_byte_changed_anywhere() {
             }
         }
     }
-}
-
-/// SplitMix64, for reproducible random input.
-fn next(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
 }
 
 /// Random tokens of every length up to 20, mostly made of the letters of the known names in
