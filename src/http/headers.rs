@@ -32,6 +32,7 @@
 
 use std::borrow::Cow;
 
+pub use super::header_names::HttpHeaders;
 use super::syntax::{self, FIELD, TCHAR};
 
 /// An ordered multimap of header fields with case-insensitive names.
@@ -51,6 +52,9 @@ pub struct Headers {
     /// The names and values that are not `'static`, back to back. Text of a line that was
     /// replaced or removed stays until `clear`: a map lives for one request or response.
     text: String,
+    /// Which name lengths (modulo 64) some line has: bit `n % 64` is set once a name of `n`
+    /// bytes was added, so that a lookup can skip a walk (see `position`).
+    lengths: u64,
 }
 
 /// Where a name or value is: a constant, or a range of the map's `text`.
@@ -74,7 +78,9 @@ impl Headers {
     ///
     /// Ktor: `HeadersBuilder.append`.
     pub fn append(&mut self, name: impl Into<Cow<'static, str>>, value: impl Into<Cow<'static, str>>) {
-        let line = (self.store(name.into()), self.store(value.into()));
+        let name = name.into();
+        self.lengths |= length_bit(&name);
+        let line = (self.store(name), self.store(value.into()));
         self.entries.push(line);
     }
 
@@ -83,6 +89,7 @@ impl Headers {
     ///
     /// Ktor: `HeadersBuilder.append`.
     pub fn append_copied(&mut self, name: &str, value: &str) {
+        self.lengths |= length_bit(name);
         let line = (self.copy(name), self.copy(value));
         self.entries.push(line);
     }
@@ -106,6 +113,7 @@ impl Headers {
                 });
             }
             None => {
+                self.lengths |= length_bit(&name);
                 let name = self.store(name);
                 self.entries.push((name, value));
             }
@@ -115,6 +123,7 @@ impl Headers {
     /// The value of the first line named `name`.
     ///
     /// Ktor: `Headers.get`.
+    #[inline]
     pub fn get(&self, name: &str) -> Option<&str> {
         self.position(name).map(|i| self.resolve(self.entries[i].1))
     }
@@ -131,6 +140,7 @@ impl Headers {
     /// Whether at least one line is named `name`.
     ///
     /// Ktor: `Headers.contains`.
+    #[inline]
     pub fn contains(&self, name: &str) -> bool {
         self.position(name).is_some()
     }
@@ -139,6 +149,9 @@ impl Headers {
     ///
     /// Ktor: `HeadersBuilder.remove`.
     pub fn remove(&mut self, name: &str) -> bool {
+        if self.lengths & length_bit(name) == 0 {
+            return false;
+        }
         let before = self.entries.len();
         let text = &self.text;
         self.entries
@@ -176,6 +189,7 @@ impl Headers {
     pub fn clear(&mut self) {
         self.entries.clear();
         self.text.clear();
+        self.lengths = 0;
     }
 
     /// The bytes allocated for the lines and the text, used or not.
@@ -184,7 +198,24 @@ impl Headers {
     }
 
     /// Index of the first line named `name`.
+    ///
+    /// Most lookups are for a name the map does not have (`Connection` on a response, say),
+    /// and a walk comparing every name would find that out line by line. The map remembers
+    /// which name lengths it holds (`lengths`), so a name of a length no line has is
+    /// answered at once; names of equal length are still compared. Removing a line leaves its
+    /// bit set, which only costs a walk. A `HashMap` index would answer every lookup in one
+    /// step, but costs an allocation and a hash per line, for maps of ten lines or so.
+    #[inline]
     fn position(&self, name: &str) -> Option<usize> {
+        if self.lengths & length_bit(name) == 0 {
+            return None;
+        }
+        self.find(name)
+    }
+
+    /// The walk behind [`position`](Self::position), kept out of line so that the quick
+    /// answer above costs no more than its test wherever it is inlined.
+    fn find(&self, name: &str) -> Option<usize> {
         self.entries
             .iter()
             .position(|&(n, _)| self.resolve(n).eq_ignore_ascii_case(name))
@@ -208,6 +239,11 @@ impl Headers {
     fn resolve(&self, part: Text) -> &str {
         resolve(&self.text, part)
     }
+}
+
+/// The bit of `name`'s length in a map's `lengths`: lengths 64 bytes apart share one.
+fn length_bit(name: &str) -> u64 {
+    1 << (name.len() % 64)
 }
 
 /// The text `part` stands for, given the map's `text`.
@@ -265,78 +301,6 @@ pub fn is_valid_header_name(name: &str) -> bool {
 /// Ktor: `io.ktor.http.HttpHeaders.checkHeaderValue`.
 pub fn is_valid_header_value(value: &str) -> bool {
     value.bytes().all(|b| syntax::is(b, FIELD))
-}
-
-/// Generates the [`HttpHeaders`] constants with their docs.
-macro_rules! header_names {
-    ($($name:ident $ktor:ident $value:literal $what:literal;)*) => {
-        impl HttpHeaders {
-            $(
-                #[doc = concat!("`", $value, "`: ", $what, ".")]
-                #[doc = ""]
-                #[doc = concat!("Ktor: `HttpHeaders.", stringify!($ktor), "`.")]
-                pub const $name: &'static str = $value;
-            )*
-        }
-    };
-}
-
-/// Names of common header fields, in their canonical spelling.
-///
-/// Ktor: `io.ktor.http.HttpHeaders`.
-#[derive(Clone, Copy, Debug)]
-pub struct HttpHeaders;
-
-header_names! {
-    ACCEPT Accept "Accept" "media types the client can use (RFC 9110 §12.5.1)";
-    ACCEPT_CHARSET AcceptCharset "Accept-Charset" "acceptable charsets (RFC 9110 §12.5.2)";
-    ACCEPT_ENCODING AcceptEncoding "Accept-Encoding" "acceptable content codings (RFC 9110 §12.5.3)";
-    ACCEPT_LANGUAGE AcceptLanguage "Accept-Language" "preferred languages (RFC 9110 §12.5.4)";
-    ACCEPT_RANGES AcceptRanges "Accept-Ranges" "range units the server supports (RFC 9110 §14.3)";
-    AGE Age "Age" "seconds since the response was generated (RFC 9111 §5.1)";
-    ALLOW Allow "Allow" "methods the target supports, sent with 405 (RFC 9110 §10.2.1)";
-    AUTHORIZATION Authorization "Authorization" "client credentials (RFC 9110 §11.6.2)";
-    CACHE_CONTROL CacheControl "Cache-Control" "caching directives (RFC 9111 §5.2)";
-    CONNECTION Connection "Connection" "hop-by-hop options such as close (RFC 9110 §7.6.1)";
-    CONTENT_DISPOSITION ContentDisposition "Content-Disposition" "inline or attachment (RFC 6266)";
-    CONTENT_ENCODING ContentEncoding "Content-Encoding" "codings applied to the content (RFC 9110 §8.4)";
-    CONTENT_LANGUAGE ContentLanguage "Content-Language" "language of the content (RFC 9110 §8.5)";
-    CONTENT_LENGTH ContentLength "Content-Length" "size of the content in bytes (RFC 9110 §8.6)";
-    CONTENT_LOCATION ContentLocation "Content-Location" "URI of the representation (RFC 9110 §8.7)";
-    CONTENT_RANGE ContentRange "Content-Range" "which part a partial response holds (RFC 9110 §14.4)";
-    CONTENT_TYPE ContentType "Content-Type" "media type of the content (RFC 9110 §8.3)";
-    COOKIE Cookie "Cookie" "cookies sent by the client (RFC 6265 §5.4)";
-    DATE Date "Date" "when the message was generated (RFC 9110 §6.6.1)";
-    ETAG ETag "ETag" "entity tag of the representation (RFC 9110 §8.8.3)";
-    EXPECT Expect "Expect" "expectations such as 100-continue (RFC 9110 §10.1.1)";
-    EXPIRES Expires "Expires" "when the response becomes stale (RFC 9111 §5.3)";
-    FORWARDED Forwarded "Forwarded" "proxy-added client information (RFC 7239)";
-    HOST Host "Host" "authority of the target URI (RFC 9110 §7.2)";
-    IF_MATCH IfMatch "If-Match" "conditional on a matching entity tag (RFC 9110 §13.1.1)";
-    IF_MODIFIED_SINCE IfModifiedSince "If-Modified-Since" "conditional on a change since a date (RFC 9110 §13.1.3)";
-    IF_NONE_MATCH IfNoneMatch "If-None-Match" "conditional on no matching entity tag (RFC 9110 §13.1.2)";
-    IF_UNMODIFIED_SINCE IfUnmodifiedSince "If-Unmodified-Since" "conditional on no change since a date (RFC 9110 §13.1.4)";
-    LAST_MODIFIED LastModified "Last-Modified" "when the representation last changed (RFC 9110 §8.8.2)";
-    LOCATION Location "Location" "redirect target or created resource (RFC 9110 §10.2.2)";
-    ORIGIN Origin "Origin" "origin that caused the request (RFC 6454 §7)";
-    RANGE Range "Range" "parts of the representation requested (RFC 9110 §14.2)";
-    REFERRER Referrer "Referer" "where the target URI was obtained, misspelt by the RFC (RFC 9110 §10.1.3)";
-    RETRY_AFTER RetryAfter "Retry-After" "how long to wait before retrying (RFC 9110 §10.2.3)";
-    SEC_WEBSOCKET_ACCEPT SecWebSocketAccept "Sec-WebSocket-Accept" "handshake proof from the server (RFC 6455 §11.3.3)";
-    SEC_WEBSOCKET_KEY SecWebSocketKey "Sec-WebSocket-Key" "handshake nonce from the client (RFC 6455 §11.3.1)";
-    SEC_WEBSOCKET_PROTOCOL SecWebSocketProtocol "Sec-WebSocket-Protocol" "WebSocket subprotocols (RFC 6455 §11.3.4)";
-    SEC_WEBSOCKET_VERSION SecWebSocketVersion "Sec-WebSocket-Version" "WebSocket protocol version (RFC 6455 §11.3.5)";
-    SERVER Server "Server" "software of the origin server (RFC 9110 §10.2.4)";
-    SET_COOKIE SetCookie "Set-Cookie" "one cookie to store, one line each (RFC 6265 §4.1)";
-    TE TE "TE" "transfer codings the client accepts (RFC 9110 §10.1.4)";
-    TRAILER Trailer "Trailer" "fields that will follow in the trailer (RFC 9110 §6.6.2)";
-    TRANSFER_ENCODING TransferEncoding "Transfer-Encoding" "codings applied for transfer, e.g. chunked (RFC 9112 §6.1)";
-    UPGRADE Upgrade "Upgrade" "protocol to switch to (RFC 9110 §7.8)";
-    USER_AGENT UserAgent "User-Agent" "software of the client (RFC 9110 §10.1.5)";
-    VARY Vary "Vary" "request fields that selected the representation (RFC 9110 §12.5.5)";
-    VIA Via "Via" "intermediaries the message passed (RFC 9110 §7.6.3)";
-    WWW_AUTHENTICATE WWWAuthenticate "WWW-Authenticate" "authentication challenge (RFC 9110 §11.6.1)";
-    X_FORWARDED_FOR XForwardedFor "X-Forwarded-For" "client address added by proxies (de facto)";
 }
 
 #[cfg(test)]
@@ -419,6 +383,37 @@ mod tests {
             "cleared text is reused"
         );
         assert_eq!(owned.text, "Hostx");
+    }
+
+    /// The summary of name lengths never hides a line: names of every length up to 130 (so
+    /// some share a bit, 64 apart) are found after `append`, `append_copied` and `set`, found
+    /// again after a line of another name with the same bit is removed, and none is found
+    /// after `clear`, until added again.
+    #[test]
+    fn name_lengths_never_hide_a_line() {
+        let name = |length: usize| "x".repeat(length);
+        let mut h = Headers::new();
+        for length in 1..=130 {
+            match length % 3 {
+                0 => h.append(name(length), "v"),
+                1 => h.append_copied(&name(length), "v"),
+                _ => h.set(name(length), "v"),
+            }
+            assert!(!h.contains(&name(length + 1)), "{length}");
+            assert!(!h.contains(&"y".repeat(length)), "same length, other name");
+        }
+        for length in 1..=130 {
+            assert_eq!(h.get(&name(length).to_uppercase()), Some("v"), "{length}");
+        }
+        assert!(h.remove(&name(70)));
+        assert!(!h.remove(&name(70)));
+        assert!(h.contains(&name(6)), "64 bytes shorter, same bit");
+        assert!(!h.contains(&name(70)));
+        h.clear();
+        assert!((1..=130).all(|length| !h.contains(&name(length))));
+        h.append("Connection", "close");
+        assert_eq!(h.get("connection"), Some("close"));
+        assert!(!h.contains("Content-Type"));
     }
 
     /// Validation refuses anything that could break the line structure.

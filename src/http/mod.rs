@@ -83,6 +83,7 @@ mod field_lines;
 pub mod framing;
 pub mod head;
 mod head_text;
+mod header_names;
 pub mod headers;
 pub mod limits;
 pub mod method;
