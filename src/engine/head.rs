@@ -29,48 +29,64 @@ pub(crate) struct Head {
     pub(crate) expects_continue: bool,
 }
 
-/// Header slots for a first parse: enough for nearly every request (browsers send 10 to 20
-/// headers), and small enough that preparing them costs little.
-const FEW_HEADERS: usize = 32;
-/// Header slots for a request with more headers than that; the parser fills at most
-/// `limits.max_headers` of them.
-const MANY_HEADERS: usize = 256;
+/// How many header slots a parse prepares: a tier at a time, smallest first. Preparing a slot
+/// costs a few instructions, so a short head should not pay for a hundred; a head with more
+/// lines than its tier has slots makes the parser answer 431, and is parsed again with the
+/// next tier (the last one's 431 stands, as do `limits.max_headers`).
+///
+/// Clients send the same kind of head again and again on a connection (wrk one line, a
+/// browser 10 to 20), so the tier that fitted the last head is where the next parse starts:
+/// each connection's storage remembers it (and never steps down, which would only save a few
+/// instructions on a short head after a long one). A browser's first request is read twice,
+/// once with too few slots; after that, none is.
+const TIERS: [usize; 3] = [8, 32, 256];
 
 /// Parses one request head from `buffer`: `Ok(None)` when more bytes are needed.
 ///
 /// A plain function, not `async`: the header slots live on the stack only while parsing and
-/// never become part of the connection's future. Preparing slots costs a few bytes each, so a
-/// first attempt uses a short array and only a request with more headers is parsed again with
-/// the long one (the parser answers 431 when it runs out of slots).
+/// never become part of the connection's future.
 pub(crate) fn parse_head(
     buffer: &[u8],
     limits: &Limits,
     storage: &mut CallStorage,
     application: &Arc<Application>,
 ) -> Result<Option<(Head, usize)>, ParseError> {
-    let mut few = [EMPTY_HEADER; FEW_HEADERS];
-    let first = parse_with(
-        buffer,
-        &mut few[..limits.max_headers.min(FEW_HEADERS)],
-        limits,
-        storage,
-        application,
-    );
-    match first {
-        Err(error)
-            if error.status == HttpStatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
-                && limits.max_headers > FEW_HEADERS =>
-        {
-            let mut many = [EMPTY_HEADER; MANY_HEADERS];
-            parse_with(
+    let mut tier = storage.slot_tier.min(TIERS.len() - 1);
+    loop {
+        let slots = TIERS[tier].min(limits.max_headers);
+        // One array per tier, each prepared only in its own arm.
+        let parsed = match tier {
+            0 => parse_with(
                 buffer,
-                &mut many[..limits.max_headers.min(MANY_HEADERS)],
+                &mut [EMPTY_HEADER; TIERS[0]][..slots],
                 limits,
                 storage,
                 application,
-            )
+            ),
+            1 => parse_with(
+                buffer,
+                &mut [EMPTY_HEADER; TIERS[1]][..slots],
+                limits,
+                storage,
+                application,
+            ),
+            _ => parse_with(
+                buffer,
+                &mut [EMPTY_HEADER; TIERS[2]][..slots],
+                limits,
+                storage,
+                application,
+            ),
+        };
+        let too_few_slots = matches!(&parsed, Err(error)
+            if error.status == HttpStatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
+                && slots < limits.max_headers
+                && tier + 1 < TIERS.len());
+        if !too_few_slots {
+            storage.slot_tier = tier;
+            return parsed;
         }
-        other => other,
+        tier += 1;
     }
 }
 
@@ -110,4 +126,63 @@ fn parse_with<'b>(
         expects_continue,
     };
     Ok(Some((owned, consumed)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A GET head with `lines` field lines after `Host`.
+    fn head_with(lines: usize) -> Vec<u8> {
+        let mut head = b"GET / HTTP/1.1\r\nHost: a\r\n".to_vec();
+        for line in 1..lines {
+            head.extend_from_slice(format!("X-{line}: {line}\r\n").as_bytes());
+        }
+        head.extend_from_slice(b"\r\n");
+        head
+    }
+
+    /// Heads of every size around the tiers' edges parse whole through one storage, in an order
+    /// that climbs the tiers and comes back down; the storage's tier only climbs; one line more
+    /// than `max_headers` is 431, at any tier.
+    #[test]
+    fn every_head_gets_enough_slots() {
+        let application = Application::from_module(|_| {});
+        let limits = Limits::default();
+        let mut storage = CallStorage::default();
+        let mut tiers = Vec::new();
+        for lines in [1, 8, 2, 9, 32, 1, 33, 100, 3, 101] {
+            let head = head_with(lines);
+            match parse_head(&head, &limits, &mut storage, &application) {
+                Ok(Some((parsed, consumed))) => {
+                    assert_eq!(consumed, head.len());
+                    assert_eq!(parsed.call.request().headers().len(), lines, "{lines} lines");
+                    assert_eq!(
+                        parsed.call.request().headers().get("x-7"),
+                        (lines > 7).then_some("7")
+                    );
+                    storage.keep(parsed.call);
+                }
+                Ok(None) => panic!("{lines} lines: partial"),
+                Err(error) => {
+                    assert_eq!(lines, 101);
+                    assert_eq!(error.status, HttpStatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE);
+                }
+            }
+            tiers.push(storage.slot_tier);
+        }
+        assert_eq!(tiers, [0, 0, 0, 1, 1, 1, 2, 2, 2, 2]);
+
+        let few = Limits {
+            max_headers: 5,
+            ..Limits::default()
+        };
+        let mut storage = CallStorage::default();
+        let error = parse_head(&head_with(6), &few, &mut storage, &application).err();
+        assert_eq!(
+            error.map(|e| e.status),
+            Some(HttpStatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE)
+        );
+        assert_eq!(storage.slot_tier, 0, "no larger tier is tried past max_headers");
+    }
 }

@@ -29,6 +29,9 @@ use crate::application::{Application, ApplicationCall, ApplicationRequest};
 pub(crate) struct CallStorage {
     /// The last call, recycled; `None` before the first request.
     call: Option<Box<ApplicationCall>>,
+    /// Which tier of header slots the last head needed: where the next parse starts
+    /// (`head.rs`).
+    pub(crate) slot_tier: usize,
 }
 
 /// Storage larger than this (after an unusually large request or response) is freed rather
