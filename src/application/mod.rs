@@ -288,6 +288,11 @@ impl Application {
             if let Some(root) = &self.routing {
                 root.execute_call(call).await?;
             }
+            // Asked here as well as inside: an answered call, nearly every one, then skips
+            // setting up the fallback's future just to hear "nothing to do".
+            if call.is_handled() {
+                return Ok(());
+            }
             return answer_unhandled(call).await;
         }
         // Boxed, to keep the pipeline's state out of the direct way's.
