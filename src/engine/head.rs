@@ -107,13 +107,15 @@ fn parse_with<'b>(
     let expects_continue = http::expects_continue(&head)?;
     let mut call = storage.take_call(application);
     let (target, headers) = call.request_mut().head_storage();
-    for header in head.headers {
-        // Header values are bytes (obs-text is allowed); handlers get text. Nearly every head
-        // is UTF-8 as a whole, already checked by the parser; a value that is not UTF-8 is
-        // decoded lossily.
-        match head.value_text(header) {
-            Some(value) => headers.append_copied(header.name, value),
-            None => headers.append_copied(header.name, &String::from_utf8_lossy(header.value)),
+    // Header values are bytes (obs-text is allowed); handlers get text. Nearly every head is
+    // UTF-8 as a whole, already checked by the parser, and its field lines are copied in one
+    // piece; in a head that is not, a value that is not UTF-8 is decoded lossily.
+    if !headers.append_fields(&head) {
+        for header in head.headers {
+            match head.value_text(header) {
+                Some(value) => headers.append_copied(header.name, value),
+                None => headers.append_copied(header.name, &String::from_utf8_lossy(header.value)),
+            }
         }
     }
     target.push_str(head.target);
