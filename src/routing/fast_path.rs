@@ -67,7 +67,9 @@ impl ConstantIndex {
     }
 
     /// The route answering `call`, if the fast path applies and knows it: the node, and the
-    /// child indices that lead to it from the root (for [`lineage`]).
+    /// child indices that lead to it from the root (for [`lineage`]). Inlined into `route_for`,
+    /// its one caller: the call, and the answer passed through memory, cost 24 instructions.
+    #[inline]
     pub(crate) fn lookup<'r, 'i>(
         &'i self,
         root: &'r Route,
