@@ -83,6 +83,7 @@ mod evaluation;
 mod fast_path;
 mod parameters;
 mod path;
+mod path_table;
 mod pipeline;
 mod resolve;
 mod result;
