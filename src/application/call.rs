@@ -11,9 +11,9 @@
 //!   └──────────── writes call.response (status, headers, body) ◄───────┘
 //! ```
 //!
-//! The `respond_*` methods are `async` although, in this first form, they only commit the
-//! response for the engine to write: in Ktor `respond` runs the send pipeline, which may suspend,
-//! and keeping the signature now means handlers will not change when it does here.
+//! The `respond_*` methods are awaited although most responses only commit the response for
+//! the engine to write: in Ktor `respond` runs the send pipeline, which may suspend, and here too
+//! it runs when a plugin intercepted it (see [`respond`](ApplicationCall::respond)).
 //!
 //! Ktor: `io.ktor.server.application.ApplicationCall` (and `PipelineCall`)
 
@@ -215,9 +215,14 @@ impl ApplicationCall {
     /// Answers with `text` as `text/plain; charset=UTF-8` (or the `Content-Type` the handler
     /// already set). A `&'static str` is sent without being copied.
     ///
+    /// Not an `async fn`, though it is awaited like one: it returns the future of
+    /// [`respond_text_with`](Self::respond_text_with) as it is. An `async fn` would wrap that
+    /// future in one of its own, holding the arguments a second time, and every handler's boxed
+    /// future would carry both.
+    ///
     /// Ktor: `ApplicationCall.respondText(text)`
-    pub async fn respond_text(&mut self, text: impl Into<Cow<'static, str>>) -> Result<()> {
-        self.respond_text_with(text, ContentType::TEXT_PLAIN_UTF8).await
+    pub fn respond_text(&mut self, text: impl Into<Cow<'static, str>>) -> impl Future<Output = Result<()>> {
+        self.respond_text_with(text, ContentType::TEXT_PLAIN_UTF8)
     }
 
     /// Answers with `text` as `content_type`, exactly as given (unless the handler already set
@@ -229,8 +234,15 @@ impl ApplicationCall {
         text: impl Into<Cow<'static, str>>,
         content_type: ContentType,
     ) -> Result<()> {
-        let body = OutgoingContent::Bytes(text_bytes(text.into()));
-        self.respond_content(body, Some(content_type)).await
+        let content = OutgoingContent::Bytes(text_bytes(text.into()));
+        let Some(content) = self.commit_if_plain(content, content_type)? else {
+            return Ok(());
+        };
+        // Boxed: the send pipeline's state would otherwise enlarge every handler's future,
+        // including those of the plain responses, which never need it. (`let ... else`, not a
+        // `match` with the await in an arm: a matched value lives until the `match` ends, so it
+        // would be kept across the await, 24 more bytes in every handler's future.)
+        Box::pin(self.respond(content)).await
     }
 
     /// Answers with raw bytes as `content_type`.
@@ -241,8 +253,11 @@ impl ApplicationCall {
         bytes: impl Into<Cow<'static, [u8]>>,
         content_type: ContentType,
     ) -> Result<()> {
-        self.respond_content(OutgoingContent::Bytes(bytes.into()), Some(content_type))
-            .await
+        let content = OutgoingContent::Bytes(bytes.into());
+        let Some(content) = self.commit_if_plain(content, content_type)? else {
+            return Ok(());
+        };
+        Box::pin(self.respond(content)).await // boxed: see `respond_text_with`
     }
 
     /// Answers with `status` and an empty body.
@@ -262,8 +277,11 @@ impl ApplicationCall {
         content_type: ContentType,
         producer: impl AsyncFnOnce(&mut BodyWriter<'_>) -> Result<()> + 'static,
     ) -> Result<()> {
-        let body = OutgoingContent::Stream(Box::new(producer));
-        self.respond_content(body, Some(content_type)).await
+        let content = OutgoingContent::Stream(Box::new(producer));
+        let Some(content) = self.commit_if_plain(content, content_type)? else {
+            return Ok(());
+        };
+        Box::pin(self.respond(content)).await // boxed: see `respond_text_with`
     }
 
     /// Answers with `302 Found` (or `301 Moved Permanently`) and a `Location` header.
@@ -286,29 +304,36 @@ impl ApplicationCall {
         self.respond_status(status).await
     }
 
-    /// Responds with ready content, its `Content-Type` set first unless the handler set one.
-    async fn respond_content(
+    /// The first step of answering with ready content: commits it at once, its `Content-Type`
+    /// set unless the handler set one, when the send pipeline would do nothing else with it;
+    /// otherwise sets the `Content-Type` the same way and gives the content back, for
+    /// [`respond`](Self::respond) to send through the pipeline. Fails if the call was answered.
+    ///
+    /// A plain function, not an `async fn` that awaits the pipeline itself: each `respond_*`
+    /// is then one future, not one inside another, and the common case moves the content once.
+    /// The respond methods' futures are compiled in the application's crate, where a call to
+    /// this crate is inlined only when marked `#[inline]`; unmarked, the call and the moves of
+    /// its arguments cost about as much as its work.
+    #[inline]
+    fn commit_if_plain(
         &mut self,
         content: OutgoingContent,
-        content_type: Option<ContentType>,
-    ) -> Result<()> {
-        if self.is_handled() {
-            return Err(ResponseAlreadySent.into());
-        }
-        if let Some(content_type) = content_type {
-            self.response.default_content_type(content_type);
-        }
+        content_type: ContentType,
+    ) -> Result<Option<OutgoingContent>> {
         // The common case, a plain response from an application whose send pipeline has only
         // its defaults, needs no pipeline run: rendering rendered content changes nothing.
         let plain = self.send_pipeline.is_none()
             && self.trace.is_none()
             && self.application.send_pipeline().commits_content_as_is();
         if plain {
-            return self.response.commit(None, None, content);
+            self.response.commit(Some(content_type), content)?; // fails if answered already
+            return Ok(None);
         }
-        // Boxed: the send pipeline's state would otherwise enlarge every handler's future,
-        // including those of the plain responses above, which never need it.
-        Box::pin(self.respond(content)).await
+        if self.is_handled() {
+            return Err(ResponseAlreadySent.into());
+        }
+        self.response.default_content_type(content_type);
+        Ok(Some(content))
     }
 
     /// Takes the request body as a `T`, through the receive pipeline: `Vec<u8>`, `String`,

@@ -122,7 +122,8 @@ impl ApplicationResponse {
     /// Sets `Content-Type` unless the handler already set one. No check is needed: a
     /// [`ContentType`] cannot hold a control character.
     pub(crate) fn default_content_type(&mut self, content_type: ContentType) {
-        if !self.headers.contains(HttpHeaders::CONTENT_TYPE) {
+        // Nearly always no header is set yet: `is_empty` says so without searching the lines.
+        if self.headers.is_empty() || !self.headers.contains(HttpHeaders::CONTENT_TYPE) {
             self.headers
                 .append(HttpHeaders::CONTENT_TYPE, content_type.into_value());
         }
@@ -149,23 +150,17 @@ impl ApplicationResponse {
     /// set none. Fails if it was committed before.
     ///
     /// Ktor: `BaseApplicationResponse.commitHeaders` + `respondOutgoingContent`
+    #[inline] // for `ApplicationCall::commit_if_plain`, which says why
     pub(crate) fn commit(
         &mut self,
-        status: Option<HttpStatusCode>,
         content_type: Option<ContentType>,
         content: OutgoingContent,
     ) -> Result<()> {
         if self.content.is_some() {
             return Err(ResponseAlreadySent.into());
         }
-        if let Some(status) = status {
-            self.status = Some(status);
-        }
-        if let Some(content_type) = content_type
-            && !self.headers.contains(HttpHeaders::CONTENT_TYPE)
-        {
-            self.headers
-                .append(HttpHeaders::CONTENT_TYPE, content_type.into_value());
+        if let Some(content_type) = content_type {
+            self.default_content_type(content_type);
         }
         self.content = Some(content);
         Ok(())

@@ -91,7 +91,7 @@ fn respond_failure(call: &mut ApplicationCall, error: Error) {
     let response = call.response();
     response.set_status(status);
     // The only way this commit can fail is an earlier commit, ruled out just above.
-    let _ = response.commit(None, Some(ContentType::TEXT_PLAIN_UTF8), content);
+    let _ = response.commit(Some(ContentType::TEXT_PLAIN_UTF8), content);
 }
 
 /// Text of a panic payload: `panic!` gives a `&str` or a `String`.
