@@ -213,7 +213,10 @@ impl ApplicationRequest {
 
     /// Empties the request once its call is over, keeping the capacity of its target and
     /// headers for the next request on the connection (see `engine/storage.rs`) and dropping
-    /// what else it holds: its body, its decoded path and query.
+    /// what else it holds: its body, its decoded path and query. `#[inline]`: a handful of
+    /// stores and tests, cheaper than the function call around them (see
+    /// `ApplicationCall::recycle`, its one caller).
+    #[inline]
     pub(crate) fn recycle(&mut self) {
         self.uri.clear();
         self.headers.clear();
