@@ -61,6 +61,10 @@ pub struct ApplicationResponse {
     /// `None` until a handler sets it; sent as `200 OK` if it never does.
     status: Option<HttpStatusCode>,
     headers: Headers,
+    /// Whether [`header`](Self::header) added a `Connection` line. The engine must honour a
+    /// handler's `Connection: close`; with this flag it searches the headers for one only when
+    /// there may be one, not for every response (a search costs about as much as committing).
+    connection: bool,
     /// `Some` once committed: the call is then handled.
     content: Option<OutgoingContent>,
 }
@@ -115,6 +119,7 @@ impl ApplicationResponse {
         if engine_owned.iter().any(|owned| name.eq_ignore_ascii_case(owned)) {
             return Err(internal(format!("header {name} is controlled by the engine")));
         }
+        self.connection |= name.eq_ignore_ascii_case(HttpHeaders::CONNECTION);
         self.headers.append(name, value);
         Ok(())
     }
@@ -171,6 +176,7 @@ impl ApplicationResponse {
     pub(crate) fn recycle(&mut self) {
         self.status = None;
         self.headers.clear();
+        self.connection = false;
         self.content = None;
     }
 
@@ -178,6 +184,11 @@ impl ApplicationResponse {
     pub(crate) fn take_content(&mut self) -> (HttpStatusCode, OutgoingContent) {
         let content = self.content.take().unwrap_or(OutgoingContent::NoContent);
         (self.effective_status(), content)
+    }
+
+    /// Whether a handler set a `Connection` header, for the engine to look at only then.
+    pub(crate) fn has_connection_header(&self) -> bool {
+        self.connection
     }
 
     /// The headers, for the engine to complete (`Connection`) before writing them.
