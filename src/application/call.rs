@@ -11,9 +11,8 @@
 //!   └──────────── writes call.response (status, headers, body) ◄───────┘
 //! ```
 //!
-//! The `respond_*` methods are awaited although most responses only commit the response for
-//! the engine to write: in Ktor `respond` runs the send pipeline, which may suspend, and here too
-//! it runs when a plugin intercepted it (see [`respond`](ApplicationCall::respond)).
+//! The `respond_*` methods are awaited, though most only commit the response for the engine to
+//! write: as in Ktor, [`respond`](ApplicationCall::respond) may run the send pipeline, and wait.
 //!
 //! Ktor: `io.ktor.server.application.ApplicationCall` (and `PipelineCall`)
 
@@ -215,10 +214,8 @@ impl ApplicationCall {
     /// Answers with `text` as `text/plain; charset=UTF-8` (or the `Content-Type` the handler
     /// already set). A `&'static str` is sent without being copied.
     ///
-    /// Not an `async fn`, though it is awaited like one: it returns the future of
-    /// [`respond_text_with`](Self::respond_text_with) as it is. An `async fn` would wrap that
-    /// future in one of its own, holding the arguments a second time, and every handler's boxed
-    /// future would carry both.
+    /// Not an `async fn`: it returns the future of [`respond_text_with`](Self::respond_text_with)
+    /// as is, where an `async fn` would wrap it in one more, holding the arguments again.
     ///
     /// Ktor: `ApplicationCall.respondText(text)`
     pub fn respond_text(&mut self, text: impl Into<Cow<'static, str>>) -> impl Future<Output = Result<()>> {
@@ -239,9 +236,7 @@ impl ApplicationCall {
             return Ok(());
         };
         // Boxed: the send pipeline's state would otherwise enlarge every handler's future,
-        // including those of the plain responses, which never need it. (`let ... else`, not a
-        // `match` with the await in an arm: a matched value lives until the `match` ends, so it
-        // would be kept across the await, 24 more bytes in every handler's future.)
+        // including those of the plain responses, which never need it.
         Box::pin(self.respond(content)).await
     }
 
@@ -304,30 +299,26 @@ impl ApplicationCall {
         self.respond_status(status).await
     }
 
-    /// The first step of answering with ready content: commits it at once, its `Content-Type`
-    /// set unless the handler set one, when the send pipeline would do nothing else with it;
-    /// otherwise sets the `Content-Type` the same way and gives the content back, for
-    /// [`respond`](Self::respond) to send through the pipeline. Fails if the call was answered.
+    /// Commits ready content, its `Content-Type` set unless the handler set one, when the send
+    /// pipeline would do nothing else with it; otherwise sets the type alike and gives the
+    /// content back for [`respond`](Self::respond). Fails if the call was answered.
     ///
-    /// A plain function, not an `async fn` that awaits the pipeline itself: each `respond_*`
-    /// is then one future, not one inside another, and the common case moves the content once.
-    /// The respond methods' futures are compiled in the application's crate, where a call to
-    /// this crate is inlined only when marked `#[inline]`; unmarked, the call and the moves of
-    /// its arguments cost about as much as its work.
+    /// Not an `async fn` awaited in each `respond_*` future: one future, not two nested. They
+    /// take the content back with `let ... else`, as a `match` whose arm awaits would keep the
+    /// matched value across the await (24 bytes more in every handler's future). `#[inline]`:
+    /// they are compiled in the application's crate, where a call costs as much as this work.
     #[inline]
     fn commit_if_plain(
         &mut self,
         content: OutgoingContent,
         content_type: ContentType,
     ) -> Result<Option<OutgoingContent>> {
-        // The common case, a plain response from an application whose send pipeline has only
-        // its defaults, needs no pipeline run: rendering rendered content changes nothing.
+        // A send pipeline with only its defaults would change nothing: rendered stays rendered.
         let plain = self.send_pipeline.is_none()
             && self.trace.is_none()
             && self.application.send_pipeline().commits_content_as_is();
         if plain {
-            self.response.commit(Some(content_type), content)?; // fails if answered already
-            return Ok(None);
+            return self.response.commit(Some(content_type), content).map(|()| None); // fails if answered
         }
         if self.is_handled() {
             return Err(ResponseAlreadySent.into());
