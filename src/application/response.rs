@@ -197,7 +197,8 @@ impl ApplicationResponse {
         self.connection
     }
 
-    /// The headers, for the engine to complete (`Connection`) before writing them.
+    /// The headers, for the engine to complete (`Connection`) before writing them. A line added
+    /// here is not counted by [`has_connection_header`](Self::has_connection_header).
     pub(crate) fn headers_mut(&mut self) -> &mut Headers {
         &mut self.headers
     }
