@@ -11,9 +11,8 @@
 //!   └──────────── writes call.response (status, headers, body) ◄───────┘
 //! ```
 //!
-//! The `respond_*` methods are `async` although, in this first form, they only commit the
-//! response for the engine to write: in Ktor `respond` runs the send pipeline, which may suspend,
-//! and keeping the signature now means handlers will not change when it does here.
+//! The `respond_*` methods are awaited, though most only commit the response for the engine to
+//! write: as in Ktor, [`respond`](ApplicationCall::respond) may run the send pipeline, and wait.
 //!
 //! Ktor: `io.ktor.server.application.ApplicationCall` (and `PipelineCall`)
 
@@ -215,9 +214,12 @@ impl ApplicationCall {
     /// Answers with `text` as `text/plain; charset=UTF-8` (or the `Content-Type` the handler
     /// already set). A `&'static str` is sent without being copied.
     ///
+    /// Not an `async fn`: it returns the future of [`respond_text_with`](Self::respond_text_with)
+    /// as is, where an `async fn` would wrap it in one more, holding the arguments again.
+    ///
     /// Ktor: `ApplicationCall.respondText(text)`
-    pub async fn respond_text(&mut self, text: impl Into<Cow<'static, str>>) -> Result<()> {
-        self.respond_text_with(text, ContentType::TEXT_PLAIN_UTF8).await
+    pub fn respond_text(&mut self, text: impl Into<Cow<'static, str>>) -> impl Future<Output = Result<()>> {
+        self.respond_text_with(text, ContentType::TEXT_PLAIN_UTF8)
     }
 
     /// Answers with `text` as `content_type`, exactly as given (unless the handler already set
@@ -229,8 +231,13 @@ impl ApplicationCall {
         text: impl Into<Cow<'static, str>>,
         content_type: ContentType,
     ) -> Result<()> {
-        let body = OutgoingContent::Bytes(text_bytes(text.into()));
-        self.respond_content(body, Some(content_type)).await
+        let content = OutgoingContent::Bytes(text_bytes(text.into()));
+        let Some(content) = self.commit_if_plain(content, content_type)? else {
+            return Ok(());
+        };
+        // Boxed: the send pipeline's state would otherwise enlarge every handler's future,
+        // including those of the plain responses, which never need it.
+        Box::pin(self.respond(content)).await
     }
 
     /// Answers with raw bytes as `content_type`.
@@ -241,8 +248,11 @@ impl ApplicationCall {
         bytes: impl Into<Cow<'static, [u8]>>,
         content_type: ContentType,
     ) -> Result<()> {
-        self.respond_content(OutgoingContent::Bytes(bytes.into()), Some(content_type))
-            .await
+        let content = OutgoingContent::Bytes(bytes.into());
+        let Some(content) = self.commit_if_plain(content, content_type)? else {
+            return Ok(());
+        };
+        Box::pin(self.respond(content)).await // boxed: see `respond_text_with`
     }
 
     /// Answers with `status` and an empty body.
@@ -262,8 +272,11 @@ impl ApplicationCall {
         content_type: ContentType,
         producer: impl AsyncFnOnce(&mut BodyWriter<'_>) -> Result<()> + 'static,
     ) -> Result<()> {
-        let body = OutgoingContent::Stream(Box::new(producer));
-        self.respond_content(body, Some(content_type)).await
+        let content = OutgoingContent::Stream(Box::new(producer));
+        let Some(content) = self.commit_if_plain(content, content_type)? else {
+            return Ok(());
+        };
+        Box::pin(self.respond(content)).await // boxed: see `respond_text_with`
     }
 
     /// Answers with `302 Found` (or `301 Moved Permanently`) and a `Location` header.
@@ -286,29 +299,32 @@ impl ApplicationCall {
         self.respond_status(status).await
     }
 
-    /// Responds with ready content, its `Content-Type` set first unless the handler set one.
-    async fn respond_content(
+    /// Commits ready content, its `Content-Type` set unless the handler set one, when the send
+    /// pipeline would do nothing else with it; otherwise sets the type alike and gives the
+    /// content back for [`respond`](Self::respond). Fails if the call was answered.
+    ///
+    /// Not an `async fn` awaited in each `respond_*` future: one future, not two nested. They
+    /// take the content back with `let ... else`, as a `match` whose arm awaits would keep the
+    /// matched value across the await (24 bytes more in every handler's future). `#[inline]`:
+    /// they are compiled in the application's crate, where a call costs as much as this work.
+    #[inline]
+    fn commit_if_plain(
         &mut self,
         content: OutgoingContent,
-        content_type: Option<ContentType>,
-    ) -> Result<()> {
-        if self.is_handled() {
-            return Err(ResponseAlreadySent.into());
-        }
-        if let Some(content_type) = content_type {
-            self.response.default_content_type(content_type);
-        }
-        // The common case, a plain response from an application whose send pipeline has only
-        // its defaults, needs no pipeline run: rendering rendered content changes nothing.
+        content_type: ContentType,
+    ) -> Result<Option<OutgoingContent>> {
+        // A send pipeline with only its defaults would change nothing: rendered stays rendered.
         let plain = self.send_pipeline.is_none()
             && self.trace.is_none()
             && self.application.send_pipeline().commits_content_as_is();
         if plain {
-            return self.response.commit(None, None, content);
+            return self.response.commit(Some(content_type), content).map(|()| None); // fails if answered
         }
-        // Boxed: the send pipeline's state would otherwise enlarge every handler's future,
-        // including those of the plain responses above, which never need it.
-        Box::pin(self.respond(content)).await
+        if self.is_handled() {
+            return Err(ResponseAlreadySent.into());
+        }
+        self.response.default_content_type(content_type);
+        Ok(Some(content))
     }
 
     /// Takes the request body as a `T`, through the receive pipeline: `Vec<u8>`, `String`,

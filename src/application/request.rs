@@ -93,6 +93,11 @@ impl ApplicationRequest {
     /// Completes a request whose target and headers are in place: finds the path and the query
     /// in the target and decodes the path, failing with 400 when it is not valid
     /// percent-encoded UTF-8.
+    ///
+    /// `#[inline]`: the engine calls it once per request, and passing its arguments (two
+    /// socket addresses, the body) into a call's frame and the call itself cost about 30
+    /// instructions, a fifth of its work.
+    #[inline]
     pub(crate) fn start(
         &mut self,
         method: HttpMethod,
@@ -213,7 +218,10 @@ impl ApplicationRequest {
 
     /// Empties the request once its call is over, keeping the capacity of its target and
     /// headers for the next request on the connection (see `engine/storage.rs`) and dropping
-    /// what else it holds: its body, its decoded path and query.
+    /// what else it holds: its body, its decoded path and query. `#[inline]`: a handful of
+    /// stores and tests, cheaper than the function call around them (see
+    /// `ApplicationCall::recycle`, its one caller).
+    #[inline]
     pub(crate) fn recycle(&mut self) {
         self.uri.clear();
         self.headers.clear();

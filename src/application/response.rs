@@ -61,6 +61,10 @@ pub struct ApplicationResponse {
     /// `None` until a handler sets it; sent as `200 OK` if it never does.
     status: Option<HttpStatusCode>,
     headers: Headers,
+    /// Whether [`header`](Self::header) added a `Connection` line. The engine must honour a
+    /// handler's `Connection: close`; with this flag it searches the headers for one only when
+    /// there may be one, not for every response (a search costs about as much as committing).
+    connection: bool,
     /// `Some` once committed: the call is then handled.
     content: Option<OutgoingContent>,
 }
@@ -115,6 +119,7 @@ impl ApplicationResponse {
         if engine_owned.iter().any(|owned| name.eq_ignore_ascii_case(owned)) {
             return Err(internal(format!("header {name} is controlled by the engine")));
         }
+        self.connection |= name.eq_ignore_ascii_case(HttpHeaders::CONNECTION);
         self.headers.append(name, value);
         Ok(())
     }
@@ -122,9 +127,16 @@ impl ApplicationResponse {
     /// Sets `Content-Type` unless the handler already set one. No check is needed: a
     /// [`ContentType`] cannot hold a control character.
     pub(crate) fn default_content_type(&mut self, content_type: ContentType) {
-        if !self.headers.contains(HttpHeaders::CONTENT_TYPE) {
-            self.headers
-                .append(HttpHeaders::CONTENT_TYPE, content_type.into_value());
+        // Nearly always no header is set yet: `is_empty` says so without searching the lines.
+        if self.headers.is_empty() || !self.headers.contains(HttpHeaders::CONTENT_TYPE) {
+            // Two arms that do the same, for the compiler: with a `&'static str` value, the
+            // usual case, `append` is known to store two constants and shrinks to a push
+            // compiled in here, where with a `Cow` it stays a call that tests both parts
+            // (about 20 instructions more per response).
+            match content_type.into_value() {
+                Cow::Borrowed(value) => self.headers.append(HttpHeaders::CONTENT_TYPE, value),
+                Cow::Owned(value) => self.headers.append(HttpHeaders::CONTENT_TYPE, value),
+            }
         }
     }
 
@@ -149,23 +161,17 @@ impl ApplicationResponse {
     /// set none. Fails if it was committed before.
     ///
     /// Ktor: `BaseApplicationResponse.commitHeaders` + `respondOutgoingContent`
+    #[inline] // for `ApplicationCall::commit_if_plain`, which says why
     pub(crate) fn commit(
         &mut self,
-        status: Option<HttpStatusCode>,
         content_type: Option<ContentType>,
         content: OutgoingContent,
     ) -> Result<()> {
         if self.content.is_some() {
             return Err(ResponseAlreadySent.into());
         }
-        if let Some(status) = status {
-            self.status = Some(status);
-        }
-        if let Some(content_type) = content_type
-            && !self.headers.contains(HttpHeaders::CONTENT_TYPE)
-        {
-            self.headers
-                .append(HttpHeaders::CONTENT_TYPE, content_type.into_value());
+        if let Some(content_type) = content_type {
+            self.default_content_type(content_type);
         }
         self.content = Some(content);
         Ok(())
@@ -176,6 +182,7 @@ impl ApplicationResponse {
     pub(crate) fn recycle(&mut self) {
         self.status = None;
         self.headers.clear();
+        self.connection = false;
         self.content = None;
     }
 
@@ -185,7 +192,13 @@ impl ApplicationResponse {
         (self.effective_status(), content)
     }
 
-    /// The headers, for the engine to complete (`Connection`) before writing them.
+    /// Whether a handler set a `Connection` header, for the engine to look at only then.
+    pub(crate) fn has_connection_header(&self) -> bool {
+        self.connection
+    }
+
+    /// The headers, for the engine to complete (`Connection`) before writing them. A line added
+    /// here is not counted by [`has_connection_header`](Self::has_connection_header).
     pub(crate) fn headers_mut(&mut self) -> &mut Headers {
         &mut self.headers
     }

@@ -274,5 +274,5 @@ async fn commit(ctx: &mut PipelineContext<'_, ResponseMessage, ApplicationCall>)
     if ctx.call().is_handled() {
         return Err(ResponseAlreadySent.into());
     }
-    ctx.call().response().commit(None, None, content)
+    ctx.call().response().commit(None, content)
 }

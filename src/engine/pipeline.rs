@@ -22,6 +22,7 @@ use std::task::{Context, Poll};
 use crate::Error;
 use crate::application::{
     Application, ApplicationCall, ApplicationRequest, ApplicationResponse, HttpError, OutgoingContent,
+    TraceSink,
 };
 use crate::http::{ContentType, HttpStatusCode};
 
@@ -43,11 +44,16 @@ pub(crate) async fn respond(
     application: &Arc<Application>,
     mut call: Box<ApplicationCall>,
 ) -> Box<ApplicationCall> {
-    if application.trace_sink().is_some() {
+    let sink = application.trace_sink();
+    if sink.is_some() {
         call.start_trace();
     }
     let outcome = CatchUnwind(pin!(application.execute(&mut call))).await;
-    report_trace(application, &call);
+    // Only a traced call has a trace to report; checking here, not in `report_trace`, saves
+    // every other call a function call.
+    if let Some(sink) = sink {
+        report_trace(sink, &call);
+    }
     let failure = match outcome {
         Ok(Ok(())) => return call,
         Ok(Err(error)) => error,
@@ -57,9 +63,9 @@ pub(crate) async fn respond(
     call
 }
 
-/// Hands the call's pipeline trace, if any, to the application's trace sink.
-fn report_trace(application: &Application, call: &ApplicationCall) {
-    if let (Some(sink), Some(trace)) = (application.trace_sink(), call.trace()) {
+/// Hands the call's pipeline trace to the application's trace `sink`.
+fn report_trace(sink: &TraceSink, call: &ApplicationCall) {
+    if let Some(trace) = call.trace() {
         let request = call.request();
         sink(&trace.render(&format!("{} {}", request.method(), request.uri())));
     }
@@ -91,7 +97,7 @@ fn respond_failure(call: &mut ApplicationCall, error: Error) {
     let response = call.response();
     response.set_status(status);
     // The only way this commit can fail is an earlier commit, ruled out just above.
-    let _ = response.commit(None, Some(ContentType::TEXT_PLAIN_UTF8), content);
+    let _ = response.commit(Some(ContentType::TEXT_PLAIN_UTF8), content);
 }
 
 /// Text of a panic payload: `panic!` gives a `&str` or a `String`.

@@ -165,7 +165,9 @@ impl Attributes {
     }
 
     /// Removes every value, keeping the map's capacity (a recycled call's attributes, see
-    /// `ApplicationCall::recycle`).
+    /// `ApplicationCall::recycle`). `#[inline]`: what nearly every call runs is the one test
+    /// below, cheaper than the function call around it.
+    #[inline]
     pub(crate) fn clear(&mut self) {
         // Checked first: clearing an empty map still walks its control bytes.
         if !self.values.is_empty() {
