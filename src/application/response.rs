@@ -61,10 +61,6 @@ pub struct ApplicationResponse {
     /// `None` until a handler sets it; sent as `200 OK` if it never does.
     status: Option<HttpStatusCode>,
     headers: Headers,
-    /// Whether [`header`](Self::header) added a `Connection` line. The engine must honour a
-    /// handler's `Connection: close`; with this flag it searches the headers for one only when
-    /// there may be one, not for every response (a search costs about as much as committing).
-    connection: bool,
     /// `Some` once committed: the call is then handled.
     content: Option<OutgoingContent>,
 }
@@ -119,7 +115,6 @@ impl ApplicationResponse {
         if engine_owned.iter().any(|owned| name.eq_ignore_ascii_case(owned)) {
             return Err(internal(format!("header {name} is controlled by the engine")));
         }
-        self.connection |= name.eq_ignore_ascii_case(HttpHeaders::CONNECTION);
         self.headers.append(name, value);
         Ok(())
     }
@@ -127,8 +122,7 @@ impl ApplicationResponse {
     /// Sets `Content-Type` unless the handler already set one. No check is needed: a
     /// [`ContentType`] cannot hold a control character.
     pub(crate) fn default_content_type(&mut self, content_type: ContentType) {
-        // Nearly always no header is set yet: `is_empty` says so without searching the lines.
-        if self.headers.is_empty() || !self.headers.contains(HttpHeaders::CONTENT_TYPE) {
+        if !self.headers.contains(HttpHeaders::CONTENT_TYPE) {
             // Two arms that do the same, for the compiler: with a `&'static str` value, the
             // usual case, `append` is known to store two constants and shrinks to a push
             // compiled in here, where with a `Cow` it stays a call that tests both parts
@@ -182,7 +176,6 @@ impl ApplicationResponse {
     pub(crate) fn recycle(&mut self) {
         self.status = None;
         self.headers.clear();
-        self.connection = false;
         self.content = None;
     }
 
@@ -192,13 +185,7 @@ impl ApplicationResponse {
         (self.effective_status(), content)
     }
 
-    /// Whether a handler set a `Connection` header, for the engine to look at only then.
-    pub(crate) fn has_connection_header(&self) -> bool {
-        self.connection
-    }
-
-    /// The headers, for the engine to complete (`Connection`) before writing them. A line added
-    /// here is not counted by [`has_connection_header`](Self::has_connection_header).
+    /// The headers, for the engine to complete (`Connection`) before writing them.
     pub(crate) fn headers_mut(&mut self) -> &mut Headers {
         &mut self.headers
     }

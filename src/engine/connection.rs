@@ -44,7 +44,7 @@ use super::pipeline::respond;
 use super::spare;
 use super::storage::CallStorage;
 use super::transport::{ConnectionConfig, ConnectionState, Transport};
-use crate::application::{Application, ApplicationCall, ApplicationResponse, DeferredBody, HttpError};
+use crate::application::{Application, ApplicationCall, DeferredBody, HttpError};
 use crate::http::{BodyFraming, Headers, HttpHeaders, HttpMethod, HttpStatusCode, HttpVersion, ParseError};
 
 /// The addresses of a connection's two ends, given to every request on it.
@@ -167,7 +167,7 @@ impl<S: Transport> Connection<'_, S> {
             let response = call.response();
             let (status, content) = response.take_content();
             let close = !keep_alive || deferred != Deferred::Read || self.state.is_stopping();
-            let close = connection_header(response, version, close);
+            let close = connection_header(response.headers_mut(), version, close);
             let out = &mut self.output;
             let close = write_response(
                 self.stream,
@@ -361,14 +361,10 @@ impl<S: Transport> Connection<'_, S> {
 /// Decides the response's `Connection` header: a handler's `Connection: close` closes the
 /// connection (and the writer says it); an HTTP/1.0 client kept alive is told so, since it
 /// assumes a close otherwise. Returns whether to close.
-fn connection_header(response: &mut ApplicationResponse, version: HttpVersion, close: bool) -> bool {
-    // Only a handler's header can ask to close: without one there is nothing to search for.
-    let asked_close = response.has_connection_header()
-        && response
-            .headers()
-            .get(HttpHeaders::CONNECTION)
-            .is_some_and(|value| value.eq_ignore_ascii_case("close"));
-    let headers = response.headers_mut();
+fn connection_header(headers: &mut Headers, version: HttpVersion, close: bool) -> bool {
+    let asked_close = headers
+        .get(HttpHeaders::CONNECTION)
+        .is_some_and(|value| value.eq_ignore_ascii_case("close"));
     if asked_close {
         headers.remove(HttpHeaders::CONNECTION);
         true
