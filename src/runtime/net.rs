@@ -295,7 +295,9 @@ impl TcpStream {
     /// only say `WouldBlock`. Remembering that, until the reactor reports the socket readable
     /// again, saves that system call: one per request on a keep-alive connection. Tokio clears
     /// its readiness bit the same way. End-of-stream (`Ok(0)`) keeps the flag, so reading after
-    /// it returns `Ok(0)` again instead of waiting for an event that will never come.
+    /// it returns `Ok(0)` again instead of waiting for an event that will never come. For the
+    /// same reason a peer's hang-up, once reported, keeps the socket readable for good: its
+    /// event may come before the short read that returns the peer's last bytes.
     fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
         if !self.registration.is_readable() {
             return Err(io::ErrorKind::WouldBlock.into());

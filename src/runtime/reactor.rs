@@ -81,6 +81,11 @@ struct Source {
     /// Whether a read may find bytes: set by every readable event, cleared by a reader that
     /// found the socket drained. It starts `true`: a new socket is worth one try.
     readable: bool,
+    /// Whether the peer hung up (or the connection failed). It never goes back: the hang-up is
+    /// reported once, possibly before a read that returns the last bytes and looks like it
+    /// drained the socket, and the read after that must still reach the kernel to see the
+    /// end-of-stream. (Tokio keeps its "read closed" bit the same way.)
+    read_closed: bool,
 }
 
 impl Default for Source {
@@ -89,6 +94,7 @@ impl Default for Source {
             reader: None,
             writer: None,
             readable: true,
+            read_closed: false,
         }
     }
 }
@@ -150,6 +156,7 @@ impl Reactor {
             // `wake_by_ref` keeps the waker in its slot; see "Wakers stay" in the module docs.
             if event.readable {
                 source.readable = true;
+                source.read_closed |= event.read_closed;
                 if let Some(reader) = &source.reader {
                     reader.wake_by_ref();
                 }
@@ -200,12 +207,13 @@ impl Reactor {
         drop(source); // the wakers, after the borrow ended
     }
 
-    /// Whether a read on `token` may find bytes (see [`Source::readable`]).
+    /// Whether a read on `token` may find bytes (see [`Source::readable`] and
+    /// [`Source::read_closed`]).
     pub(crate) fn is_readable(&self, token: usize) -> bool {
         self.sources
             .borrow()
             .get(token)
-            .is_none_or(|source| source.readable)
+            .is_none_or(|source| source.readable || source.read_closed)
     }
 
     /// Records that a read on `token` found the socket drained: until the next readable event,

@@ -4,6 +4,7 @@ use super::*;
 use crate::runtime::test_support::watchdog;
 use crate::runtime::{block_on, reactor, spawn};
 use std::rc::Rc;
+use std::time::{Duration, Instant};
 
 /// 2 MiB of recognisable bytes.
 fn payload() -> Vec<u8> {
@@ -105,6 +106,30 @@ fn drained_socket_waits_for_the_reactor() {
             drop(client);
             assert_eq!(server.read(&mut buf).await.unwrap(), 0);
             assert_eq!(server.read(&mut buf).await.unwrap(), 0, "end-of-stream, again");
+        })
+    });
+}
+
+/// The peer's last bytes and its FIN arrive together, and the reactor reports them before the
+/// read: the read returns the bytes (a short read) and consumes the FIN. No further event will
+/// come, so the next read must still ask the kernel, which answers end-of-stream. (A drained
+/// flag that ignored the hang-up would wait here forever.)
+#[test]
+fn end_of_stream_after_a_short_read_is_seen() {
+    watchdog(|| {
+        block_on(async {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+            let (server, _) = listener.accept().await.unwrap();
+            client.write_all(b"last").await.unwrap();
+            client.shutdown(Shutdown::Write).unwrap();
+            // Loopback delivers during the send calls; this turn consumes the edge they made.
+            reactor::current().turn(Some(Duration::ZERO)).unwrap();
+            let mut buf = [0u8; 64];
+            let deadline = Instant::now() + Duration::from_secs(5);
+            assert_eq!(server.read_before(&mut buf, deadline).await.unwrap(), 4);
+            let end = server.read_before(&mut buf, deadline).await;
+            assert_eq!(end.unwrap(), 0, "end-of-stream after the short read");
         })
     });
 }

@@ -102,6 +102,9 @@ pub(crate) struct Event {
     pub(crate) readable: bool,
     /// A write would make progress (buffer space, or an error to report).
     pub(crate) writable: bool,
+    /// The peer shut down its writing half, or the connection failed: from now on a read never
+    /// waits (it returns end-of-stream or the error), and no further edge will say so.
+    pub(crate) read_closed: bool,
 }
 
 /// A reusable buffer that `epoll_wait` fills. Allocated once per reactor.
@@ -132,6 +135,7 @@ impl Events {
                 token: data as usize,
                 readable: failed || mask & (EPOLLIN | EPOLLRDHUP) != 0,
                 writable: failed || mask & EPOLLOUT != 0,
+                read_closed: failed || mask & EPOLLRDHUP != 0,
             }
         })
     }
