@@ -205,7 +205,9 @@ impl<S: Transport> Connection<'_, S> {
                 Err(error) => return Ok(Next::Refuse(error)),
             }
             // Nothing complete is buffered: send what is waiting, then read more.
-            self.flush().await?;
+            if !self.output.is_empty() {
+                self.flush().await?;
+            }
             let deadline = if self.input.is_empty() && started.is_none() {
                 if self.state.is_stopping() {
                     // A request may already be on its way: take what is there, wait for none.
@@ -376,11 +378,26 @@ fn connection_header(headers: &mut Headers, version: HttpVersion, close: bool) -
     }
 }
 
-/// Writes out everything in `output`.
+/// Writes out everything in `output`: in one try that does not wait, nearly always, and what
+/// the socket did not take at once through `write_all`, which waits for room.
 pub(crate) async fn flush<S: Transport>(stream: &mut S, output: &mut Vec<u8>) -> io::Result<()> {
-    if !output.is_empty() {
-        stream.write_all(output).await?;
-        output.clear();
+    if output.is_empty() {
+        return Ok(());
     }
+    let written = match stream.try_write(output) {
+        Err(error)
+            if matches!(
+                error.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+            ) =>
+        {
+            0
+        }
+        tried => tried?,
+    };
+    if let Some(rest) = output.get(written..).filter(|rest| !rest.is_empty()) {
+        stream.write_all(rest).await?;
+    }
+    output.clear();
     Ok(())
 }

@@ -80,7 +80,20 @@ impl InputBuffer {
                 self.bytes.resize(size, 0);
             }
         }
-        let count = stream.read_before(&mut self.bytes[self.end..], deadline).await?;
+        let room = &mut self.bytes[self.end..];
+        // Try first: after a readiness wait the bytes are nearly always there, and then the
+        // read needs neither `read_before`'s future nor its timer.
+        let count = match stream.try_read(room) {
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+                ) =>
+            {
+                stream.read_before(room, deadline).await?
+            }
+            tried => tried?,
+        };
         self.end += count;
         Ok(count)
     }

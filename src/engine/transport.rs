@@ -5,7 +5,10 @@
 //! read *with a deadline*, because a server must not wait forever for a silent client. Each
 //! engine answers the deadline question its own way: the `Cio` engine arms a timer in its
 //! reactor next to the socket's readiness; the `Blocking` engine sets the socket's
-//! `SO_RCVTIMEO` and lets the kernel give up.
+//! `SO_RCVTIMEO` and lets the kernel give up. A stream that can also try a read or a write
+//! without waiting (`Cio`'s can) saves the connection loop a future per read and per write:
+//! after a readiness wait the bytes are nearly always there, and a response nearly always fits
+//! the send buffer.
 //!
 //! Between a connection and its engine sits a [`ConnectionState`]: the connection says when it
 //! is idle (waiting for the next request with nothing buffered), the engine says when the
@@ -38,6 +41,22 @@ pub trait Transport: AsyncRead + AsyncWrite {
 
     /// Ends the sending direction: the client reads end-of-stream after what was written.
     fn shutdown_write(&mut self) -> io::Result<()>;
+
+    /// One read that never waits: `WouldBlock` when nothing has arrived. The connection loop
+    /// tries it before `read_before`, so that a read whose bytes are there (nearly every one
+    /// after a readiness wait) costs the system call alone, not a future with a timer beside
+    /// it. A stream that cannot tell without blocking keeps this default, and every read goes
+    /// through `read_before`.
+    fn try_read(&mut self, _buf: &mut [u8]) -> io::Result<usize> {
+        Err(io::ErrorKind::WouldBlock.into())
+    }
+
+    /// One write that never waits: `WouldBlock` when the send buffer is full. Tried before
+    /// `write_all` for the same reason as [`try_read`](Transport::try_read); a response
+    /// nearly always fits the socket's send buffer at once.
+    fn try_write(&mut self, _buf: &[u8]) -> io::Result<usize> {
+        Err(io::ErrorKind::WouldBlock.into())
+    }
 }
 
 /// The `Cio` engine's sockets: reads with a deadline use the reactor's timers.
@@ -52,6 +71,14 @@ impl Transport for &TcpStream {
 
     fn shutdown_write(&mut self) -> io::Result<()> {
         self.shutdown(Shutdown::Write)
+    }
+
+    fn try_read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        TcpStream::try_read(self, buf)
+    }
+
+    fn try_write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        TcpStream::try_write(self, buf)
     }
 }
 

@@ -288,7 +288,8 @@ impl TcpStream {
         retry(&self.registration, Direction::Read, || self.try_read(buf)).await
     }
 
-    /// One read attempt, which skips the system call when the socket is known to be drained.
+    /// Reads what has arrived, without waiting: `ErrorKind::WouldBlock` when nothing has, and
+    /// then without even a system call when the socket is known to be drained.
     ///
     /// A read that returns fewer bytes than asked for emptied the kernel's receive queue (a
     /// stream socket hands over all it has, up to the buffer's size), so the next read would
@@ -298,7 +299,10 @@ impl TcpStream {
     /// it returns `Ok(0)` again instead of waiting for an event that will never come. For the
     /// same reason a peer's hang-up, once reported, keeps the socket readable for good: its
     /// event may come before the short read that returns the peer's last bytes.
-    fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
+    ///
+    /// Tokio: `TcpStream::try_read` (Ktor: `ByteReadChannel.readAvailable`, which suspends
+    /// instead)
+    pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
         if !self.registration.is_readable() {
             return Err(io::ErrorKind::WouldBlock.into());
         }
@@ -311,8 +315,16 @@ impl TcpStream {
         result
     }
 
+    /// Writes what the send buffer has room for, without waiting: `ErrorKind::WouldBlock`
+    /// when it has none.
+    ///
+    /// Tokio: `TcpStream::try_write`
+    pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
+        (&self.stream).write(buf)
+    }
+
     async fn write_shared(&self, buf: &[u8]) -> io::Result<usize> {
-        retry(&self.registration, Direction::Write, || (&self.stream).write(buf)).await
+        retry(&self.registration, Direction::Write, || self.try_write(buf)).await
     }
 }
 

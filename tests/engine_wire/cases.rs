@@ -87,6 +87,36 @@ fn handler_connection_close_closes() {
     assert!(all.ends_with("\r\n\r\nbye"), "one response only: {all}");
 }
 
+/// A response far larger than the socket's send buffer, to a client that waits before reading:
+/// the first write takes only part of it, the rest waits for room, and the bytes arrive whole
+/// and in order, followed by the answer to the request pipelined behind it.
+#[test]
+fn a_response_larger_than_the_send_buffer_arrives_whole() {
+    const SIZE: usize = 4 << 20;
+    let body: Vec<u8> = (0..SIZE).map(|i| (i % 251) as u8).collect();
+    let expected = body.clone();
+    let (_server, address) = start(move |app: &mut Application| {
+        app.routing(move |route| {
+            route.get("/big", async move |call| {
+                let body = body.clone();
+                call.respond_bytes(body, ContentType::APPLICATION_OCTET_STREAM).await
+            });
+        });
+        hello::module(app);
+    });
+    let mut stream = connect(address);
+    let requests = "GET /big HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    stream.write_all(requests.as_bytes()).unwrap();
+    // Let the server fill the send buffer and start waiting for room.
+    thread::sleep(Duration::from_millis(100));
+    let mut buffered = Vec::new();
+    let big = read_response(&mut stream, &mut buffered);
+    assert_eq!(big.status_line, "HTTP/1.1 200 OK");
+    assert_eq!(big.header("content-length"), Some(SIZE.to_string().as_str()));
+    assert!(big.body == expected, "the body arrived altered");
+    assert_eq!(read_response(&mut stream, &mut buffered).body, b"Hello World!");
+}
+
 /// HTTP/1.0 closes by default after one response.
 #[test]
 fn http_1_0_closes_by_default() {

@@ -133,3 +133,31 @@ fn end_of_stream_after_a_short_read_is_seen() {
         })
     });
 }
+
+/// `try_read` and `try_write` never wait: `WouldBlock` when nothing has arrived (and, once the
+/// socket is known drained, without asking the kernel), the bytes when they have.
+#[test]
+fn try_read_and_try_write_never_wait() {
+    watchdog(|| {
+        block_on(async {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+            let (server, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 16];
+            let nothing = server.try_read(&mut buf).unwrap_err();
+            assert_eq!(nothing.kind(), io::ErrorKind::WouldBlock);
+            assert!(
+                !server.registration.is_readable(),
+                "a WouldBlock marks it drained"
+            );
+            assert_eq!(client.try_write(b"hello").unwrap(), 5);
+            let mut server_side = &server;
+            assert_eq!(
+                server_side.read(&mut buf).await.unwrap(),
+                5,
+                "the event brings it back"
+            );
+            assert_eq!(&buf[..5], b"hello");
+        })
+    });
+}
