@@ -43,7 +43,7 @@ use super::input::InputBuffer;
 use super::pipeline::respond;
 use super::spare;
 use super::storage::CallStorage;
-use super::transport::{ConnectionConfig, ConnectionState, Transport};
+use super::transport::{ConnectionConfig, ConnectionState, Transport, must_wait};
 use crate::application::{Application, ApplicationCall, DeferredBody, HttpError};
 use crate::http::{BodyFraming, Headers, HttpHeaders, HttpMethod, HttpStatusCode, HttpVersion, ParseError};
 
@@ -385,14 +385,7 @@ pub(crate) async fn flush<S: Transport>(stream: &mut S, output: &mut Vec<u8>) ->
         return Ok(());
     }
     let written = match stream.try_write(output) {
-        Err(error)
-            if matches!(
-                error.kind(),
-                io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
-            ) =>
-        {
-            0
-        }
+        Err(error) if must_wait(&error) => 0,
         tried => tried?,
     };
     if let Some(rest) = output.get(written..).filter(|rest| !rest.is_empty()) {

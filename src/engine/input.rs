@@ -14,7 +14,7 @@ use std::io;
 use std::time::Instant;
 
 use super::spare;
-use super::transport::Transport;
+use super::transport::{Transport, must_wait};
 
 /// The size of the first read's buffer: a typical request head fits many times over.
 const INITIAL_SIZE: usize = 4096;
@@ -84,14 +84,7 @@ impl InputBuffer {
         // Try first: after a readiness wait the bytes are nearly always there, and then the
         // read needs neither `read_before`'s future nor its timer.
         let count = match stream.try_read(room) {
-            Err(error)
-                if matches!(
-                    error.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
-                ) =>
-            {
-                stream.read_before(room, deadline).await?
-            }
+            Err(error) if must_wait(&error) => stream.read_before(room, deadline).await?,
             tried => tried?,
         };
         self.end += count;

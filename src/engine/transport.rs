@@ -59,6 +59,16 @@ pub trait Transport: AsyncRead + AsyncWrite {
     }
 }
 
+/// Whether a [`Transport::try_read`] or [`Transport::try_write`] that failed with `error` only
+/// found nothing to do yet, so that the waiting way (`read_before`, `write_all`) should take
+/// over: `WouldBlock`, or `Interrupted` (a signal; the waiting way retries it).
+pub(crate) fn must_wait(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+    )
+}
+
 /// The `Cio` engine's sockets: reads with a deadline use the reactor's timers.
 impl Transport for &TcpStream {
     async fn read_before(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
