@@ -176,6 +176,27 @@ fn half_closed_client_gets_its_response() {
     assert!(all.ends_with("Hello, World!"), "{all}");
 }
 
+/// A client that sends its last request on a kept-alive connection and half-closes right
+/// after gets the response and then the server's close, not a wait for the idle timeout: the
+/// server sees the end of the stream even when its one report came with the request's bytes.
+#[test]
+fn last_request_then_half_close_is_answered_and_closed() {
+    let (_server, address) = start(hello::module);
+    for _ in 0..20 {
+        let mut stream = connect(address);
+        let mut buffered = Vec::new();
+        stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        assert_eq!(read_response(&mut stream, &mut buffered).body, b"Hello World!");
+        // The server now waits for a next request; it comes with the end of the stream.
+        stream
+            .write_all(b"GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+        stream.shutdown(Shutdown::Write).unwrap();
+        let rest = String::from_utf8(read_to_close(&mut stream)).unwrap();
+        assert!(rest.ends_with("Hello, World!"), "{rest}");
+    }
+}
+
 /// Stopping the server closes the listener: new connections are refused.
 #[test]
 fn stop_stops_accepting() {
