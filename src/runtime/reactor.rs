@@ -34,6 +34,12 @@
 //! Edges that arrive while the task is busy (it has not seen `WouldBlock` yet) are harmless:
 //! the task will read those bytes anyway, and a stale report only causes one spurious poll.
 //!
+//! The one shortcut on top of this, the "drained" flag that lets a read skip a system call
+//! after a short read (`Source::readable`, see `net.rs`), must not swallow a hang-up: the
+//! peer's FIN is reported once, often together with its last bytes, and the short read that
+//! returns them gives no sign that the next read would see end-of-stream. So a hang-up keeps
+//! the socket readable for good (`Source::read_closed`).
+//!
 //! Wakers stay in their slot after a wake (`wake_by_ref`). When the same task waits again,
 //! [`Waker::will_wake`] sees that the stored one is already right and nothing is cloned. The
 //! price: a waker left behind by a task that stopped waiting may cause a spurious poll.
