@@ -204,7 +204,8 @@ impl<S: Transport> Connection<'_, S> {
                 Ok(None) => {}
                 Err(error) => return Ok(Next::Refuse(error)),
             }
-            // Nothing complete is buffered: send what is waiting, then read more.
+            // Nothing complete is buffered: send what is waiting, then read more. (Tested here
+            // as well as in `flush`, so that an empty buffer costs no future at all.)
             if !self.output.is_empty() {
                 self.flush().await?;
             }
