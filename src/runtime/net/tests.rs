@@ -11,6 +11,15 @@ fn payload() -> Vec<u8> {
     (0..2 * 1024 * 1024).map(|i| (i % 251) as u8).collect()
 }
 
+/// Both ends of a fresh loopback connection, registered with the current worker: the client's
+/// and the server's.
+async fn connected_pair() -> (TcpStream, TcpStream) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    let (server, _) = listener.accept().await.unwrap();
+    (client, server)
+}
+
 /// Sends `payload()` on `stream` from one task while this one reads everything the peer
 /// sends, through a shared `&TcpStream`. Returns what was read.
 async fn exchange(stream: Rc<TcpStream>) -> io::Result<Vec<u8>> {
@@ -86,9 +95,7 @@ fn accept_std_then_from_std_and_deregistration() {
 fn drained_socket_waits_for_the_reactor() {
     watchdog(|| {
         block_on(async {
-            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-            let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
-            let (mut server, _) = listener.accept().await.unwrap();
+            let (mut client, mut server) = connected_pair().await;
             client.write_all(b"one").await.unwrap();
             let mut buf = [0u8; 64];
             assert_eq!(server.read(&mut buf).await.unwrap(), 3);
@@ -118,9 +125,7 @@ fn drained_socket_waits_for_the_reactor() {
 fn end_of_stream_after_a_short_read_is_seen() {
     watchdog(|| {
         block_on(async {
-            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-            let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
-            let (server, _) = listener.accept().await.unwrap();
+            let (mut client, server) = connected_pair().await;
             client.write_all(b"last").await.unwrap();
             client.shutdown(Shutdown::Write).unwrap();
             // Loopback delivers during the send calls; this turn consumes the edge they made.
@@ -140,9 +145,7 @@ fn end_of_stream_after_a_short_read_is_seen() {
 fn try_read_and_try_write_never_wait() {
     watchdog(|| {
         block_on(async {
-            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-            let client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
-            let (server, _) = listener.accept().await.unwrap();
+            let (client, server) = connected_pair().await;
             let mut buf = [0u8; 16];
             let nothing = server.try_read(&mut buf).unwrap_err();
             assert_eq!(nothing.kind(), io::ErrorKind::WouldBlock);
