@@ -119,7 +119,13 @@ enum Deferred {
 impl<S: Transport> Connection<'_, S> {
     async fn run(&mut self) -> io::Result<()> {
         loop {
-            let head = match self.next_head().await? {
+            // A head already buffered (the next of a pipelined batch) is parsed right here,
+            // without the future of `next_head`, which only reading needs.
+            let next = match self.buffered_head() {
+                Some(next) => next,
+                None => self.next_head().await?,
+            };
+            let head = match next {
                 Next::Head(head) => head,
                 Next::Close => return self.flush().await,
                 Next::Refuse(error) => return Box::pin(self.refuse(error)).await,
@@ -190,20 +196,28 @@ impl<S: Transport> Connection<'_, S> {
         }
     }
 
-    /// Parses the next request head, reading as needed within the time limits.
+    /// The next request head, if the input buffer holds all of it (or an error in it).
+    fn buffered_head(&mut self) -> Option<Next> {
+        if self.input.is_empty() {
+            return None; // after the last request of a batch: nothing to parse, not even slots
+        }
+        let limits = &self.config.limits;
+        match parse_head(self.input.pending(), limits, &mut self.storage, self.application) {
+            Ok(Some((head, consumed))) => {
+                self.input.consume(consumed);
+                Some(Next::Head(head))
+            }
+            Ok(None) => None,
+            Err(error) => Some(Next::Refuse(error)),
+        }
+    }
+
+    /// Reads until the input buffer holds a whole request head (or an error), within the time
+    /// limits. Called when [`buffered_head`](Self::buffered_head) found none.
     async fn next_head(&mut self) -> io::Result<Next> {
         // When this request started to arrive; set the first time it has to be waited for.
         let mut started: Option<Instant> = None;
         loop {
-            let limits = &self.config.limits;
-            match parse_head(self.input.pending(), limits, &mut self.storage, self.application) {
-                Ok(Some((head, consumed))) => {
-                    self.input.consume(consumed);
-                    return Ok(Next::Head(head));
-                }
-                Ok(None) => {}
-                Err(error) => return Ok(Next::Refuse(error)),
-            }
             // Nothing complete is buffered: send what is waiting, then read more. (Tested here
             // as well as in `flush`, so that an empty buffer costs no future at all.)
             if !self.output.is_empty() {
@@ -253,6 +267,9 @@ impl<S: Transport> Connection<'_, S> {
                     });
                 }
                 Err(error) => return Err(error),
+            }
+            if let Some(next) = self.buffered_head() {
+                return Ok(next);
             }
         }
     }
