@@ -77,6 +77,7 @@ pub async fn serve<S: Transport>(
         input: InputBuffer::new(),
         output: Vec::new(),
         storage: CallStorage::default(),
+        request_started: None,
     };
     let outcome = connection.run().await;
     spare::give_output(connection.output);
@@ -95,6 +96,9 @@ struct Connection<'c, S> {
     output: Vec<u8>,
     /// What each call's target and headers are built in, reused call after call.
     storage: CallStorage,
+    /// When the request being read began to arrive, if its head had to be waited for: its
+    /// request timeout runs from there, through the head and then the body.
+    request_started: Option<Instant>,
 }
 
 /// What waiting for the next request came to.
@@ -131,10 +135,14 @@ impl<S: Transport> Connection<'_, S> {
                 Next::Refuse(error) => return Box::pin(self.refuse(error)).await,
             };
             let defer_body = head.expects_continue && head.framing != BodyFraming::None;
+            let started = self.request_started.take();
             let body = if defer_body || head.framing == BodyFraming::None {
                 Vec::new()
             } else {
-                let deadline = Instant::now() + self.config.request_timeout;
+                // One timeout for the whole request: the body gets what the head left of it. (A
+                // head that came whole, unwaited for, arrived just now.)
+                let started = started.unwrap_or_else(Instant::now);
+                let deadline = started + self.config.request_timeout;
                 let limits = &self.config.limits;
                 // Boxed: reading a body has state of its own (a chunked decoder, say) that would
                 // otherwise be part of every connection's future, idle or not.
@@ -215,15 +223,13 @@ impl<S: Transport> Connection<'_, S> {
     /// Reads until the input buffer holds a whole request head (or an error), within the time
     /// limits. Called when [`buffered_head`](Self::buffered_head) found none.
     async fn next_head(&mut self) -> io::Result<Next> {
-        // When this request started to arrive; set the first time it has to be waited for.
-        let mut started: Option<Instant> = None;
         loop {
             // Nothing complete is buffered: send what is waiting, then read more. (Tested here
             // as well as in `flush`, so that an empty buffer costs no future at all.)
             if !self.output.is_empty() {
                 self.flush().await?;
             }
-            let deadline = if self.input.is_empty() && started.is_none() {
+            let deadline = if self.input.is_empty() && self.request_started.is_none() {
                 if self.state.is_stopping() {
                     // A request may already be on its way: take what is there, wait for none.
                     Instant::now()
@@ -248,7 +254,9 @@ impl<S: Transport> Connection<'_, S> {
                     deadline
                 }
             } else {
-                *started.get_or_insert_with(Instant::now) + self.config.request_timeout
+                // The request has started to arrive: its clock starts the first time it is
+                // waited for.
+                *self.request_started.get_or_insert_with(Instant::now) + self.config.request_timeout
             };
             let read = self.input.read_from(self.stream, deadline).await;
             self.state.set_idle(false);
@@ -258,7 +266,7 @@ impl<S: Transport> Connection<'_, S> {
                 // request's clock just above (no clock read for a head that came whole).
                 Ok(_) => {}
                 Err(error) if error.kind() == io::ErrorKind::TimedOut => {
-                    return Ok(match started {
+                    return Ok(match self.request_started {
                         None => Next::Close,
                         Some(_) => Next::Refuse(ParseError::new(
                             HttpStatusCode::REQUEST_TIMEOUT,
@@ -301,6 +309,8 @@ impl<S: Transport> Connection<'_, S> {
                 deferred.complete(Err("the client went away".into()));
                 return Deferred::Broken;
             }
+            // The client holds the body back until it sees the `100 Continue`, so the body's
+            // clock starts now, not when the head arrived.
             let deadline = Instant::now() + config.request_timeout;
             let (result, outcome) = match read_body(stream, input, framing, &config.limits, deadline).await {
                 Ok(BodyRead::Complete(body)) => (Ok(body), Deferred::Read),

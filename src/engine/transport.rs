@@ -102,8 +102,10 @@ pub struct ConnectionConfig {
     /// How long a keep-alive connection may wait for its next request before it is closed.
     /// Default 45 s, as Ktor CIO's `connectionIdleTimeoutSeconds`.
     pub idle_timeout: Duration,
-    /// How long a request may take to arrive once it has started (its head, and its body);
-    /// after that the client gets `408 Request Timeout` and the connection closes. Default 10 s.
+    /// How long a request may take to arrive once it has started, its head and its body
+    /// together; after that the client gets `408 Request Timeout` and the connection closes.
+    /// (The body of an `Expect: 100-continue` request gets its own, from the `100 Continue`.)
+    /// Default 10 s.
     pub request_timeout: Duration,
 }
 

@@ -370,6 +370,25 @@ fn slow_body_gets_408() {
     assert!(all.starts_with("HTTP/1.1 408 Request Timeout\r\n"), "{all}");
 }
 
+/// The request timeout covers the head and the body together: a body that starts to arrive
+/// just before the head's time is up gets only what is left of it, not a timeout of its own.
+#[test]
+fn request_timeout_spans_head_and_body() {
+    let timeout = Duration::from_millis(1000);
+    let (_server, address) = start_with(echo::module, move |server| server.request_timeout(timeout));
+    let mut stream = connect(address);
+    let started = Instant::now();
+    stream.write_all(b"POST / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    thread::sleep(Duration::from_millis(600));
+    stream.write_all(b"Content-Length: 10\r\n\r\nhalf").unwrap(); // the body never ends
+    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+    let elapsed = started.elapsed();
+    assert!(all.starts_with("HTTP/1.1 408 Request Timeout\r\n"), "{all}");
+    // 408 at about 1 s from the first byte; a fresh timeout for the body would give it at 1.6 s.
+    assert!(elapsed >= Duration::from_millis(900), "too early: {elapsed:?}");
+    assert!(elapsed < Duration::from_millis(1500), "the body got a timeout of its own: {elapsed:?}");
+}
+
 /// A body over the limit gets `413` before it is read, and the client can read the answer even
 /// while it is still sending (the server lingers instead of resetting the connection).
 #[test]
