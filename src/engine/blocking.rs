@@ -198,11 +198,29 @@ impl AsyncWrite for BlockingStream {
     }
 }
 
+impl BlockingStream {
+    /// Reads what the kernel already holds; `TimedOut` if nothing. The socket is non-blocking
+    /// only for this one read, which happens once per connection at most (when time is up), so
+    /// the extra system calls do not matter; every other read blocks.
+    fn read_without_waiting(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.stream.set_nonblocking(true)?;
+        let read = self.stream.read(buf);
+        self.stream.set_nonblocking(false)?;
+        match read {
+            Err(error) if error.kind() == io::ErrorKind::WouldBlock => Err(io::ErrorKind::TimedOut.into()),
+            other => other,
+        }
+    }
+}
+
 impl Transport for BlockingStream {
     async fn read_before(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
-            return Err(io::ErrorKind::TimedOut.into());
+            // Out of time to wait, but not to take what has already arrived: a stopping server
+            // reads with a deadline of now, and a request sent just before the stop must still
+            // be answered. (The Cio engine's reads likewise try before they wait.)
+            return self.read_without_waiting(buf);
         }
         self.stream.set_read_timeout(Some(remaining))?;
         match self.stream.read(buf) {
@@ -219,5 +237,39 @@ impl Transport for BlockingStream {
 
     fn shutdown_write(&mut self) -> io::Result<()> {
         self.stream.shutdown(Shutdown::Write)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::{TcpListener, TcpStream};
+
+    use super::*;
+
+    /// A read whose deadline has passed still returns bytes that have already arrived (a
+    /// request sent just before a stop), and times out only when there are none.
+    #[test]
+    fn an_expired_read_takes_what_has_arrived() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        server.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut stream = BlockingStream { stream: server };
+        let mut buf = [0; 16];
+
+        client.write_all(b"GET /").unwrap();
+        // Wait (bounded, by the timeout above) until the bytes are in the server's socket.
+        assert_eq!(stream.stream.peek(&mut buf).unwrap(), 5);
+        let past = Instant::now();
+        let read = runtime::block_on(stream.read_before(&mut buf, past));
+        assert_eq!(read.unwrap(), 5);
+        assert_eq!(&buf[..5], b"GET /");
+
+        let read = runtime::block_on(stream.read_before(&mut buf, past));
+        assert_eq!(read.unwrap_err().kind(), io::ErrorKind::TimedOut);
+        // The socket blocks again afterwards: a read with time left waits for the next bytes.
+        client.write_all(b"x").unwrap();
+        let later = Instant::now() + Duration::from_secs(5);
+        assert_eq!(runtime::block_on(stream.read_before(&mut buf, later)).unwrap(), 1);
     }
 }
