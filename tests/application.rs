@@ -203,6 +203,23 @@ fn request_path_and_query_of_unusual_targets() {
     assert_eq!(client.get("http://example.com/a%2Fb?x=1").text(), "/a/b|x=1");
     assert_eq!(client.get("/a?x=1#frag").text(), "/a|x=1");
     assert_eq!(client.get("/a#frag?not=query").text(), "/a|");
+    // Escapes that are not UTF-8 decode to U+FFFD, as in Ktor.
+    assert_eq!(client.get("/caf%E9").text(), "/caf\u{FFFD}|");
+}
+
+/// A route matches a path whose escapes are not UTF-8 by its replacement characters, as
+/// Ktor's router does.
+#[test]
+fn a_path_that_is_not_utf8_is_routed_by_its_replacement() {
+    let client = test_application(|app| {
+        app.routing(|route| {
+            route.get("/caf\u{FFFD}/{rest}", async |call| {
+                let rest = call.parameters().get("rest").unwrap_or_default().to_string();
+                call.respond_text(rest).await
+            });
+        });
+    });
+    assert_eq!(client.get("/caf%E9/x%FFy").text(), "x\u{FFFD}y");
 }
 
 /// An HTML form's body arrives as decoded parameters, repeated names kept in order.

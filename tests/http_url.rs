@@ -50,8 +50,9 @@ path! {
     path_lone_percent: "A `%` at the end is refused.", "/a%" => Err(400);
     path_short_escape: "A `%` with one digit is refused.", "/a%2" => Err(400);
     path_non_hex_escape: "A `%` with non-hex digits is refused.", "/%zz" => Err(400);
-    path_invalid_utf8: "Bytes that are not UTF-8 are refused.", "/%FF" => Err(400);
-    path_truncated_utf8: "A cut UTF-8 sequence is refused.", "/%C3" => Err(400);
+    path_invalid_utf8: "Bytes that are not UTF-8 become U+FFFD, as in Ktor.", "/%FF" => Ok("/\u{FFFD}");
+    path_latin1: "A Latin-1 escape is not UTF-8 either.", "/caf%E9/x" => Ok("/caf\u{FFFD}/x");
+    path_truncated_utf8: "A cut UTF-8 sequence is replaced too.", "/%C3" => Ok("/\u{FFFD}");
 }
 
 /// A path without `%` is borrowed, not copied.

@@ -21,13 +21,22 @@
 //!
 //! # Decisions
 //!
-//! - **Paths are strict, queries are lenient.** A broken escape in a path
-//!   (`%zz`, a lone `%`) or a path that does not decode to UTF-8 is 400: the
-//!   router could not match it reliably, and a file server must never guess
-//!   at a path. A query is decoded like browsers decode forms (the WHATWG
-//!   URL standard): a broken escape stays literal and invalid UTF-8 becomes
-//!   U+FFFD. One odd parameter then does not fail the whole request, and the
-//!   handler that reads it decides.
+//! - **A broken escape is an error in a path, not in a query.** In a path,
+//!   `%zz` or a lone `%` is 400: such a target is not a URI at all
+//!   (RFC 3986 §2.1), the router could not match it reliably, and a file
+//!   server must never guess at a path. A query is decoded like browsers
+//!   decode forms (the WHATWG URL standard): a broken escape stays literal.
+//!   One odd parameter then does not fail the whole request, and the handler
+//!   that reads it decides.
+//! - **Escapes that are not UTF-8 become U+FFFD**, in paths and queries
+//!   alike. `/caf%E9` (Latin-1, as old clients send it) is a valid target,
+//!   so it is answered, with the path `/caf\u{FFFD}`; this is what Ktor does
+//!   (its `decodeURLPart` turns the bytes into a `String`, and the JVM
+//!   replaces what does not decode). Refusing it with 400, as this module
+//!   once did, refused requests that every other part of the server could
+//!   serve (an interceptor that only looks at the raw `uri`, say). The
+//!   replacement character cannot form `/` or `..`, so a file server that
+//!   receives it looks for a name it will not find, never outside its root.
 //! - **`+` stays `+` in paths.** Only form encoding gives `+` the meaning of
 //!   a space; in a path it is an ordinary sub-delim.
 //! - **`%2F` decodes to `/`.** Decoding the whole path merges encoded and
@@ -168,8 +177,8 @@ fn first_stop(bytes: &[u8]) -> Option<usize> {
     }
 }
 
-/// Percent-decodes a path. `%` must be followed by two hex digits, and the
-/// decoded bytes must be UTF-8; otherwise the result is a 400 error.
+/// Percent-decodes a path. `%` must be followed by two hex digits, otherwise
+/// the result is a 400 error; decoded bytes that are not UTF-8 become U+FFFD.
 ///
 /// Ktor: `io.ktor.http.decodeURLPart`.
 pub fn decode_path(path: &str) -> Result<Cow<'_, str>, ParseError> {
@@ -198,9 +207,7 @@ pub fn decode_path(path: &str) -> Result<Cow<'_, str>, ParseError> {
             }
         };
     }
-    String::from_utf8(out)
-        .map(Cow::Owned)
-        .map_err(|_| ParseError::bad_request("percent-decoded path is not UTF-8"))
+    Ok(Cow::Owned(utf8_or_replaced(out)))
 }
 
 /// Parses a query string (or an `application/x-www-form-urlencoded` body)
@@ -245,7 +252,13 @@ pub fn decode_query_component(component: &str) -> String {
             }
         };
     }
-    match String::from_utf8(out) {
+    utf8_or_replaced(out)
+}
+
+/// Decoded bytes as text: moved when they are UTF-8, else copied with every
+/// invalid sequence replaced by U+FFFD.
+fn utf8_or_replaced(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
     }

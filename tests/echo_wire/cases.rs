@@ -129,6 +129,14 @@ fn absolute_form_target_is_echoed_as_received() {
         .assert_echo(b"GET http://example.com/a?b\nhost: example.com\n\n");
 }
 
+/// Any path is answered, including one whose escapes are not UTF-8 (`%E9`, Latin-1 `é`): the
+/// target is echoed as received.
+#[test]
+fn a_path_escaping_latin1_is_echoed() {
+    exchange(b"GET /caf%E9?q=%E9 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .assert_echo(b"GET /caf%E9?q=%E9\nhost: localhost\n\n");
+}
+
 /// HEAD gets the headers a body would have (its Content-Length) and no body bytes: the next
 /// response on the connection starts right after the head.
 #[test]

@@ -249,6 +249,26 @@ fn conflicting_framing_is_refused() {
     assert_eq!(all.matches("HTTP/1.1").count(), 1, "{all}");
 }
 
+/// A path with a broken escape is not a URI: 400, and the pipelined request behind it is not
+/// answered. One whose escapes are merely not UTF-8 is served.
+#[test]
+fn broken_escape_in_path_is_refused() {
+    let (_server, address) = start(hello::module);
+    let mut stream = connect(address);
+    stream
+        .write_all(b"GET /a%zz HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+    assert!(all.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{all}");
+    assert!(all.contains("\r\nConnection: close\r\n"), "{all}");
+    assert_eq!(all.matches("HTTP/1.1").count(), 1, "{all}");
+
+    let mut stream = connect(address);
+    stream.write_all(b"GET /caf%E9 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+    assert!(all.starts_with("HTTP/1.1 404 Not Found\r\n"), "routed, and found nothing: {all}");
+}
+
 /// The responses to a batch of pipelined requests leave in one write: one read gets them all.
 #[test]
 fn pipelined_responses_are_written_together() {
