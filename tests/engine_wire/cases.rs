@@ -269,20 +269,6 @@ fn broken_escape_in_path_is_refused() {
     assert!(all.starts_with("HTTP/1.1 404 Not Found\r\n"), "routed, and found nothing: {all}");
 }
 
-/// The responses to a batch of pipelined requests leave in one write: one read gets them all.
-#[test]
-fn pipelined_responses_are_written_together() {
-    let (_server, address) = start(hello::module);
-    let mut stream = connect(address);
-    let batch = "GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\n".repeat(8);
-    stream.write_all(batch.as_bytes()).unwrap();
-    thread::sleep(Duration::from_millis(100)); // let the whole batch be answered
-    let mut chunk = [0u8; 65536];
-    let n = stream.read(&mut chunk).unwrap();
-    let text = String::from_utf8_lossy(&chunk[..n]);
-    assert_eq!(text.matches("Hello, World!").count(), 8, "{text}");
-}
-
 /// HTTP/1.0 with `Connection: keep-alive` stays open, and the response says so.
 #[test]
 fn http_1_0_keep_alive_is_honoured() {

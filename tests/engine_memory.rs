@@ -1,0 +1,183 @@
+//! The connection loop over an in-memory transport: each read hands over exactly the bytes a
+//! test chose, and each write is recorded on its own.
+//!
+//! Over a real socket the kernel merges and splits bytes as it likes, so a wire test cannot
+//! tell one write of two responses from two writes of one. Here every call the loop makes on
+//! its stream is logged in order, which shows how many writes a batch of responses took and
+//! whether they left before the connection waited for more input.
+
+#[path = "../examples/hello.rs"]
+#[allow(dead_code)]
+mod hello;
+
+use std::collections::VecDeque;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use mini_ktor::application::Application;
+use mini_ktor::engine::connection::{Peer, serve};
+use mini_ktor::engine::{ConnectionConfig, ConnectionState, Transport};
+use mini_ktor::runtime::{AsyncRead, AsyncWrite, block_on};
+
+/// What the connection did with its stream, in order.
+#[derive(Debug, PartialEq)]
+enum Event {
+    /// A read that returned these bytes (none: the end of the stream).
+    Read(Vec<u8>),
+    /// A write that took these bytes.
+    Write(Vec<u8>),
+    /// The sending direction was shut.
+    Shutdown,
+}
+
+/// A stream that hands out fixed reads, then the end of the stream, and logs every call.
+struct MemoryStream {
+    /// What each read returns, in order; a read given a smaller buffer leaves the rest in front.
+    reads: VecDeque<Vec<u8>>,
+    log: Vec<Event>,
+}
+
+impl MemoryStream {
+    fn new(reads: &[&str]) -> MemoryStream {
+        MemoryStream {
+            reads: reads.iter().map(|read| read.as_bytes().to_vec()).collect(),
+            log: Vec::new(),
+        }
+    }
+
+    /// The next read: as much of the next fixed read as `buf` holds.
+    fn next_read(&mut self, buf: &mut [u8]) -> usize {
+        let Some(next) = self.reads.front_mut() else {
+            self.log.push(Event::Read(Vec::new()));
+            return 0;
+        };
+        let count = next.len().min(buf.len());
+        buf[..count].copy_from_slice(&next[..count]);
+        self.log.push(Event::Read(next.drain(..count).collect()));
+        if next.is_empty() {
+            self.reads.pop_front();
+        }
+        count
+    }
+
+    /// Every write so far, as text.
+    fn writes(&self) -> Vec<String> {
+        let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+        let writes = self.log.iter().filter_map(|event| match event {
+            Event::Write(bytes) => Some(text(bytes)),
+            _ => None,
+        });
+        writes.collect()
+    }
+}
+
+impl AsyncRead for MemoryStream {
+    async fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        Ok(self.next_read(buf))
+    }
+}
+
+impl AsyncWrite for MemoryStream {
+    async fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.log.push(Event::Write(buf.to_vec()));
+        Ok(buf.len())
+    }
+}
+
+/// Never waits: its bytes are always there, so `try_read` and `try_write` always succeed, as
+/// on a socket whose bytes have arrived and whose send buffer has room.
+impl Transport for MemoryStream {
+    async fn read_before(&mut self, buf: &mut [u8], _deadline: Instant) -> io::Result<usize> {
+        Ok(self.next_read(buf))
+    }
+
+    async fn readable_before(&mut self, _deadline: Instant) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn shutdown_write(&mut self) -> io::Result<()> {
+        self.log.push(Event::Shutdown);
+        Ok(())
+    }
+
+    fn try_read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        Ok(self.next_read(buf))
+    }
+
+    fn try_write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.log.push(Event::Write(buf.to_vec()));
+        Ok(buf.len())
+    }
+}
+
+/// Serves `stream` with `module` and the default configuration until the connection ends.
+fn serve_in_memory(stream: &mut MemoryStream, module: impl FnOnce(&mut Application)) {
+    let application = Application::from_module(module);
+    let peer = Peer {
+        local: SocketAddr::from(([127, 0, 0, 1], 8080)),
+        remote: SocketAddr::from(([127, 0, 0, 1], 40000)),
+    };
+    let config = ConnectionConfig::default();
+    let state = ConnectionState::new(Arc::new(AtomicBool::new(false)));
+    block_on(serve(stream, &application, peer, &config, &state)).expect("the connection ends cleanly");
+}
+
+/// A `GET` of `path` on a kept-alive connection.
+fn get(path: &str) -> String {
+    format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n")
+}
+
+/// The responses to a batch of pipelined requests that arrived in one read leave in one write,
+/// in request order.
+#[test]
+fn pipelined_responses_are_written_together() {
+    let batch = [get("/"), get("/plaintext"), get("/nowhere"), get("/")].concat();
+    let mut stream = MemoryStream::new(&[&batch]);
+    serve_in_memory(&mut stream, hello::module);
+    let writes = stream.writes();
+    assert_eq!(writes.len(), 1, "one write for the batch: {writes:#?}");
+    let statuses: Vec<_> = writes[0].matches("HTTP/1.1 ").collect();
+    assert_eq!(statuses.len(), 4, "{writes:#?}");
+    let in_order = ["Hello World!", "Hello, World!", "404 Not Found", "Hello World!"];
+    let mut rest = writes[0].as_str();
+    for body in in_order {
+        let at = rest
+            .find(body)
+            .unwrap_or_else(|| panic!("{body:?} missing or out of order: {writes:#?}"));
+        rest = &rest[at + body.len()..];
+    }
+}
+
+/// Responses already answered are written before the connection waits for more input: a batch
+/// whose last request is cut in two gets the complete ones answered in one write, then the
+/// read that completes the last one, then its answer.
+#[test]
+fn answered_responses_leave_before_the_next_read() {
+    let batch = [get("/"), get("/plaintext"), get("/")].concat();
+    let last = get("/plaintext");
+    let (first_half, second_half) = last.split_at(10);
+    let mut stream = MemoryStream::new(&[&format!("{batch}{first_half}"), second_half]);
+    serve_in_memory(&mut stream, hello::module);
+    let events: Vec<_> = stream
+        .log
+        .iter()
+        .map(|event| match event {
+            Event::Read(bytes) if bytes.is_empty() => "end",
+            Event::Read(_) => "read",
+            Event::Write(_) => "write",
+            Event::Shutdown => "shutdown",
+        })
+        .collect();
+    assert_eq!(
+        events,
+        ["read", "write", "read", "write", "end"],
+        "{:#?}",
+        stream.log
+    );
+    let writes = stream.writes();
+    assert_eq!(writes[0].matches("HTTP/1.1 200 OK").count(), 3, "{writes:#?}");
+    assert!(writes[1].ends_with("\r\n\r\nHello, World!"), "{writes:#?}");
+}
