@@ -12,7 +12,7 @@ mod echo;
 mod hello;
 mod support;
 
-use std::io::Write;
+use std::io::{ErrorKind, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};

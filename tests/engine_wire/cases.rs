@@ -645,3 +645,33 @@ fn nothing_of_one_call_leaks_into_the_next() {
     assert_eq!(after_idle.body, b"/seen Host=d params[] marked=false body[]");
     assert_eq!(after_idle.header("x-tag"), None);
 }
+
+/// After refusing an oversized body, the server's lingering close ends: a client that goes on
+/// sending the body it announced finds the connection closed (a failed write) long before it
+/// has sent 64 MiB or spent 10 s, since the server reads at most 1 MiB or 1 s of it.
+#[test]
+fn oversized_body_sender_is_cut_off_after_the_lingering_close() {
+    const MOST: usize = 64 << 20;
+    const LIMIT: Duration = Duration::from_secs(10);
+    let limits = Limits { max_body: 1024, ..Limits::default() };
+    let (_server, address) = start_with(echo::module, move |server| server.limits(limits));
+    let mut stream = connect(address);
+    stream.set_write_timeout(Some(LIMIT)).unwrap();
+    stream.write_all(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\n").unwrap();
+    let mut buffered = Vec::new();
+    let response = read_head(&mut stream, &mut buffered);
+    assert_eq!(response.status_line, "HTTP/1.1 413 Content Too Large");
+    let started = Instant::now();
+    let piece = vec![b'x'; 64 << 10];
+    let mut sent = 0;
+    let error = loop {
+        assert!(sent < MOST, "the server still read after {sent} bytes");
+        assert!(started.elapsed() < LIMIT, "the server still read after {:?}", started.elapsed());
+        match stream.write(&piece) {
+            Ok(count) => sent += count,
+            Err(error) => break error,
+        }
+    };
+    let closed = [ErrorKind::BrokenPipe, ErrorKind::ConnectionReset, ErrorKind::ConnectionAborted];
+    assert!(closed.contains(&error.kind()), "after {sent} bytes: {error:?}");
+}
