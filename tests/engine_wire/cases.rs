@@ -675,3 +675,25 @@ fn oversized_body_sender_is_cut_off_after_the_lingering_close() {
     let closed = [ErrorKind::BrokenPipe, ErrorKind::ConnectionReset, ErrorKind::ConnectionAborted];
     assert!(closed.contains(&error.kind()), "after {sent} bytes: {error:?}");
 }
+
+/// A request knows both ends of its connection: its local address is the server's end (the
+/// client's peer) and its remote address the client's end.
+#[test]
+fn request_knows_the_local_and_remote_addresses() {
+    let (_server, address) = start(|app| {
+        app.routing(|route| {
+            route.get("/addresses", async |call| {
+                let request = call.request();
+                let text = format!("{} {}", request.local_address(), request.remote_address());
+                call.respond_text(text).await
+            });
+        });
+    });
+    let mut stream = connect(address);
+    stream.write_all(b"GET /addresses HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut buffered = Vec::new();
+    let response = read_response(&mut stream, &mut buffered);
+    let expected = format!("{} {}", stream.peer_addr().unwrap(), stream.local_addr().unwrap());
+    assert_eq!(String::from_utf8_lossy(&response.body), expected);
+    assert_eq!(stream.peer_addr().unwrap(), address);
+}
