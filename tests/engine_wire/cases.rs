@@ -697,3 +697,21 @@ fn request_knows_the_local_and_remote_addresses() {
     assert_eq!(String::from_utf8_lossy(&response.body), expected);
     assert_eq!(stream.peer_addr().unwrap(), address);
 }
+
+/// `host` chooses the address the server binds: the configuration keeps the last name given,
+/// and a server started with `127.0.0.1` is bound there and answers on it.
+#[test]
+fn host_is_the_address_bound() {
+    let (server, address) = start_with(hello::module, |server| {
+        let named = server.host("localhost"); // not started with it: nothing is bound there
+        assert_eq!(named.config().host, "localhost");
+        named.host("127.0.0.1")
+    });
+    assert_eq!(server.config().host, "127.0.0.1");
+    assert_eq!(address.ip(), std::net::Ipv4Addr::LOCALHOST);
+    assert_ne!(address.port(), 0);
+    let mut stream = connect(address);
+    stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut buffered = Vec::new();
+    assert_eq!(read_response(&mut stream, &mut buffered).body, b"Hello World!");
+}
