@@ -2,7 +2,10 @@
 //! a seeded generator, and the parsers must never panic, must always stop,
 //! and must keep their invariants. Fixed seeds keep any failure reproducible.
 
-use mini_ktor::http::{ChunkedDecoder, ChunkedStatus, EMPTY_HEADER, Header, Limits, Status, parse_request};
+use mini_ktor::http::{
+    BodyFraming, ChunkedDecoder, ChunkedStatus, EMPTY_HEADER, Header, HttpVersion, Limits, RequestHead,
+    Status, expects_continue, keep_alive, parse_request, request_body_framing,
+};
 
 /// SplitMix64: a tiny, well-mixed 64-bit generator, enough for test input.
 struct Rng(u64);
@@ -59,23 +62,30 @@ fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
     bytes
 }
 
-/// Valid request heads to start from (some with a body after them).
+/// Valid request heads to start from (some with a body after them); the last
+/// four carry the fields that framing, keep-alive and `Expect` are read from.
 const REQUESTS: &[&[u8]] = &[
     b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n",
     b"\r\nPOST /submit?a=1 HTTP/1.1\r\nHost: h:8080\r\nContent-Length: 3\r\nX:  v \r\n\r\nabc",
     b"OPTIONS * HTTP/1.1\r\nHost: [::1]\r\nAccept: */*\r\nAccept: text/html\r\n\r\n",
     b"GET http://a.example/p HTTP/1.1\r\nHost: a.example\r\nX-Bin: \x80\xff\r\nEmpty:\r\n\r\n",
     b"PUT /x HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+    b"POST /up HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, Close\r\nExpect: 100-continue\r\nContent-Length: 4, 4\r\n\r\nbody",
+    b"PATCH /p HTTP/1.1\r\nHost: h\r\nExpect: 100-Continue\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+    b"PUT /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n0\r\n\r\n",
+    b"DELETE /d HTTP/1.0\r\nConnection: Keep-Alive\r\nExpect: 100-continue\r\nContent-Length: 2000000\r\n\r\n",
 ];
 
 /// An owned copy of a head, for comparing two parses.
 type Snapshot = (String, String, Vec<(String, Vec<u8>)>);
 
-/// Parses `input`; `Ok(Some((snapshot, consumed)))` when complete.
+/// Parses `input`; `Ok(Some((snapshot, consumed)))` when complete. A complete
+/// head is also asked what the engine asks of it (see [`ask_what_the_engine_asks`]).
 fn parse(input: &[u8], limits: &Limits) -> Result<Option<(Snapshot, usize)>, u16> {
     let mut slots: [Header<'_>; 8] = [EMPTY_HEADER; 8];
     match parse_request(input, &mut slots, limits) {
         Ok(Status::Complete((head, consumed))) => {
+            ask_what_the_engine_asks(&head, limits);
             let headers = head
                 .headers
                 .iter()
@@ -91,9 +101,84 @@ fn parse(input: &[u8], limits: &Limits) -> Result<Option<(Snapshot, usize)>, u16
     }
 }
 
+/// The elements of every `name` field line, as `syntax::list` reads a `#rule` list: split at
+/// commas, SP and HTAB trimmed, empty elements skipped.
+fn list_elements<'b>(head: &RequestHead<'_, 'b>, name: &str) -> Vec<&'b [u8]> {
+    let trim = |mut element: &'b [u8]| {
+        while let [b' ' | b'\t', rest @ ..] = element {
+            element = rest;
+        }
+        while let [rest @ .., b' ' | b'\t'] = element {
+            element = rest;
+        }
+        element
+    };
+    let lines = head.headers.iter().filter(|h| h.name.eq_ignore_ascii_case(name));
+    let elements = lines.flat_map(|h| h.value.split(|&b| b == b',').map(trim));
+    elements.filter(|element| !element.is_empty()).collect()
+}
+
+/// Asks a complete head what the engine asks of every request: where its body ends
+/// (`request_body_framing`), whether the connection stays open (`keep_alive`) and whether
+/// the client waits for `100 Continue` (`expects_continue`). None may panic; an error carries
+/// a status documented for it; and each answer is what a plain search of the field lines gives,
+/// which also checks the parser's note of the fields it saw, used to skip searches.
+fn ask_what_the_engine_asks(head: &RequestHead, limits: &Limits) {
+    let has = |name: &str| head.headers.iter().any(|h| h.name.eq_ignore_ascii_case(name));
+    let (has_te, has_cl) = (has("transfer-encoding"), has("content-length"));
+    match request_body_framing(head, limits) {
+        Ok(BodyFraming::None) => assert!(!has_te && !has_cl, "no body despite framing fields"),
+        Ok(BodyFraming::ContentLength(length)) => {
+            assert!(has_cl && !has_te, "a length without Content-Length alone");
+            assert!(length <= limits.max_body, "{length} over the limit");
+        }
+        Ok(BodyFraming::Chunked) => {
+            assert!(has_te && !has_cl, "chunked without Transfer-Encoding alone");
+            assert_eq!(head.version, HttpVersion::Http11, "chunked in HTTP/1.0");
+        }
+        Err(error) => {
+            assert!(
+                has_te || has_cl,
+                "a framing error without framing fields: {error}"
+            );
+            assert!([400, 413, 501].contains(&error.status.value), "{error}");
+        }
+    }
+
+    let options = list_elements(head, "connection");
+    let plain_keep_alive = if options.iter().any(|o| o.eq_ignore_ascii_case(b"close")) {
+        false
+    } else if options.iter().any(|o| o.eq_ignore_ascii_case(b"keep-alive")) {
+        true
+    } else {
+        head.version == HttpVersion::Http11
+    };
+    let text = |elements: &[&[u8]]| -> Vec<String> {
+        let text = |element: &&[u8]| String::from_utf8_lossy(element).into_owned();
+        elements.iter().map(text).collect()
+    };
+    assert_eq!(
+        keep_alive(head),
+        plain_keep_alive,
+        "Connection: {:?}",
+        text(&options)
+    );
+
+    let expectations = list_elements(head, "expect");
+    let unknown = |e: &&[u8]| !e.eq_ignore_ascii_case(b"100-continue");
+    let plain_expects = if expectations.iter().any(unknown) {
+        Err(417)
+    } else {
+        Ok(!expectations.is_empty() && head.version == HttpVersion::Http11)
+    };
+    let expects = expects_continue(head).map_err(|error| error.status.value);
+    assert_eq!(expects, plain_expects, "Expect: {:?}", text(&expectations));
+}
+
 /// 10,000 corrupted heads: no panic; a complete head lies within the buffer,
 /// parses identically on its own, and every shorter prefix of it is Partial;
-/// a Partial buffer's prefixes are Partial too.
+/// a Partial buffer's prefixes are Partial too; the framing, keep-alive and
+/// `Expect` answers of every complete head are sound.
 #[test]
 fn corrupted_requests() {
     let mut rng = Rng(0x5eed_0001);
