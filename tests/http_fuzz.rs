@@ -70,10 +70,12 @@ const REQUESTS: &[&[u8]] = &[
     b"OPTIONS * HTTP/1.1\r\nHost: [::1]\r\nAccept: */*\r\nAccept: text/html\r\n\r\n",
     b"GET http://a.example/p HTTP/1.1\r\nHost: a.example\r\nX-Bin: \x80\xff\r\nEmpty:\r\n\r\n",
     b"PUT /x HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
-    b"POST /up HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, Close\r\nExpect: 100-continue\r\nContent-Length: 4, 4\r\n\r\nbody",
+    b"POST /up HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, Close\r\nExpect: 100-continue\r\n\
+      Content-Length: 4, 4\r\n\r\nbody",
     b"PATCH /p HTTP/1.1\r\nHost: h\r\nExpect: 100-Continue\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
     b"PUT /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n0\r\n\r\n",
-    b"DELETE /d HTTP/1.0\r\nConnection: Keep-Alive\r\nExpect: 100-continue\r\nContent-Length: 2000000\r\n\r\n",
+    b"DELETE /d HTTP/1.0\r\nConnection: Keep-Alive\r\nExpect: 100-continue\r\n\
+      Content-Length: 2000000\r\n\r\n",
 ];
 
 /// An owned copy of a head, for comparing two parses.
