@@ -32,9 +32,9 @@
 //!   alike. `/caf%E9` (Latin-1, as old clients send it) is a valid target,
 //!   so it is answered, with the path `/caf\u{FFFD}`; this is what Ktor does
 //!   (its `decodeURLPart` turns the bytes into a `String`, and the JVM
-//!   replaces what does not decode). Refusing it with 400, as this module
-//!   once did, refused requests that every other part of the server could
-//!   serve (an interceptor that only looks at the raw `uri`, say). The
+//!   replaces what does not decode). Refusing it with 400, the stricter
+//!   choice, would refuse requests that the rest of the server can serve
+//!   (an interceptor that only looks at the raw `uri`, say). The
 //!   replacement character cannot form `/` or `..`, so a file server that
 //!   receives it looks for a name it will not find, never outside its root.
 //! - **`+` stays `+` in paths.** Only form encoding gives `+` the meaning of
