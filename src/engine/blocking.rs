@@ -199,32 +199,32 @@ impl AsyncWrite for BlockingStream {
 }
 
 impl BlockingStream {
-    /// Reads what the kernel already holds; `TimedOut` if nothing. The socket is non-blocking
+    /// Reads what the kernel already holds, `WouldBlock` if nothing. The socket is non-blocking
     /// only for this one read, which happens once per connection at most (when time is up), so
     /// the extra system calls do not matter; every other read blocks.
     fn read_without_waiting(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.stream.set_nonblocking(true)?;
         let read = self.stream.read(buf);
         self.stream.set_nonblocking(false)?;
-        match read {
-            Err(error) if error.kind() == io::ErrorKind::WouldBlock => Err(io::ErrorKind::TimedOut.into()),
-            other => other,
-        }
+        read
     }
 }
 
 impl Transport for BlockingStream {
     async fn read_before(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
         let remaining = deadline.saturating_duration_since(Instant::now());
-        if remaining.is_zero() {
+        let read = if remaining.is_zero() {
             // Out of time to wait, but not to take what has already arrived: a stopping server
             // reads with a deadline of now, and a request sent just before the stop must still
             // be answered. (The Cio engine's reads likewise try before they wait.)
-            return self.read_without_waiting(buf);
-        }
-        self.stream.set_read_timeout(Some(remaining))?;
-        match self.stream.read(buf) {
-            // The kernel reports an expired SO_RCVTIMEO as EAGAIN.
+            self.read_without_waiting(buf)
+        } else {
+            self.stream.set_read_timeout(Some(remaining))?;
+            self.stream.read(buf)
+        };
+        match read {
+            // Nothing arrived in time: the kernel reports an expired SO_RCVTIMEO as EAGAIN, as
+            // it does an empty non-blocking read.
             Err(error) if error.kind() == io::ErrorKind::WouldBlock => Err(io::ErrorKind::TimedOut.into()),
             other => other,
         }
