@@ -17,6 +17,7 @@ use std::time::Instant;
 
 use super::connection::flush;
 use super::input::InputBuffer;
+use super::output::OutputBuffer;
 use super::transport::Transport;
 use crate::BoxFuture;
 use crate::application::{BodyWriter, ByteSink, OutgoingContent, StreamBody};
@@ -124,7 +125,7 @@ async fn read_chunked<S: Transport>(
 #[inline(always)]
 pub(crate) fn write_response<'a, S: Transport>(
     stream: &'a mut S,
-    output: &'a mut Vec<u8>,
+    output: &'a mut OutputBuffer,
     status: HttpStatusCode,
     headers: &Headers,
     content: OutgoingContent,
@@ -143,7 +144,7 @@ pub(crate) fn write_response<'a, S: Transport>(
                 (false, true) => ResponseFraming::Chunked,
                 _ => ResponseFraming::NoBody,
             };
-            http::write_response_head(output, status, headers, framing, close);
+            output.push_head(status, headers, framing, close);
             match is_head || bodiless {
                 true => Rest::Done { close },
                 false => Rest::Stream {
@@ -159,7 +160,7 @@ pub(crate) fn write_response<'a, S: Transport>(
                 true => ResponseFraming::NoBody,
                 false => ResponseFraming::Length(body.len() as u64),
             };
-            http::write_response_head(output, status, headers, framing, close);
+            output.push_head(status, headers, framing, close);
             if !is_head && !bodiless {
                 output.extend_from_slice(body);
             }
@@ -196,7 +197,7 @@ enum Rest {
 /// Sends a streamed body after its head: one chunk per write, then the last chunk.
 async fn stream_body<S: Transport>(
     stream: &mut S,
-    output: &mut Vec<u8>,
+    output: &mut OutputBuffer,
     producer: Box<dyn StreamBody>,
     chunked: bool,
     close: bool,
@@ -215,7 +216,7 @@ async fn stream_body<S: Transport>(
         return Ok(true);
     }
     if chunked {
-        http::encode_last_chunk(output);
+        http::encode_last_chunk(output.bytes_mut());
     }
     Ok(close)
 }

@@ -40,6 +40,7 @@ use std::time::{Duration, Instant};
 use super::body::{BodyRead, read_body, write_response};
 use super::head::{Head, parse_head};
 use super::input::InputBuffer;
+use super::output::OutputBuffer;
 use super::pipeline::respond;
 use super::spare;
 use super::storage::CallStorage;
@@ -75,7 +76,7 @@ pub async fn serve<S: Transport>(
         config,
         state,
         input: InputBuffer::new(),
-        output: Vec::new(),
+        output: OutputBuffer::default(),
         storage: CallStorage::default(),
         request_started: None,
     };
@@ -93,7 +94,7 @@ struct Connection<'c, S> {
     state: &'c ConnectionState,
     input: InputBuffer,
     /// Responses not yet written: flushed when no complete request is left to answer.
-    output: Vec<u8>,
+    output: OutputBuffer,
     /// What each call's target and headers are built in, reused call after call.
     storage: CallStorage,
     /// When the request being read began to arrive, if its head had to be waited for: its
@@ -408,15 +409,16 @@ fn connection_header(headers: &mut Headers, version: HttpVersion, close: bool) -
 
 /// Writes out everything in `output`: in one try that does not wait, nearly always, and what
 /// the socket did not take at once through `write_all`, which waits for room.
-pub(crate) async fn flush<S: Transport>(stream: &mut S, output: &mut Vec<u8>) -> io::Result<()> {
+pub(crate) async fn flush<S: Transport>(stream: &mut S, output: &mut OutputBuffer) -> io::Result<()> {
     if output.is_empty() {
         return Ok(());
     }
-    let written = match stream.try_write(output) {
+    let bytes = output.stamp_dates();
+    let written = match stream.try_write(bytes) {
         Err(error) if must_wait(&error) => 0,
         tried => tried?,
     };
-    if let Some(rest) = output.get(written..).filter(|rest| !rest.is_empty()) {
+    if let Some(rest) = bytes.get(written..).filter(|rest| !rest.is_empty()) {
         stream.write_all(rest).await?;
     }
     output.clear();

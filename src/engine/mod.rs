@@ -25,6 +25,7 @@ pub mod connection;
 mod drain;
 mod head;
 mod input;
+mod output;
 pub mod pipeline;
 mod spare;
 mod storage;

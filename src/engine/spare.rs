@@ -26,6 +26,7 @@
 
 use std::cell::RefCell;
 
+use super::output::OutputBuffer;
 use super::storage::CallStorage;
 
 /// How many spare buffers of each kind a worker keeps.
@@ -41,7 +42,7 @@ struct Shelf {
     /// need not be zeroed again before the next read into it.
     input: Vec<Vec<u8>>,
     /// Output buffers, kept empty with their capacity.
-    output: Vec<Vec<u8>>,
+    output: Vec<OutputBuffer>,
     /// Call storage (`storage.rs`), kept cleared with its capacity.
     storage: Vec<CallStorage>,
 }
@@ -61,7 +62,7 @@ pub(crate) fn take_input(size: usize) -> Vec<u8> {
 }
 
 /// An empty output buffer: a spare one (with its capacity) if this thread has one.
-pub(crate) fn take_output() -> Vec<u8> {
+pub(crate) fn take_output() -> OutputBuffer {
     SHELF_OF_THIS_THREAD
         .with(|shelf| shelf.borrow_mut().output.pop())
         .unwrap_or_default()
@@ -69,13 +70,17 @@ pub(crate) fn take_output() -> Vec<u8> {
 
 /// Keeps `buffer` for the next input buffer this thread needs, if there is room.
 pub(crate) fn give_input(buffer: Vec<u8>) {
-    give(buffer, |shelf| &mut shelf.input);
+    if worth_keeping(buffer.capacity()) {
+        shelve(buffer, |shelf| &mut shelf.input);
+    }
 }
 
 /// Keeps `buffer`, emptied, for the next output buffer this thread needs, if there is room.
-pub(crate) fn give_output(mut buffer: Vec<u8>) {
+pub(crate) fn give_output(mut buffer: OutputBuffer) {
     buffer.clear();
-    give(buffer, |shelf| &mut shelf.output);
+    if worth_keeping(buffer.capacity_bytes()) {
+        shelve(buffer, |shelf| &mut shelf.output);
+    }
 }
 
 /// Call storage for a connection that wakes: a spare one if this thread has one.
@@ -93,11 +98,10 @@ pub(crate) fn give_storage(mut storage: CallStorage) {
     }
 }
 
-fn give(buffer: Vec<u8>, kind: impl FnOnce(&mut Shelf) -> &mut Vec<Vec<u8>>) {
-    if buffer.capacity() == 0 || buffer.capacity() > LARGEST {
-        return;
-    }
-    shelve(buffer, kind);
+/// Whether a buffer of `capacity` bytes is worth a place on the shelf: one that holds nothing
+/// costs nothing to make again, and a very large one is not held on to.
+fn worth_keeping(capacity: usize) -> bool {
+    capacity != 0 && capacity <= LARGEST
 }
 
 /// Puts `item` on this thread's shelf, if there is room for it.
@@ -144,17 +148,23 @@ mod tests {
         give_output(buffer);
         let again = take_output();
         assert!(again.is_empty());
-        assert!(again.capacity() >= 1000);
+        assert!(again.capacity_bytes() >= 1000);
+    }
+
+    fn output_of_capacity(bytes: usize) -> OutputBuffer {
+        let mut output = OutputBuffer::default();
+        output.bytes_mut().reserve_exact(bytes);
+        output
     }
 
     #[test]
     fn the_shelf_is_bounded() {
         for _ in 0..SHELF + 10 {
-            give_output(Vec::with_capacity(64));
+            give_output(output_of_capacity(64));
         }
         let kept = SHELF_OF_THIS_THREAD.with(|shelf| shelf.borrow().output.len());
         assert_eq!(kept, SHELF);
-        give_output(Vec::with_capacity(LARGEST + 1));
+        give_output(output_of_capacity(LARGEST + 1));
         let kept = SHELF_OF_THIS_THREAD.with(|shelf| shelf.borrow().output.len());
         assert_eq!(kept, SHELF, "a buffer over the size limit is freed, not kept");
     }

@@ -18,8 +18,8 @@
 //!
 //! for example `Sun, 06 Nov 1994 08:49:37 GMT`: always 29 bytes, so it fits
 //! in a `[u8; 29]` with no allocation. RFC 9110 §6.6.1 requires a `Date`
-//! field on most responses from a server with a clock, so this runs once per
-//! response and is worth making cheap.
+//! field on most responses from a server with a clock, so this runs for
+//! every write of responses and is worth making cheap.
 //!
 //! # Design
 //!
@@ -44,16 +44,17 @@
 //!   but compares it only with the instant of its next update, so after the
 //!   clock is set back it serves the later second's text until the clock
 //!   catches up; the lower bound here costs one comparison more.
-//! - Reading the clock less often was weighed and left out, because the
-//!   `Date` must name the right second. Nothing but a clock read shows that
-//!   the second has not changed since the last response: a time the event
-//!   loop read when it woke up is as old as the handlers that ran since, and
-//!   a thread that ticks once a second wakes up late under load. Either would
-//!   serve the previous second for a while after each change (actix-web's
-//!   date service, refreshed every 500 ms, accepts that; nginx's cached time,
-//!   updated once per event-loop turn, too). A coarse clock
-//!   (`CLOCK_REALTIME_COARSE`, cheaper to read but up to a timer tick behind)
-//!   has the same flaw, and std does not offer one.
+//! - The engine reads the clock once per *write*, not per response: the
+//!   writer leaves a placeholder in each response's `Date` line and the
+//!   connection's output buffer fills them all just before the bytes go out
+//!   (`engine/output.rs`), so a write of sixteen pipelined responses reads
+//!   the clock once. The date then names the second of the write, which
+//!   RFC 9110 §6.6.1 allows ("at any time during message origination").
+//!   A time read once per event-loop turn (nginx) or refreshed by a timer
+//!   (actix-web's date service, every 500 ms) costs even less, but can be
+//!   older than the response it stamps, by as long as the handlers that ran
+//!   since it was read; a coarse clock (`CLOCK_REALTIME_COARSE`) lags by up
+//!   to a timer tick, and std does not offer one.
 //!
 //! # Ktor counterpart
 //!

@@ -113,4 +113,5 @@ pub use status::HttpStatusCode;
 pub use target::is_valid_host;
 pub use url::{decode_path, decode_query_component, encode_uri_component, parse_query, split_target};
 pub use version::HttpVersion;
+pub(crate) use writer::write_response_head_undated;
 pub use writer::{ResponseFraming, write_response_head};

@@ -104,7 +104,8 @@ use super::headers::{Headers, HttpHeaders};
 use super::status::{self, HttpStatusCode};
 use super::syntax;
 
-/// The automatic `Date` line, with a placeholder where the date goes.
+/// The automatic `Date` line, with a placeholder where the date goes: the
+/// epoch, so that a placeholder left unfilled by mistake is plainly wrong.
 const DATE_LINE: [u8; 37] = *b"Date: Thu, 01 Jan 1970 00:00:00 GMT\r\n";
 /// `200 OK`'s status line and the `Date` placeholder together: the start of
 /// most responses, written as one fixed-size copy.
@@ -143,23 +144,30 @@ pub fn write_response_head(
     body: ResponseFraming,
     close: bool,
 ) {
-    write_head(out, status, headers, body, close, put_http_date_now);
+    if let Some(at) = write_response_head_undated(out, status, headers, body, close) {
+        let date = out[at..].first_chunk_mut().expect("the Date line is there");
+        put_http_date_now(date);
+    }
 }
 
-/// [`write_response_head`] with the clock as a parameter, so that tests can
-/// hold the date still: `date` writes the current date into the `Date` line,
-/// and is only called when the automatic `Date` is written.
+/// [`write_response_head`] without reading the clock: the automatic `Date`
+/// line is left with a placeholder, and its 29 bytes start at the position
+/// returned (`None` when a handler's `Date` took its place). The engine
+/// fills the dates of all the responses it writes together with one clock
+/// read (`engine/output.rs`); tests fill in a fixed date.
+///
+/// Ktor: `RequestResponseBuilder.responseLine` / `headerLine` / `emptyLine`.
 #[inline]
-fn write_head(
+pub(crate) fn write_response_head_undated(
     out: &mut Vec<u8>,
     status: HttpStatusCode,
     headers: &Headers,
     body: ResponseFraming,
     close: bool,
-    date: impl FnOnce(&mut [u8; 29]),
-) {
+) -> Option<usize> {
     // The Date line goes right after the status line, before we know whether a handler's
-    // Date replaces it: a placeholder now, filled in or taken out after the headers.
+    // Date replaces it: a placeholder now, taken out after the headers or left for the caller
+    // to fill in.
     if status.value == 200 && status.description == "OK" {
         out.extend_from_slice(&OK_AND_DATE_LINES);
     } else {
@@ -209,15 +217,15 @@ fn write_head(
             }
         }
     }
-    if handler_date {
+    let automatic_date = if handler_date {
         // Rare: the bytes after the placeholder move back by its length.
         out.drain(date_at - 6..date_at + DATE_FROM_END);
+        None
     } else {
-        let placeholder = out[date_at..].first_chunk_mut().expect("the Date line is there");
-        date(placeholder);
-    }
-
+        Some(date_at)
+    };
     push_end(out, body, close && !said_close);
+    automatic_date
 }
 
 /// Appends the framing line, `Connection: close` when `close_line` is true,
