@@ -181,3 +181,34 @@ fn answered_responses_leave_before_the_next_read() {
     assert_eq!(writes[0].matches("HTTP/1.1 200 OK").count(), 3, "{writes:#?}");
     assert!(writes[1].ends_with("\r\n\r\nHello, World!"), "{writes:#?}");
 }
+
+/// The `Date` of every response is the current date, stamped when its write goes out: the
+/// responses of one write share it, and none keeps the writer's placeholder (the epoch), whether
+/// the response came with a batch, alone, or as a refusal.
+#[test]
+fn every_written_response_is_dated_now() {
+    let batch = [get("/"), get("/plaintext"), get("/nowhere")].concat();
+    let mut stream = MemoryStream::new(&[&batch, &get("/"), "GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n"]);
+    let before = mini_ktor::http::http_date_now();
+    serve_in_memory(&mut stream, hello::module);
+    let after = mini_ktor::http::http_date_now();
+    let now = [before, after].map(|date| String::from_utf8_lossy(&date).into_owned());
+    let writes = stream.writes();
+    assert_eq!(
+        writes.len(),
+        3,
+        "the batch, the single request, the refusal: {writes:#?}"
+    );
+    for write in &writes {
+        let dates: Vec<&str> = write
+            .split("\r\n")
+            .filter_map(|line| line.strip_prefix("Date: "))
+            .collect();
+        assert!(!dates.is_empty(), "{write}");
+        for date in &dates {
+            assert_eq!(*date, dates[0], "one date per write: {write}");
+            assert!(now.iter().any(|now| now == date), "{date:?} is not now ({now:?})");
+        }
+    }
+    assert!(writes[2].starts_with("HTTP/1.1 400 "), "{writes:#?}");
+}

@@ -49,7 +49,9 @@ impl OutputBuffer {
         close: bool,
     ) {
         let place = http::write_response_head_undated(&mut self.bytes, status, headers, framing, close);
-        self.dates.extend(place);
+        if let Some(at) = place {
+            self.dates.push(at);
+        }
     }
 
     /// Appends bytes that carry no date: a body, `100 Continue`, a chunk.
@@ -65,17 +67,23 @@ impl OutputBuffer {
     /// Fills every `Date` placeholder with the current date, read from the clock once, and
     /// returns the bytes, ready to be written.
     pub(crate) fn stamp_dates(&mut self) -> &[u8] {
-        if !self.dates.is_empty() {
-            let date = http::http_date_now();
-            for &at in &self.dates {
-                // Every place was inside the buffer when it was recorded, and bytes are only
-                // appended until `clear`; `get_mut` keeps a broken promise from panicking.
-                if let Some(place) = self.bytes.get_mut(at..at + date.len()) {
-                    place.copy_from_slice(&date);
+        // Every place was inside the buffer when it was recorded, and bytes are only appended
+        // until `clear`; `get_mut` keeps a broken promise from panicking.
+        if let Some((&first, others)) = self.dates.split_first()
+            && let Some(first) = self
+                .bytes
+                .get_mut(first..)
+                .and_then(|rest| rest.first_chunk_mut())
+        {
+            http::put_http_date_now(first);
+            let date = *first;
+            for &at in others {
+                if let Some(place) = self.bytes.get_mut(at..).and_then(|rest| rest.first_chunk_mut()) {
+                    *place = date;
                 }
             }
-            self.dates.clear();
         }
+        self.dates.clear();
         &self.bytes
     }
 

@@ -101,6 +101,7 @@ pub mod writer;
 pub use chunked::{ChunkedDecoder, ChunkedStatus, encode_chunk, encode_last_chunk};
 pub use content_type::ContentType;
 pub use cookie::{Cookie, cookie_value, parse_cookie_header};
+pub(crate) use date::put_http_date_now;
 pub use date::{format_http_date, http_date_now};
 pub use framing::{BodyFraming, expects_continue, keep_alive, request_body_framing};
 pub use head::{EMPTY_HEADER, Header, RequestHead, Status};
