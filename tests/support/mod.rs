@@ -57,7 +57,9 @@ fn fill_head(stream: &mut TcpStream, buffered: &mut Vec<u8>) -> usize {
     }
 }
 
-/// Reads one response head (no body); `buffered` keeps any bytes after it.
+/// Reads one response head (no body); `buffered` keeps any bytes after it. Every response but
+/// an interim (1xx) one must carry a `Date` (RFC 9110 §6.6.1) that was filled in: 29 bytes of
+/// IMF-fixdate, and not the writer's placeholder (the epoch), whatever path wrote it.
 pub fn read_head(stream: &mut TcpStream, buffered: &mut Vec<u8>) -> WireResponse {
     let head_end = fill_head(stream, buffered);
     let head = String::from_utf8(buffered[..head_end - 4].to_vec()).unwrap();
@@ -70,11 +72,19 @@ pub fn read_head(stream: &mut TcpStream, buffered: &mut Vec<u8>) -> WireResponse
             (name.to_ascii_lowercase(), value.trim().to_string())
         })
         .collect();
-    WireResponse {
+    let response = WireResponse {
         status_line,
         headers,
         body: Vec::new(),
+    };
+    if !response.status_line.starts_with("HTTP/1.1 1") {
+        let date = response.header("date");
+        let filled = date.is_some_and(|date| {
+            date.len() == 29 && date.ends_with(" GMT") && date != "Thu, 01 Jan 1970 00:00:00 GMT"
+        });
+        assert!(filled, "Date {date:?} in {head:?}");
     }
+    response
 }
 
 /// Reads exactly one response framed by Content-Length; `buffered` keeps bytes of the next.
