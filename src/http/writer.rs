@@ -58,8 +58,10 @@
 //!
 //! - **One pass over the headers.** The `Date` line is written first as a
 //!   placeholder, since it comes before the handler's headers and only they
-//!   can tell whether a handler's `Date` replaces it; after them it is filled
-//!   in, or, rarely, taken out again (the bytes behind it move back). Sizing
+//!   can tell whether a handler's `Date` replaces it; after them it is taken
+//!   out again, rarely (the bytes behind it move back), or filled in: by
+//!   [`write_response_head`] at once, by the engine when the response is
+//!   written, together with the others of the same write. Sizing
 //!   the head in a first pass, to reserve the buffer once, was dropped: the
 //!   engine reuses one output buffer per connection, which is almost always
 //!   large enough already, and every `extend_from_slice` checks the capacity
