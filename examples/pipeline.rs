@@ -1,5 +1,5 @@
-//! The pipeline, made visible: an interceptor on every phase, a plugin written with the
-//! builder, and the pipeline trace of each request.
+//! The pipeline, made visible: an interceptor on each of the four phases before `Fallback`, a
+//! plugin written with the builder, and the pipeline trace of each request.
 //!
 //! ```sh
 //! cargo run --example pipeline
@@ -21,7 +21,8 @@ fn main() -> std::io::Result<()> {
 }
 
 // ANCHOR: module
-/// The application: one interceptor per phase, the `Greeting` plugin, one route.
+/// The application: an interceptor on each phase before `Fallback`, the `Greeting` plugin, one
+/// route.
 pub fn module(app: &mut Application) {
     app.trace_pipelines(|trace| print!("{trace}"));
     let phases: [&'static PipelinePhase; 4] = [

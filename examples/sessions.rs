@@ -3,10 +3,10 @@
 //! ```sh
 //! cargo run --example sessions
 //! # then open http://127.0.0.1:8080/ in a browser, or with curl and a cookie jar:
-//! curl -c jar -b jar -d 'name=ana' http://127.0.0.1:8080/login   # 302 to /
-//! curl -c jar -b jar http://127.0.0.1:8080/                      # Hello, ana: visit 1
-//! curl -c jar -b jar http://127.0.0.1:8080/                      # Hello, ana: visit 2
-//! curl -c jar -b jar http://127.0.0.1:8080/logout                # 302 to /, cookie expired
+//! curl -c /tmp/jar -b /tmp/jar -d 'name=ana' http://127.0.0.1:8080/login   # 302 to /
+//! curl -c /tmp/jar -b /tmp/jar http://127.0.0.1:8080/                      # Hello, ana: visit 1
+//! curl -c /tmp/jar -b /tmp/jar http://127.0.0.1:8080/                      # Hello, ana: visit 2
+//! curl -c /tmp/jar -b /tmp/jar http://127.0.0.1:8080/logout                # 302 to /, cookie expired
 //! ```
 //!
 //! The key is 32 random bytes made at start-up, so a restart logs everybody out: their
