@@ -37,17 +37,22 @@ pub(crate) enum BodyRead {
 }
 
 /// Reads the body `framing` announces, before `deadline`.
+///
+/// Responses to earlier pipelined requests may be waiting in `output`. They are written before
+/// the first wait for the socket: the client may be waiting for them before it sends the rest
+/// (or may close instead), and they must not be held back by a body that is slow to come.
 pub(crate) async fn read_body<S: Transport>(
     stream: &mut S,
     input: &mut InputBuffer,
+    output: &mut OutputBuffer,
     framing: BodyFraming,
     limits: &Limits,
     deadline: Instant,
 ) -> io::Result<BodyRead> {
     let outcome = match framing {
         BodyFraming::None => Ok(BodyRead::Complete(Vec::new())),
-        BodyFraming::ContentLength(length) => read_length(stream, input, length, deadline).await,
-        BodyFraming::Chunked => read_chunked(stream, input, limits, deadline).await,
+        BodyFraming::ContentLength(length) => read_length(stream, input, output, length, deadline).await,
+        BodyFraming::Chunked => read_chunked(stream, input, output, limits, deadline).await,
     };
     match outcome {
         Err(error) if error.kind() == io::ErrorKind::TimedOut => Ok(BodyRead::Invalid(ParseError::new(
@@ -62,6 +67,7 @@ pub(crate) async fn read_body<S: Transport>(
 async fn read_length<S: Transport>(
     stream: &mut S,
     input: &mut InputBuffer,
+    output: &mut OutputBuffer,
     length: u64,
     deadline: Instant,
 ) -> io::Result<BodyRead> {
@@ -73,6 +79,9 @@ async fn read_length<S: Transport>(
     // The rest goes straight from the socket into the body, not through the input buffer.
     let mut filled = body.len();
     body.resize(length, 0);
+    if filled < length {
+        flush(stream, output).await?;
+    }
     while filled < length {
         match stream.read_before(&mut body[filled..], deadline).await? {
             0 => return Ok(BodyRead::Closed),
@@ -86,6 +95,7 @@ async fn read_length<S: Transport>(
 async fn read_chunked<S: Transport>(
     stream: &mut S,
     input: &mut InputBuffer,
+    output: &mut OutputBuffer,
     limits: &Limits,
     deadline: Instant,
 ) -> io::Result<BodyRead> {
@@ -99,6 +109,7 @@ async fn read_chunked<S: Transport>(
             }
             Ok(ChunkedStatus::Partial { consumed }) => {
                 input.consume(consumed);
+                flush(stream, output).await?;
                 if input.read_from(stream, deadline).await? == 0 {
                     return Ok(BodyRead::Closed);
                 }

@@ -12,7 +12,7 @@
 //! **Keep-alive and pipelining.** After answering, the loop goes back to the input buffer. If
 //! the client already sent the next request (pipelining), it is parsed and answered at once,
 //! and the responses collect in the output buffer; they are written together when no complete
-//! request is left to answer. A batch of pipelined requests therefore costs one read and one
+//! request is left to answer, or before the loop waits for the rest of a request's body. A batch of pipelined requests therefore costs one read and one
 //! write. Responses stay in request order because requests are answered one after the other.
 //! Ktor's CIO lets the handler of one request run while the next is parsed (up to 3 queued);
 //! answering in turn is simpler and gives the same order.
@@ -112,13 +112,15 @@ enum Next {
 }
 
 /// Whether the body of an `Expect: 100-continue` request was read.
-#[derive(PartialEq)]
 enum Deferred {
     Read,
     /// The handler never asked: the client may still send it, so the connection must close.
     Unread,
     /// Reading it failed: the stream is out of step, so the connection must close.
     Broken,
+    /// Its framing is broken, it is too large or it came too late: the request is answered with
+    /// this error, whatever the handler made of it, as it would be without `Expect`.
+    Invalid(ParseError),
 }
 
 impl<S: Transport> Connection<'_, S> {
@@ -147,7 +149,8 @@ impl<S: Transport> Connection<'_, S> {
                 let limits = &self.config.limits;
                 // Boxed: reading a body has state of its own (a chunked decoder, say) that would
                 // otherwise be part of every connection's future, idle or not.
-                let body = read_body(self.stream, &mut self.input, head.framing, limits, deadline);
+                let (input, output) = (&mut self.input, &mut self.output);
+                let body = read_body(self.stream, input, output, head.framing, limits, deadline);
                 match Box::pin(body).await? {
                     BodyRead::Complete(body) => body,
                     BodyRead::Closed => return Ok(()),
@@ -172,7 +175,10 @@ impl<S: Transport> Connection<'_, S> {
             let (mut call, deferred) = if defer_body {
                 // Boxed, like every rare path here: its state (two futures side by side) would
                 // otherwise enlarge every connection's future, idle or not.
-                Box::pin(self.respond_reading_body_on_demand(call, framing)).await
+                match Box::pin(self.respond_reading_body_on_demand(call, framing)).await {
+                    (_, Deferred::Invalid(error)) => return Box::pin(self.refuse(error)).await,
+                    answered => answered,
+                }
             } else {
                 // Not boxed: the call is boxed already, and handlers' futures are boxed, so
                 // what `respond` keeps here is small (about 240 bytes), a fair price in every
@@ -181,7 +187,7 @@ impl<S: Transport> Connection<'_, S> {
             };
             let response = call.response();
             let (status, content) = response.take_content();
-            let close = !keep_alive || deferred != Deferred::Read || self.state.is_stopping();
+            let close = !keep_alive || !matches!(deferred, Deferred::Read) || self.state.is_stopping();
             let close = connection_header(response.headers_mut(), version, close);
             let out = &mut self.output;
             let close = write_response(
@@ -313,18 +319,19 @@ impl<S: Transport> Connection<'_, S> {
             // The client holds the body back until it sees the `100 Continue`, so the body's
             // clock starts now, not when the head arrived.
             let deadline = Instant::now() + config.request_timeout;
-            let (result, outcome) = match read_body(stream, input, framing, &config.limits, deadline).await {
-                Ok(BodyRead::Complete(body)) => (Ok(body), Deferred::Read),
-                Ok(BodyRead::Closed) => (
-                    Err("the client closed before sending the body".into()),
-                    Deferred::Broken,
-                ),
-                Ok(BodyRead::Invalid(error)) => (
-                    Err(HttpError::new(error.status, error.reason).into()),
-                    Deferred::Broken,
-                ),
-                Err(error) => (Err(error.into()), Deferred::Broken),
-            };
+            let (result, outcome) =
+                match read_body(stream, input, output, framing, &config.limits, deadline).await {
+                    Ok(BodyRead::Complete(body)) => (Ok(body), Deferred::Read),
+                    Ok(BodyRead::Closed) => (
+                        Err("the client closed before sending the body".into()),
+                        Deferred::Broken,
+                    ),
+                    Ok(BodyRead::Invalid(error)) => (
+                        Err(HttpError::new(error.status, error.reason).into()),
+                        Deferred::Invalid(error),
+                    ),
+                    Err(error) => (Err(error.into()), Deferred::Broken),
+                };
             deferred.complete(result);
             outcome
         });

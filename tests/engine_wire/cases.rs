@@ -145,6 +145,68 @@ fn content_length_body_keeps_the_stream_in_step() {
     assert_eq!(second.body, b"Hello World!");
 }
 
+/// Responses to pipelined requests go out before the server waits for the rest of a later
+/// request's body: the client can read the first answer while the body is still on its way.
+#[test]
+fn a_pipelined_response_is_not_held_back_by_a_slow_body() {
+    // A request timeout far longer than the client's read limit (10 s in `connect`): the first
+    // response must come because it is ready, not because the second request timed out.
+    let (_server, address) = start_with(echo::module, |server| server.request_timeout(Duration::from_secs(60)));
+    let mut stream = connect(address);
+    stream
+        .write_all(b"GET /first HTTP/1.1\r\nHost: x\r\n\r\nPOST /second HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf")
+        .unwrap();
+    let mut buffered = Vec::new();
+    let first = read_response(&mut stream, &mut buffered);
+    assert_eq!(first.body, b"GET /first\nhost: x\n\n", "{first:?}");
+    stream.write_all(b"-done!").unwrap(); // the last 6 of its 10 bytes
+    let second = read_response(&mut stream, &mut buffered);
+    assert!(second.body.ends_with(b"\n\nhalf-done!"), "{second:?}");
+}
+
+/// A client that closes in the middle of a body still gets the responses to the requests
+/// before it; only the incomplete request goes unanswered.
+#[test]
+fn a_close_during_a_body_still_delivers_the_earlier_responses() {
+    let (_server, address) = start(echo::module);
+    let mut stream = connect(address);
+    stream
+        .write_all(b"GET /first HTTP/1.1\r\nHost: x\r\n\r\nPOST /second HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab")
+        .unwrap();
+    stream.shutdown(Shutdown::Write).unwrap();
+    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+    assert_eq!(all.matches("HTTP/1.1 ").count(), 1, "{all}");
+    assert!(all.starts_with("HTTP/1.1 200 OK\r\n"), "{all}");
+    assert!(all.ends_with("\r\n\r\nGET /first\nhost: x\n\n"), "{all}");
+}
+
+/// After `100 Continue`, a body whose framing is broken gets its error and a close, as it
+/// would without `Expect`, even when the handler shrugs off the failed read and answers.
+#[test]
+fn a_broken_body_after_100_continue_gets_its_error() {
+    let (_server, address) = start(|app| {
+        app.routing(|route| {
+            route.post("/", async |call| {
+                let _ = call.receive_text().await; // the error is ignored
+                call.respond_text("ok").await
+            });
+        });
+    });
+    let mut stream = connect(address);
+    stream
+        .write_all(b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n")
+        .unwrap();
+    let mut buffered = Vec::new();
+    assert_eq!(read_head(&mut stream, &mut buffered).status_line, "HTTP/1.1 100 Continue");
+    stream.write_all(b"zz\r\nhello\r\n0\r\n\r\n").unwrap();
+    let mut all = buffered;
+    all.extend(read_to_close(&mut stream));
+    let all = String::from_utf8(all).unwrap();
+    assert!(all.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{all}");
+    assert!(all.contains("\r\nConnection: close\r\n"), "{all}");
+    assert_eq!(all.matches("HTTP/1.1 ").count(), 1, "nothing but the error: {all}");
+}
+
 /// A malformed request gets a 400 with `Connection: close`, and nothing after it is answered.
 #[test]
 fn malformed_request_gets_400_and_close() {
