@@ -67,6 +67,9 @@ framing! {
     chunked_not_last: "chunked must be the final coding (400).", "1.1", "Transfer-Encoding: chunked, gzip\r\n" => Err(400);
     no_chunked: "A coding list without chunked cannot be framed (400).", "1.1", "Transfer-Encoding: gzip\r\n" => Err(400);
     chunked_twice: "chunked applied twice is refused.", "1.1", "Transfer-Encoding: chunked, chunked\r\n" => Err(400);
+    chunked_with_parameter: "chunked defines no parameters (RFC 9112 §7.1): 400.", "1.1", "Transfer-Encoding: chunked;foo=bar\r\n" => Err(400);
+    chunked_with_empty_parameter: "A bare semicolon after chunked is refused too.", "1.1", "Transfer-Encoding: gzip, chunked ;\r\n" => Err(400);
+    other_coding_with_parameter: "Parameters on another coding leave it unsupported (501).", "1.1", "Transfer-Encoding: gzip;q=1, chunked\r\n" => Err(501);
     unknown_coding_before_chunked: "An unsupported coding before chunked gets 501.",
         "1.1", "Transfer-Encoding: gzip, chunked\r\n" => Err(501);
     codings_across_lines: "Codings on several lines form one list.",

@@ -38,7 +38,9 @@
 //! - **Status codes for Transfer-Encoding.** `chunked` not last (including
 //!   `chunked` missing) is 400, because §6.3 rule 4 says the server "MUST
 //!   respond with the 400 (Bad Request) status code". `chunked` twice is 400
-//!   (§7.1: a sender MUST NOT apply it more than once). A well-placed
+//!   (§6.1: a sender MUST NOT apply it more than once), and so is `chunked`
+//!   with a parameter (`chunked;x=1`: §7.1 defines none, and says their
+//!   presence SHOULD be treated as an error). A well-placed
 //!   `chunked` behind a coding this server cannot undo (`gzip, chunked`) is
 //!   501, following §6.1: "A server that receives a request message with a
 //!   transfer coding it does not understand SHOULD respond with 501".
@@ -114,8 +116,12 @@ fn transfer_coding(head: &RequestHead) -> Result<BodyFraming, ParseError> {
     for line in head.header_values("transfer-encoding") {
         for coding in syntax::list(line) {
             // transfer-coding = token *( OWS ";" OWS transfer-parameter )
-            let name = syntax::trim_ows(coding.split(|&b| b == b';').next().unwrap_or_default());
+            let mut parts = coding.split(|&b| b == b';');
+            let name = syntax::trim_ows(parts.next().unwrap_or_default());
             last_is_chunked = name.eq_ignore_ascii_case(b"chunked");
+            if last_is_chunked && parts.next().is_some() {
+                return Err(ParseError::bad_request("chunked takes no parameters"));
+            }
             if last_is_chunked {
                 chunked += 1;
             } else {
@@ -143,10 +149,8 @@ fn transfer_coding(head: &RequestHead) -> Result<BodyFraming, ParseError> {
 fn content_length(head: &RequestHead, max_body: u64) -> Result<BodyFraming, ParseError> {
     let mut length = None;
     for line in head.header_values("content-length") {
-        // An empty line would yield no list elements and slip through.
-        if syntax::trim_ows(line).is_empty() {
-            return Err(ParseError::bad_request("empty Content-Length"));
-        }
+        // Split by hand, not with `syntax::list`, which skips empty elements: here an empty
+        // line, or one with an empty element (`5,`), is an error of `parse_decimal`'s.
         for item in line.split(|&b| b == b',').map(syntax::trim_ows) {
             let value = parse_decimal(item)?;
             if length.is_some_and(|seen| seen != value) {
@@ -161,7 +165,9 @@ fn content_length(head: &RequestHead, max_body: u64) -> Result<BodyFraming, Pars
             "request body larger than allowed",
         )),
         Some(n) => Ok(BodyFraming::ContentLength(n)),
-        None => Err(ParseError::bad_request("empty Content-Length")),
+        // Not reached: `request_body_framing` calls this only when the field is present, and
+        // every line yields at least one element.
+        None => Err(ParseError::bad_request("no Content-Length")),
     }
 }
 

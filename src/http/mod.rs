@@ -11,6 +11,11 @@
 //! refuse something odd, this code refuses it and says why in the docs of the
 //! function concerned. Most of those choices close a door to request
 //! smuggling, where two HTTP processors disagree on where a request ends.
+//! Two exceptions, each documented where it is decided: a `Content-Length`
+//! that repeats one number (`5, 5`) is accepted, as RFC 9110 §8.6 allows,
+//! because proxies that merge lines produce it (`framing.rs`); and a higher
+//! minor version (`HTTP/1.2`) is refused with 505, where RFC 9110 §2.5 says
+//! it SHOULD be read as HTTP/1.1 (`version.rs`).
 //!
 //! # Map
 //!

@@ -17,10 +17,11 @@
 //! rests on two facts about a lane holding `b < 0x80`:
 //!
 //! - `b - 0x20` has its high bit set exactly when `b < 0x20` (it wraps);
+//!   for targets, which have no SP either, `b - 0x21` when `b < 0x21`;
 //! - `b + 0x01` has its high bit set exactly when `b == 0x7F`.
 //!
-//! Subtracting `0x2020…20` or adding `0x0101…01` does this in all eight
-//! lanes at once, and `& 0x8080…80` keeps one flag bit per lane. Lanes
+//! Subtracting `0x2020…20` (`0x2121…21` for targets) or adding `0x0101…01`
+//! does this in all eight lanes at once, and `& 0x8080…80` keeps one flag bit per lane. Lanes
 //! with `b >= 0x80` are handled by their own high bit: kept as suspects for
 //! the target (no obs-text there), masked out for values (obs-text is kept).
 //!

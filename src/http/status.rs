@@ -18,8 +18,10 @@
 //!
 //! - Reason phrases follow RFC 9110, which renamed a few codes since Ktor
 //!   chose its descriptions: 413 is "Content Too Large" (Ktor: "Payload Too
-//!   Large") and 422 is "Unprocessable Content" (Ktor: "Unprocessable
-//!   Entity"). The constant names stay Ktor's.
+//!   Large"), 414 "URI Too Long" (Ktor: "Request-URI Too Long"), 416 "Range
+//!   Not Satisfiable" (Ktor: "Requested Range Not Satisfiable") and 422
+//!   "Unprocessable Content" (Ktor: "Unprocessable Entity"). The constant
+//!   names stay Ktor's.
 //! - Equality is derived, so it compares the description too. Ktor compares
 //!   only `value`. Deriving keeps the constants usable as `match` patterns,
 //!   and since [`HttpStatusCode::from_value`] takes descriptions from the same

@@ -145,7 +145,7 @@ pub(crate) fn trim_ows(mut s: &[u8]) -> &[u8] {
 /// trimmed, with empty elements skipped as §5.6.1 asks of recipients.
 ///
 /// Commas inside quoted strings are not special-cased: the lists read with
-/// this (Connection, Transfer-Encoding, Content-Length, Expect) carry plain
+/// this (Connection, Transfer-Encoding, Expect) carry plain
 /// tokens, and a quoted comma can only turn an already unknown value into two
 /// unknown ones.
 pub(crate) fn list(value: &[u8]) -> impl Iterator<Item = &[u8]> {

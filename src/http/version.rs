@@ -17,6 +17,13 @@
 //! well-formed version is refused by the parser with 505 before a value of
 //! this type would be needed, so there is no `Other` variant to handle.
 //!
+//! That includes `HTTP/1.2` and above, although RFC 9110 §2.5 says a
+//! recipient SHOULD process a higher minor version of a major version it
+//! implements as the highest minor version it knows: no such version exists,
+//! no client sends one, and a request that claims one is more likely a probe
+//! than a future client. Answering 505 says plainly what this server speaks
+//! (§15.6.6) rather than guessing.
+//!
 //! # Ktor counterpart
 //!
 //! `io.ktor.http.HttpProtocolVersion`, a data class with `name`, `major`,
