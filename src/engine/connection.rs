@@ -2,8 +2,8 @@
 //!
 //! ```text
 //!  socket ──read──► InputBuffer ──parse_request──► head ──read body──► ApplicationRequest
-//!                                                                           │ respond_to
-//!  socket ◄─write── output buffer ◄── response head + body (body.rs) ◄── ApplicationResponse
+//!                                                                           │ respond
+//!  socket ◄─write── OutputBuffer ◄── response head + body (body.rs) ◄── ApplicationResponse
 //! ```
 //!
 //! The loop is generic over a [`Transport`], so the same protocol code serves the `Cio`
@@ -19,7 +19,10 @@
 //!
 //! **Time limits.** Waiting for a new request with nothing buffered is bounded by the idle
 //! timeout (the connection then just closes); a request that has started to arrive must be
-//! complete within the request timeout, or it gets `408 Request Timeout`.
+//! complete within the request timeout, or it gets `408 Request Timeout` (RFC 9110 §15.5.9).
+//!
+//! RFC 9112 §9.3 (persistence and pipelining), §9.6 (tear-down, for the lingering close of
+//! `refuse`) and RFC 9110 §10.1.1 (`Expect`) are the rules this loop follows.
 //!
 //! **Errors.** A request that cannot be parsed or framed gets its status (400, 408, 413, 414,
 //! 417, 431, 501, 505) with `Connection: close`, then the connection ends (`refuse`). Nothing
@@ -49,6 +52,8 @@ use crate::application::{Application, ApplicationCall, DeferredBody, HttpError};
 use crate::http::{BodyFraming, Headers, HttpHeaders, HttpMethod, HttpStatusCode, HttpVersion, ParseError};
 
 /// The addresses of a connection's two ends, given to every request on it.
+///
+/// Ktor: `ServerIncomingConnection.localAddress` and `remoteAddress`
 #[derive(Clone, Copy, Debug)]
 pub struct Peer {
     /// The server's end.
@@ -189,10 +194,9 @@ impl<S: Transport> Connection<'_, S> {
             let (status, content) = response.take_content();
             let close = !keep_alive || !matches!(deferred, Deferred::Read) || self.state.is_stopping();
             let close = connection_header(response.headers_mut(), version, close);
-            let out = &mut self.output;
             let close = write_response(
                 self.stream,
-                out,
+                &mut self.output,
                 status,
                 response.headers(),
                 content,
@@ -364,10 +368,9 @@ impl<S: Transport> Connection<'_, S> {
         let mut headers = Headers::new();
         headers.append(HttpHeaders::CONTENT_TYPE, "text/plain; charset=UTF-8");
         let content = crate::application::OutgoingContent::Bytes(error.reason.as_bytes().into());
-        let out = &mut self.output;
         write_response(
             self.stream,
-            out,
+            &mut self.output,
             error.status,
             &headers,
             content,

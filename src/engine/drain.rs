@@ -15,6 +15,8 @@
 //!
 //! Ktor CIO does the same with coroutine jobs: on stop it cancels the accept jobs and then joins
 //! the connection jobs, cancelling whatever is left when the grace period is over.
+//!
+//! Ktor: `CIOApplicationEngine.stop` and the server job of `io.ktor.server.cio.backend.httpServer`
 
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -9,6 +9,8 @@
 //! body limit (413) bound that growth. While the connection is idle it goes back to the spares.
 //! Ktor reads into pooled byte buffers managed by its channels; one plain `Vec` per connection
 //! at a time is simpler and, read into directly by the system call, copies nothing more.
+//!
+//! Ktor: the connection's `ByteReadChannel`, filled from `io.ktor.utils.io.pool.ByteBufferPool`
 
 use std::io;
 use std::time::Instant;

@@ -12,8 +12,10 @@
 //!                                      4. wait until the engine stops
 //! ```
 //!
-//! Every engine hands parsed requests to the same [`respond_to`](pipeline::respond_to) and
-//! uses the same connection loop, so they differ only in how they move bytes.
+//! Both engines run the same connection loop ([`connection`]), which hands each parsed request
+//! to the application through [`pipeline`], so they differ only in how they move bytes. The
+//! in-memory test engine (`testing`) goes through [`respond_to`](pipeline::respond_to), the
+//! same pipeline without a socket.
 //!
 //! Ktor: `io.ktor.server.engine` (`embeddedServer`, `EmbeddedServer`, `ApplicationEngine`)
 
@@ -51,13 +53,21 @@ use crate::runtime;
 pub struct EngineConfig {
     /// The address to bind. Default `127.0.0.1`: a server started from a tutorial is not
     /// reachable from other machines unless asked to be (Ktor's default is `0.0.0.0`).
+    ///
+    /// Ktor: `EngineConnectorConfig.host`
     pub host: String,
     /// The port to bind; `0` lets the system choose one (see
     /// [`EmbeddedServer::local_address`]).
+    ///
+    /// Ktor: `EngineConnectorConfig.port`
     pub port: u16,
     /// Worker threads, each with its own event loop. Default: the number of cores.
+    ///
+    /// Ktor: `ApplicationEngine.Configuration.parallelism`
     pub workers: usize,
     /// Request size limits and connection time limits.
+    ///
+    /// Ktor: the CIO engine's `Configuration`
     pub connection: ConnectionConfig,
 }
 
@@ -66,9 +76,13 @@ pub struct EngineConfig {
 /// Ktor: `io.ktor.server.engine.ApplicationEngineFactory`
 pub trait ApplicationEngineFactory {
     /// The engine it creates.
+    ///
+    /// Ktor: the `TEngine` type parameter
     type Engine: ApplicationEngine;
 
     /// Creates an engine that will serve with `config`.
+    ///
+    /// Ktor: `ApplicationEngineFactory.create`
     fn create(&self, config: EngineConfig) -> Self::Engine;
 }
 
@@ -83,6 +97,8 @@ pub trait ApplicationEngine {
     fn start(&mut self, application: Arc<Application>) -> io::Result<SocketAddr>;
 
     /// Blocks until the engine has stopped.
+    ///
+    /// Ktor: the waiting part of `ApplicationEngine.start(wait = true)`
     fn wait(&mut self);
 
     /// Stops accepting connections and shuts the workers down. Does nothing if not started.
@@ -162,6 +178,8 @@ impl<F: ApplicationEngineFactory> EmbeddedServer<F> {
     }
 
     /// Uses `limits` for request sizes.
+    ///
+    /// Ktor: none; CIO limits only each line of a head, to 8,192 characters
     pub fn limits(mut self, limits: Limits) -> Self {
         self.config.connection.limits = limits;
         self
@@ -178,6 +196,8 @@ impl<F: ApplicationEngineFactory> EmbeddedServer<F> {
 
     /// Answers `408 Request Timeout` to a request still incomplete this long after it started
     /// (default 10 s).
+    ///
+    /// Ktor: none; a CIO request may trickle in for as long as the idle timeout allows
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.config.connection.request_timeout = timeout;
         self
@@ -185,12 +205,13 @@ impl<F: ApplicationEngineFactory> EmbeddedServer<F> {
 
     /// Lets the environment override the code: `PORT` replaces the port and `WORKERS` the
     /// worker count, when they are set. Every example calls it, so the benchmark and test
-    /// harnesses can move them. Ktor's generated `application.conf` does the same with
-    /// `port = ${?PORT}`.
+    /// harnesses can move them.
     ///
     /// # Panics
     ///
     /// If `PORT` or `WORKERS` is set but not a number.
+    ///
+    /// Ktor: `port = ${?PORT}` in the generated `application.conf`
     pub fn configure_from_env(mut self) -> Self {
         if let Some(port) = env_number("PORT") {
             self.config.port = port;
@@ -202,6 +223,8 @@ impl<F: ApplicationEngineFactory> EmbeddedServer<F> {
     }
 
     /// The configuration the engine will be, or was, started with.
+    ///
+    /// Ktor: `ApplicationEngine.configuration`
     pub fn config(&self) -> &EngineConfig {
         &self.config
     }

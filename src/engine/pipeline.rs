@@ -1,8 +1,10 @@
 //! The engine's side of a call: run the application, and answer for whatever went wrong.
 //!
-//! Every engine (the `Cio` engine and the in-memory test engine alike) hands each parsed
-//! request to [`respond_to`], which builds the [`ApplicationCall`], runs the application's
-//! call pipeline, and returns the response to write. It is the safety net under every handler:
+//! Every engine hands each parsed request to the application through here: the connection
+//! loop of `Cio` and `Blocking` calls `respond` with the call it keeps from request to request
+//! (`storage.rs`), and the in-memory test engine calls [`respond_to`], which builds a fresh
+//! [`ApplicationCall`] and returns its response. Either runs the application's call pipeline,
+//! and is the safety net under every handler:
 //!
 //! - an error that escaped the whole pipeline becomes a response: an [`HttpError`] with its
 //!   own status and message, anything else `500 Internal Server Error` with the error's message

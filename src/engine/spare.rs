@@ -54,8 +54,7 @@ thread_local! {
 /// An input buffer of at least `size` initialised bytes: a spare one if this thread has one,
 /// else a new zeroed one.
 pub(crate) fn take_input(size: usize) -> Vec<u8> {
-    let spare = SHELF_OF_THIS_THREAD.with(|shelf| shelf.borrow_mut().input.pop());
-    match spare {
+    match unshelve(|shelf| &mut shelf.input) {
         Some(buffer) if buffer.len() >= size => buffer,
         _ => vec![0; size],
     }
@@ -63,9 +62,7 @@ pub(crate) fn take_input(size: usize) -> Vec<u8> {
 
 /// An empty output buffer: a spare one (with its capacity) if this thread has one.
 pub(crate) fn take_output() -> OutputBuffer {
-    SHELF_OF_THIS_THREAD
-        .with(|shelf| shelf.borrow_mut().output.pop())
-        .unwrap_or_default()
+    unshelve(|shelf| &mut shelf.output).unwrap_or_default()
 }
 
 /// Keeps `buffer` for the next input buffer this thread needs, if there is room.
@@ -85,9 +82,7 @@ pub(crate) fn give_output(mut buffer: OutputBuffer) {
 
 /// Call storage for a connection that wakes: a spare one if this thread has one.
 pub(crate) fn take_storage() -> CallStorage {
-    SHELF_OF_THIS_THREAD
-        .with(|shelf| shelf.borrow_mut().storage.pop())
-        .unwrap_or_default()
+    unshelve(|shelf| &mut shelf.storage).unwrap_or_default()
 }
 
 /// Keeps an idle connection's call storage for the next connection that wakes, if it is worth
@@ -102,6 +97,11 @@ pub(crate) fn give_storage(mut storage: CallStorage) {
 /// costs nothing to make again, and a very large one is not held on to.
 fn worth_keeping(capacity: usize) -> bool {
     capacity != 0 && capacity <= LARGEST
+}
+
+/// Takes the item of this `kind` last put on this thread's shelf, if there is one.
+fn unshelve<T>(kind: impl FnOnce(&mut Shelf) -> &mut Vec<T>) -> Option<T> {
+    SHELF_OF_THIS_THREAD.with(|shelf| kind(&mut shelf.borrow_mut()).pop())
 }
 
 /// Puts `item` on this thread's shelf, if there is room for it.

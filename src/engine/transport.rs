@@ -29,17 +29,23 @@ use crate::runtime::{AsyncRead, AsyncWrite, TcpStream};
 
 /// A connection's byte stream, as the protocol code uses it.
 ///
-/// Ktor: `io.ktor.server.engine.ServerIncomingConnection`
+/// Ktor: `io.ktor.server.cio.backend.ServerIncomingConnection`
 #[allow(async_fn_in_trait)] // our futures stay on their worker thread: no `Send` bound wanted
 pub trait Transport: AsyncRead + AsyncWrite {
     /// Reads like `read`, but fails with `ErrorKind::TimedOut` once `deadline` has passed.
+    ///
+    /// Ktor: `ByteReadChannel.readAvailable` inside `withTimeout`
     async fn read_before(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<usize>;
 
     /// Waits until a read would find something (or `deadline` passes, `TimedOut`), without
     /// reading. A stream that cannot tell may return at once.
+    ///
+    /// Ktor: `ByteReadChannel.awaitContent`
     async fn readable_before(&mut self, deadline: Instant) -> io::Result<()>;
 
     /// Ends the sending direction: the client reads end-of-stream after what was written.
+    ///
+    /// Ktor: closing the connection's `ByteWriteChannel`
     fn shutdown_write(&mut self) -> io::Result<()>;
 
     /// One read that never waits: `WouldBlock` when nothing has arrived. The connection loop
@@ -47,6 +53,8 @@ pub trait Transport: AsyncRead + AsyncWrite {
     /// after a readiness wait) costs the system call alone, not a future with a timer beside
     /// it. A stream that cannot tell without blocking keeps this default, and every read goes
     /// through `read_before`.
+    ///
+    /// Ktor: `ByteReadChannel.readAvailable` when `availableForRead > 0`
     fn try_read(&mut self, _buf: &mut [u8]) -> io::Result<usize> {
         Err(io::ErrorKind::WouldBlock.into())
     }
@@ -54,6 +62,8 @@ pub trait Transport: AsyncRead + AsyncWrite {
     /// One write that never waits: `WouldBlock` when the send buffer is full. Tried before
     /// `write_all` for the same reason as [`try_read`](Transport::try_read); a response
     /// nearly always fits the socket's send buffer at once.
+    ///
+    /// Ktor: `ByteWriteChannel.writeAvailable`
     fn try_write(&mut self, _buf: &[u8]) -> io::Result<usize> {
         Err(io::ErrorKind::WouldBlock.into())
     }
@@ -121,8 +131,13 @@ impl Default for ConnectionConfig {
 
 /// What a connection and its engine tell each other: "I am idle" and "we are stopping".
 ///
-/// Atomics, so that one type serves the thread-per-connection engine too; on the `Cio` engine
-/// both sides are on the same thread and a relaxed atomic store costs what a plain one does.
+/// Atomics, because the two sides may be on different threads: `stop` sets `stopping` from
+/// the thread that calls it, and on the `Blocking` engine each connection has a thread of its
+/// own. Release and acquire, so that a connection that sees the flag also sees what was
+/// written before it was set; on x86 they cost what plain loads and stores do.
+///
+/// Ktor: the `ServerJob` cancellation and `CIOApplicationEngine`'s stop, which reach every
+/// connection coroutine
 #[derive(Debug, Default)]
 pub struct ConnectionState {
     /// Set by the connection while it waits for a new request with nothing buffered.
@@ -133,6 +148,8 @@ pub struct ConnectionState {
 
 impl ConnectionState {
     /// The state of a new connection of a server whose stop flag is `stopping`.
+    ///
+    /// Ktor: launching a connection coroutine under the server job
     pub fn new(stopping: Arc<AtomicBool>) -> ConnectionState {
         ConnectionState {
             idle: AtomicBool::new(false),
@@ -142,11 +159,15 @@ impl ConnectionState {
 
     /// Whether the connection is waiting for a request with nothing buffered: closing it now
     /// loses nothing.
+    ///
+    /// Ktor: none; cancelling the connection's coroutine ends it wherever it is
     pub fn is_idle(&self) -> bool {
         self.idle.load(Ordering::Acquire)
     }
 
     /// Whether the server is stopping: answer what was asked, then close.
+    ///
+    /// Ktor: the server job's cancellation, seen by the connection coroutine
     pub fn is_stopping(&self) -> bool {
         self.stopping.load(Ordering::Acquire)
     }
