@@ -160,6 +160,8 @@ fn serve_thread(
         open.insert(id, (handle, Arc::clone(&state)));
     }
     let _ = stream.set_nodelay(true);
+    // As on Cio: a write that finds no room for this long fails, and the connection ends.
+    let _ = stream.set_write_timeout(Some(config.idle_timeout));
     let local = stream.local_addr().unwrap_or(remote);
     let mut stream = BlockingStream { stream };
     let peer = Peer { local, remote };
@@ -194,7 +196,11 @@ impl AsyncRead for BlockingStream {
 
 impl AsyncWrite for BlockingStream {
     async fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.stream.write(buf)
+        match self.stream.write(buf) {
+            // An expired SO_SNDTIMEO comes back as EAGAIN; say what it means, as Cio does.
+            Err(error) if error.kind() == io::ErrorKind::WouldBlock => Err(io::ErrorKind::TimedOut.into()),
+            other => other,
+        }
     }
 }
 

@@ -157,6 +157,9 @@ async fn serve_socket(
     // Responses go out in one write each (or one per pipelined batch); Nagle's algorithm would
     // only delay them.
     let _ = stream.set_nodelay(true);
+    // A client that stops reading must not hold its connection for ever: a write that finds no
+    // room in the send buffer for this long ends it.
+    stream.set_write_timeout(Some(config.idle_timeout));
     let local = stream.local_addr().unwrap_or(remote);
     // Shared with this worker's connection list, so that a graceful stop can close it if idle.
     let (stream, state) = (Rc::new(stream), Rc::new(state));

@@ -20,6 +20,9 @@
 //! **Time limits.** Waiting for a new request with nothing buffered is bounded by the idle
 //! timeout (the connection then just closes); a request that has started to arrive must be
 //! complete within the request timeout, or it gets `408 Request Timeout` (RFC 9110 §15.5.9).
+//! The idle timeout also bounds each wait for room to write (the engines set it as the
+//! socket's write timeout): a client that stops reading its response is closed, not served
+//! for ever. A slow reader is not, since every write that gets through waits afresh.
 //!
 //! RFC 9112 §9.3 (persistence and pipelining), §9.6 (tear-down, for the lingering close of
 //! `refuse`) and RFC 9110 §10.1.1 (`Expect`) are the rules this loop follows.

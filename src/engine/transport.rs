@@ -110,7 +110,8 @@ pub struct ConnectionConfig {
     /// Request size limits.
     pub limits: Limits,
     /// How long a keep-alive connection may wait for its next request before it is closed.
-    /// Default 45 s, as Ktor CIO's `connectionIdleTimeoutSeconds`.
+    /// Default 45 s, as Ktor CIO's `connectionIdleTimeoutSeconds`. It also bounds each wait
+    /// for room to write: a client that stops reading a response is closed after it.
     pub idle_timeout: Duration,
     /// How long a request may take to arrive once it has started, its head and its body
     /// together; after that the client gets `408 Request Timeout` and the connection closes.

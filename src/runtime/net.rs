@@ -38,14 +38,14 @@
 //! Ktor counterpart: ktor-network's `ServerSocket` (`aSocket(selector).tcp().bind()`) and
 //! `Socket`, whose suspending reads register a `SelectInterest` with the `SelectorManager`.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::future::{Future, poll_fn};
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
 use std::os::fd::{AsFd, AsRawFd};
 use std::pin::Pin;
 use std::task::Poll;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::io::{AsyncRead, AsyncWrite};
 use super::registration::{Direction, Registration};
@@ -165,7 +165,12 @@ pub struct TcpStream {
     stream: std::net::TcpStream,
     /// The timer of the reads with a deadline, kept from one to the next (see
     /// [`ReusableTimer`]): a keep-alive connection waits with a later deadline each time.
-    timer: RefCell<ReusableTimer>,
+    read_timer: RefCell<ReusableTimer>,
+    /// How long a write may wait for room, if limited ([`set_write_timeout`](Self::set_write_timeout)).
+    write_timeout: Cell<Option<Duration>>,
+    /// The timer of those waits: a timer of its own, so that one task may read with a deadline
+    /// while another writes with one.
+    write_timer: RefCell<ReusableTimer>,
 }
 
 impl TcpStream {
@@ -192,7 +197,9 @@ impl TcpStream {
         Ok(TcpStream {
             registration,
             stream,
-            timer: RefCell::new(ReusableTimer::new()),
+            read_timer: RefCell::new(ReusableTimer::new()),
+            write_timeout: Cell::new(None),
+            write_timer: RefCell::new(ReusableTimer::new()),
         })
     }
 
@@ -217,6 +224,16 @@ impl TcpStream {
         self.stream.set_nodelay(nodelay)
     }
 
+    /// Limits how long a write may wait for room in the send buffer: a write that finds none
+    /// for `timeout` fails with `ErrorKind::TimedOut`. `None` (the default) waits for as long
+    /// as it takes. Each write waits afresh, so `write_all` to a peer that reads slowly goes
+    /// on, and only one that stopped reading is given up on, as with std's `SO_SNDTIMEO`.
+    ///
+    /// std: `TcpStream::set_write_timeout` (Ktor: `SocketOptions.TCPClientSocketOptions.socketTimeout`)
+    pub fn set_write_timeout(&self, timeout: Option<Duration>) {
+        self.write_timeout.set(timeout);
+    }
+
     /// Shuts down the read half, the write half, or both. After `Shutdown::Write` the peer
     /// reads end-of-stream, while this side can still read its answer.
     ///
@@ -236,7 +253,9 @@ impl TcpStream {
     ///
     /// Ktor: `withTimeout(...) { channel.readAvailable(...) }`, as CIO's idle timeout
     pub async fn read_before(&self, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
-        self.read_when_readable(deadline, || self.try_read(buf)).await
+        let attempt = || self.try_read(buf);
+        self.ready_before(Direction::Read, &self.read_timer, deadline, attempt)
+            .await
     }
 
     /// Waits, until `deadline` at most, for the socket to have bytes to read (or an end of
@@ -250,24 +269,27 @@ impl TcpStream {
             true => Ok(()),
             false => Err(io::ErrorKind::WouldBlock.into()),
         };
-        self.read_when_readable(deadline, check).await
+        self.ready_before(Direction::Read, &self.read_timer, deadline, check)
+            .await
     }
 
-    /// Runs `attempt` until it does not say `WouldBlock`, waiting for readability in between,
-    /// and gives up with `TimedOut` at `deadline`.
-    async fn read_when_readable<T>(
+    /// Runs `attempt` until it does not say `WouldBlock`, waiting for the socket to be ready in
+    /// `direction` in between, and gives up with `TimedOut` at `deadline`, which `timer` keeps.
+    async fn ready_before<T>(
         &self,
+        direction: Direction,
+        timer: &RefCell<ReusableTimer>,
         deadline: Instant,
         mut attempt: impl FnMut() -> io::Result<T>,
     ) -> io::Result<T> {
         loop {
             match attempt() {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    let mut readable = self.registration.ready(Direction::Read);
+                    let mut ready = self.registration.ready(direction);
                     let expired = poll_fn(|cx| {
-                        if Pin::new(&mut readable).poll(cx).is_ready() {
+                        if Pin::new(&mut ready).poll(cx).is_ready() {
                             Poll::Ready(false)
-                        } else if self.timer.borrow_mut().poll_until(deadline, cx).is_ready() {
+                        } else if timer.borrow_mut().poll_until(deadline, cx).is_ready() {
                             Poll::Ready(true)
                         } else {
                             Poll::Pending
@@ -324,7 +346,15 @@ impl TcpStream {
     }
 
     async fn write_shared(&self, buf: &[u8]) -> io::Result<usize> {
-        retry(&self.registration, Direction::Write, || self.try_write(buf)).await
+        let attempt = || self.try_write(buf);
+        match self.write_timeout.get() {
+            None => retry(&self.registration, Direction::Write, attempt).await,
+            Some(timeout) => {
+                let deadline = Instant::now() + timeout;
+                self.ready_before(Direction::Write, &self.write_timer, deadline, attempt)
+                    .await
+            }
+        }
     }
 }
 

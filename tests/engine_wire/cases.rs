@@ -117,6 +117,29 @@ fn a_response_larger_than_the_send_buffer_arrives_whole() {
     assert_eq!(read_response(&mut stream, &mut buffered).body, b"Hello World!");
 }
 
+/// A client that stops reading a response is given up on: each wait for room to write is
+/// bounded by the idle timeout, so the connection closes before the body is all sent, instead
+/// of waiting for the client for ever.
+#[test]
+fn a_client_that_stops_reading_is_closed() {
+    // Far more than the two socket buffers between server and client can hold.
+    const SIZE: usize = 32 << 20;
+    let module = |app: &mut Application| {
+        app.routing(|route| {
+            route.get("/big", async |call| {
+                call.respond_bytes(vec![b'x'; SIZE], ContentType::APPLICATION_OCTET_STREAM).await
+            });
+        });
+    };
+    let (_server, address) = start_with(module, |server| server.idle_timeout(Duration::from_millis(200)));
+    let mut stream = connect(address);
+    stream.write_all(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    thread::sleep(Duration::from_millis(1500)); // reading nothing, while the server waits
+    let received = read_to_close(&mut stream);
+    assert!(received.starts_with(b"HTTP/1.1 200 OK\r\n"));
+    assert!(received.len() < SIZE, "all {} bytes were sent: the server waited", received.len());
+}
+
 /// HTTP/1.0 closes by default after one response.
 #[test]
 fn http_1_0_closes_by_default() {

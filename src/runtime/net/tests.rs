@@ -164,3 +164,45 @@ fn try_read_and_try_write_never_wait() {
         })
     });
 }
+
+/// With a write timeout, a write to a peer that reads nothing gives up with `TimedOut` once the
+/// send buffer is full, and one to a peer that reads, however slowly, goes through; without
+/// one, writes wait (the reading side here is what ends them).
+#[test]
+fn a_write_timeout_gives_up_on_a_peer_that_does_not_read() {
+    watchdog(|| {
+        block_on(async {
+            let (client, server) = connected_pair().await;
+            server.set_write_timeout(Some(Duration::from_millis(100)));
+            let chunk = vec![7u8; 64 * 1024];
+            let mut sink = &server;
+            let mut sent = 0;
+            let error = loop {
+                match sink.write(&chunk).await {
+                    Ok(count) => sent += count,
+                    Err(error) => break error,
+                }
+                assert!(sent < 1 << 30, "the buffers never filled");
+            };
+            assert_eq!(error.kind(), io::ErrorKind::TimedOut);
+
+            // A reader that takes a little at a time: every write waits far less than the
+            // timeout (longer now, so that a busy machine's pauses cannot reach it).
+            server.set_write_timeout(Some(Duration::from_secs(2)));
+            let reader = spawn(async move {
+                let mut buf = vec![0u8; 256 * 1024];
+                let mut source = &client;
+                let mut received = 0;
+                while received < sent + payload().len() {
+                    crate::runtime::sleep(Duration::from_millis(2)).await;
+                    received += source.read(&mut buf).await?;
+                }
+                io::Result::Ok(received)
+            });
+            sink.write_all(&payload())
+                .await
+                .expect("a reading peer is written to");
+            assert_eq!(reader.await.unwrap().unwrap(), sent + payload().len());
+        })
+    });
+}
