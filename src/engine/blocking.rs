@@ -112,7 +112,7 @@ impl ApplicationEngine for BlockingApplicationEngine {
         };
         running.acceptor.stop();
         let connections = &running.connections;
-        connections.stopping.store(true, Ordering::Release);
+        connections.stopping.store(true, Ordering::SeqCst); // SeqCst: see `ConnectionState`
         let deadline = Instant::now() + grace;
         let mut open = connections
             .open

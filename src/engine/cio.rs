@@ -113,7 +113,7 @@ impl ApplicationEngine for CioApplicationEngine {
             return;
         };
         running.acceptor.stop();
-        running.stopping.store(true, Ordering::Release);
+        running.stopping.store(true, Ordering::SeqCst); // SeqCst: see `ConnectionState`
         let left = drain_workers(&running.workers, Instant::now() + grace);
         if left > 0 {
             eprintln!(

@@ -244,11 +244,14 @@ impl<S: Transport> Connection<'_, S> {
                 self.flush().await?;
             }
             let deadline = if self.input.is_empty() && self.request_started.is_none() {
+                // Idle first, then the stop flag: a stop that begins meanwhile either finds this
+                // connection idle (and shuts its read side) or is seen here (see `set_idle`).
+                self.state.set_idle(true);
                 if self.state.is_stopping() {
                     // A request may already be on its way: take what is there, wait for none.
+                    self.state.set_idle(false);
                     Instant::now()
                 } else {
-                    self.state.set_idle(true);
                     let deadline = Instant::now() + self.config.idle_timeout;
                     // Idle, perhaps for long: hold no buffers while waiting for the next request
                     // (an idle keep-alive connection then costs little more than its task). They

@@ -134,8 +134,12 @@ impl Default for ConnectionConfig {
 ///
 /// Atomics, because the two sides may be on different threads: `stop` sets `stopping` from
 /// the thread that calls it, and on the `Blocking` engine each connection has a thread of its
-/// own. Release and acquire, so that a connection that sees the flag also sees what was
-/// written before it was set; on x86 they cost what plain loads and stores do.
+/// own, which may be about to wait just as the stop begins. Each side stores its flag, then
+/// loads the other's: the connection says it is idle, then asks whether the server is
+/// stopping; `stop` says it is stopping, then looks for idle connections. Only sequentially
+/// consistent ordering guarantees that at least one of them sees the other's store (with
+/// release and acquire both could miss, and the connection would wait out the grace period).
+/// The price is one locked instruction per store, paid when a connection starts to wait.
 ///
 /// Ktor: the `ServerJob` cancellation and `CIOApplicationEngine`'s stop, which reach every
 /// connection coroutine
@@ -163,17 +167,17 @@ impl ConnectionState {
     ///
     /// Ktor: none; cancelling the connection's coroutine ends it wherever it is
     pub fn is_idle(&self) -> bool {
-        self.idle.load(Ordering::Acquire)
+        self.idle.load(Ordering::SeqCst)
     }
 
     /// Whether the server is stopping: answer what was asked, then close.
     ///
     /// Ktor: the server job's cancellation, seen by the connection coroutine
     pub fn is_stopping(&self) -> bool {
-        self.stopping.load(Ordering::Acquire)
+        self.stopping.load(Ordering::SeqCst)
     }
 
     pub(crate) fn set_idle(&self, idle: bool) {
-        self.idle.store(idle, Ordering::Release);
+        self.idle.store(idle, Ordering::SeqCst);
     }
 }
