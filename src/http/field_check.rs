@@ -41,34 +41,30 @@
 //! is the last line of defence, so it checks at write time.
 
 use super::headers::is_valid_header_value;
+use super::scan::value_suspects as ctl_or_del_bits;
 use super::syntax::{self, TCHAR};
 
-/// `0x01` in every byte of a word.
-const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-/// `0x80` (each byte's high bit) in every byte of a word.
-const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-/// [`ONES`] and [`HIGHS`] for a sixteen-byte word.
+/// `0x01` and `0x80` in every byte of a sixteen-byte word: the `u128` forms of `scan.rs`'s
+/// `ONES` and `HIGHS`.
 const ONES_16: u128 = u128::from_ne_bytes([0x01; 16]);
 const HIGHS_16: u128 = u128::from_ne_bytes([0x80; 16]);
 
-/// The high bit of each byte of `word` that is below 0x20 or is 0x7F, give
-/// or take false alarms: non-zero whenever there is such a byte.
-///
-/// Three tests share one mask. `x - 0x20..` sets the high bit of a byte below
-/// 0x20, which wraps around; `x + 0x01..` sets the high bit of a 0x7F byte,
-/// which becomes 0x80; `& !x` then drops every byte whose high bit was set to
-/// begin with (obs-text, valid). A borrow or a carry that crosses into the
-/// next byte can only raise a false alarm there, never hide a true one: a
-/// byte below 0x20 still wraps with one more taken from it, 0x7F still
-/// reaches the high bit with one more added. A borrow only leaves a byte that
-/// wrapped (the alarm is already on), and a carry only leaves a 0xFF byte,
-/// which UTF-8 never contains. (Bit Twiddling Hacks, "Determine if a word has
-/// a byte less than n", for the first test; testing 0x7F as `x ^ 0x7F..`
-/// having a zero byte, the textbook way, costs two operations more.)
-#[inline(always)]
-fn ctl_or_del_bits(word: u64) -> u64 {
-    (word.wrapping_sub(ONES * 0x20) | word.wrapping_add(ONES)) & !word & HIGHS
-}
+// Values are checked with `scan.rs`'s `value_suspects`, here called
+// `ctl_or_del_bits`: the high bit of each byte of a word that is below 0x20
+// or is 0x7F, give or take false alarms, and non-zero whenever there is
+// such a byte.
+//
+// Three tests share one mask. `x - 0x20..` sets the high bit of a byte below
+// 0x20, which wraps around; `x + 0x01..` sets the high bit of a 0x7F byte,
+// which becomes 0x80; `& !x` then drops every byte whose high bit was set to
+// begin with (obs-text, valid). A borrow or a carry that crosses into the
+// next byte can only raise a false alarm there, never hide a true one: a
+// byte below 0x20 still wraps with one more taken from it, 0x7F still
+// reaches the high bit with one more added. A borrow only leaves a byte that
+// wrapped (the alarm is already on), and a carry only leaves a 0xFF byte,
+// which UTF-8 never contains. (Bit Twiddling Hacks, "Determine if a word has
+// a byte less than n", for the first test; testing 0x7F as `x ^ 0x7F..`
+// having a zero byte, the textbook way, costs two operations more.)
 
 /// [`ctl_or_del_bits`] for sixteen bytes at once. The compiler does `u128`
 /// arithmetic as two `u64` halves, passing a carry or a borrow from one to

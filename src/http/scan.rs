@@ -50,10 +50,11 @@
 
 use super::syntax::{self, FIELD, TARGET, TCHAR};
 
-/// `0x01` in every lane.
-const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+/// `0x01` in every lane (the same in either byte order). Shared with the other word-at-a-time
+/// code of this module: `field_check.rs` and `url.rs`.
+pub(super) const ONES: u64 = u64::from_le_bytes([0x01; 8]);
 /// The high bit of every lane.
-const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+pub(super) const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
 
 /// The length of the run of request-target bytes (`%x21-7E`) at the start of
 /// `bytes`, or `None` when every byte is one. Same answers as
@@ -93,8 +94,10 @@ fn target_suspects(word: u64) -> u64 {
 /// (CTLs, including the good HTAB) and `0x7F`. Lanes at `0x80` and above are
 /// obs-text, allowed, so `& !word` drops them; HTAB, and a lane after a
 /// borrowing HTAB or a carrying `0xFF`, are false alarms for the table.
+///
+/// The writer checks header values with the same test (`field_check.rs`).
 #[inline(always)]
-fn value_suspects(word: u64) -> u64 {
+pub(super) fn value_suspects(word: u64) -> u64 {
     let below_0x20 = word.wrapping_sub(0x20 * ONES);
     let del = word.wrapping_add(ONES);
     (below_0x20 | del) & !word & HIGHS

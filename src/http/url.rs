@@ -54,6 +54,7 @@
 
 use super::limits::ParseError;
 use super::parameters::Parameters;
+use super::scan::{HIGHS, ONES};
 use super::syntax::{self, UNRESERVED};
 use std::borrow::Cow;
 use std::ops::Range;
@@ -152,8 +153,6 @@ fn path_start(target: &str) -> usize {
 /// input shorter than a word goes byte by byte. For `/plaintext` that is two
 /// words, less than half of what a byte loop costs.
 fn first_stop(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
     let zero_lanes = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
     let flags = |word: u64| {
         zero_lanes(word ^ (u64::from(b'?') * ONES))

@@ -331,19 +331,11 @@ const DIGIT_PAIRS: [[u8; 2]; 100] = {
     pairs
 };
 
-/// Appends `n` in decimal. Below 100 the digits go straight out; above, a
-/// u64 has at most 20 digits, produced right to left two at a time into a
-/// stack buffer, then copied in one call.
+/// Appends `n` in decimal: a u64 has at most 20 digits, produced right to
+/// left two at a time into a stack buffer, then copied in one call. (Its
+/// caller writes numbers below 100 without it.)
 #[inline]
 fn push_decimal(out: &mut Vec<u8>, n: u64) {
-    if n < 10 {
-        out.push(b'0' + n as u8);
-        return;
-    }
-    if n < 100 {
-        out.extend_from_slice(&DIGIT_PAIRS[n as usize]);
-        return;
-    }
     let mut digits = [0u8; 20];
     let mut start = digits.len();
     let mut rest = n;
