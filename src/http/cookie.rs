@@ -23,6 +23,8 @@
 //! would say nothing and is left out.
 //!
 //! Ktor: `io.ktor.http.Cookie`, `renderSetCookieHeader`, `parseClientCookiesHeader`
+//!
+//! RFC 6265 §4.1 (`Set-Cookie` and its attributes) and §5.4 (the `Cookie` header).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

@@ -39,6 +39,10 @@
 //! checking it. Ktor checks each name and value once, when it is
 //! set (`HttpHeaders.checkHeaderName` / `checkHeaderValue`); the writer here
 //! is the last line of defence, so it checks at write time.
+//!
+//! RFC 9110 §5.1 (a field name is a token) and §5.5 (field values: VCHAR, SP, HTAB, obs-text).
+//!
+//! Ktor: `HttpHeaders.checkHeaderName` and `checkHeaderValue`
 
 use super::headers::is_valid_header_value;
 use super::scan::value_suspects as ctl_or_del_bits;

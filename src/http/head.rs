@@ -17,6 +17,9 @@
 //! the same zero-copy idea, with the builder in place of the read buffer.
 //! `Status`, `Header` and `EMPTY_HEADER` follow httparse, whose API shape
 //! this parser shares.
+//!
+//! RFC 9112 §2.1 (the message format) and §5 (field lines); RFC 9110 §5.3 (repeated fields
+//! keep their order).
 
 use super::version::HttpVersion;
 

@@ -41,6 +41,12 @@
 //! name twice. Keeping the names' positions in a side array would need a
 //! heap allocation or a fixed size with a fallback, since the number of
 //! slots is the caller's choice.
+//!
+//! RFC 9112 §2.2: a recipient parses a message as octets of a superset of US-ASCII, so the
+//! bytes are checked first and become text only then.
+//!
+//! Ktor: `io.ktor.http.cio.internals.CharArrayBuilder`, which turns the bytes of a head into
+//! characters as they are read
 
 use std::ops::Range;
 

@@ -29,6 +29,9 @@
 //! parse failure with a canned 400. Its only size limit is 8192 characters
 //! per line (and 128 bytes per chunk-size line). Distinct status codes cost
 //! nothing here and tell the client what to fix.
+//!
+//! RFC 9112 §3 (a target longer than the server wishes to parse MUST get 414), and the
+//! statuses: RFC 9110 §15.5.14 (413), §15.5.15 (414), RFC 6585 §5 (431).
 
 use super::status::HttpStatusCode;
 use std::fmt;
