@@ -46,6 +46,13 @@
 //!   brackets. IPvFuture and zone identifiers are refused; nothing routes on
 //!   them, and a full IPv6 validator would double this file.
 //!
+//! # Data flow
+//!
+//! The parser (`parser.rs`) calls `check_target` as soon as the request
+//! line is read, so that a refused target is refused before the field lines
+//! arrive, and `check_host` once they have all been read, with the `Host`
+//! values `field_lines.rs` noticed on the way and the target's form.
+//!
 //! # Ktor counterpart
 //!
 //! Ktor CIO checks only that Host does not end with `:` and contains none of
