@@ -12,8 +12,9 @@
 //! **Keep-alive and pipelining.** After answering, the loop goes back to the input buffer. If
 //! the client already sent the next request (pipelining), it is parsed and answered at once,
 //! and the responses collect in the output buffer; they are written together when no complete
-//! request is left to answer, or before the loop waits for the rest of a request's body. A batch of pipelined requests therefore costs one read and one
-//! write. Responses stay in request order because requests are answered one after the other.
+//! request is left to answer, or before the loop waits for the rest of a request's body. A
+//! batch of pipelined requests therefore costs one read and one write. Responses stay in
+//! request order because requests are answered one after the other.
 //! Ktor's CIO lets the handler of one request run while the next is parsed (up to 3 queued);
 //! answering in turn is simpler and gives the same order.
 //!
