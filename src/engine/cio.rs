@@ -151,9 +151,27 @@ async fn serve_socket(
     config: Arc<ConnectionConfig>,
     state: ConnectionState,
 ) {
-    let Ok(stream) = TcpStream::from_std(stream) else {
+    let Some((stream, local)) = register(stream, remote, &config) else {
         return;
     };
+    // Shared with this worker's connection list, so that a graceful stop can close it if idle.
+    let state = Rc::new(state);
+    let _registered = drain::register(&stream, &state);
+    let peer = Peer { local, remote };
+    let _ = connection::serve(&mut &*stream, &application, peer, &config, &state).await;
+    let _ = stream.shutdown(Shutdown::Both);
+}
+
+/// The socket, registered with this worker's reactor and set up for serving, and its local
+/// address. Not part of `serve_socket`'s body: the future of an `async fn` keeps room for its
+/// locals, and a `TcpStream` held there, even one moved out before the first wait, would
+/// enlarge every connection's task by its size.
+fn register(
+    stream: std::net::TcpStream,
+    remote: SocketAddr,
+    config: &ConnectionConfig,
+) -> Option<(Rc<TcpStream>, SocketAddr)> {
+    let stream = TcpStream::from_std(stream).ok()?;
     // Responses go out in one write each (or one per pipelined batch); Nagle's algorithm would
     // only delay them.
     let _ = stream.set_nodelay(true);
@@ -161,10 +179,5 @@ async fn serve_socket(
     // room in the send buffer for this long ends it.
     stream.set_write_timeout(Some(config.idle_timeout));
     let local = stream.local_addr().unwrap_or(remote);
-    // Shared with this worker's connection list, so that a graceful stop can close it if idle.
-    let (stream, state) = (Rc::new(stream), Rc::new(state));
-    let _registered = drain::register(&stream, &state);
-    let peer = Peer { local, remote };
-    let _ = connection::serve(&mut &*stream, &application, peer, &config, &state).await;
-    let _ = stream.shutdown(Shutdown::Both);
+    Some((Rc::new(stream), local))
 }
