@@ -182,6 +182,54 @@ fn answered_responses_leave_before_the_next_read() {
     assert!(writes[1].ends_with("\r\n\r\nHello, World!"), "{writes:#?}");
 }
 
+/// Bodies that came with the batch keep it one write; a body still on its way does not hold
+/// back the responses before it: they leave before the read that brings the rest.
+#[test]
+fn a_body_to_wait_for_sends_the_answers_before_it() {
+    let post = |body: &str| {
+        format!(
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+    };
+    let whole = [get("/"), post("hello"), get("/plaintext")].concat();
+    let mut stream = MemoryStream::new(&[&whole]);
+    serve_in_memory(&mut stream, hello::module);
+    let writes = stream.writes();
+    assert_eq!(writes.len(), 1, "one write for the batch: {writes:#?}");
+    assert_eq!(writes[0].matches("HTTP/1.1 ").count(), 3, "{writes:#?}");
+
+    let split = post("hello world");
+    let (head_and_some, rest) = split.split_at(split.len() - 5);
+    let mut stream = MemoryStream::new(&[&format!("{}{head_and_some}", get("/")), rest]);
+    serve_in_memory(&mut stream, hello::module);
+    let events: Vec<_> = stream
+        .log
+        .iter()
+        .map(|event| match event {
+            Event::Read(bytes) if bytes.is_empty() => "end",
+            Event::Read(_) => "read",
+            Event::Write(_) => "write",
+            Event::Shutdown => "shutdown",
+        })
+        .collect();
+    assert_eq!(
+        events,
+        ["read", "write", "read", "write", "end"],
+        "{:#?}",
+        stream.log
+    );
+    let writes = stream.writes();
+    assert!(
+        writes[0].ends_with("\r\n\r\nHello World!"),
+        "the GET's answer first: {writes:#?}"
+    );
+    assert!(
+        writes[1].starts_with("HTTP/1.1 405 "),
+        "then the POST's: {writes:#?}"
+    );
+}
+
 /// The `Date` of every response is the current date, stamped when its write goes out: the
 /// responses of one write share it, and none keeps the writer's placeholder (the epoch), whether
 /// the response came with a batch, alone, or as a refusal.
