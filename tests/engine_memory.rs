@@ -63,6 +63,18 @@ impl MemoryStream {
         count
     }
 
+    /// What each call on the stream was, in order: `read`, `write`, `end` (a read that found the
+    /// end of the stream) or `shutdown`.
+    fn kinds(&self) -> Vec<&'static str> {
+        let kind = |event: &Event| match event {
+            Event::Read(bytes) if bytes.is_empty() => "end",
+            Event::Read(_) => "read",
+            Event::Write(_) => "write",
+            Event::Shutdown => "shutdown",
+        };
+        self.log.iter().map(kind).collect()
+    }
+
     /// Every write so far, as text.
     fn writes(&self) -> Vec<String> {
         let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
@@ -161,16 +173,7 @@ fn answered_responses_leave_before_the_next_read() {
     let (first_half, second_half) = last.split_at(10);
     let mut stream = MemoryStream::new(&[&format!("{batch}{first_half}"), second_half]);
     serve_in_memory(&mut stream, hello::module);
-    let events: Vec<_> = stream
-        .log
-        .iter()
-        .map(|event| match event {
-            Event::Read(bytes) if bytes.is_empty() => "end",
-            Event::Read(_) => "read",
-            Event::Write(_) => "write",
-            Event::Shutdown => "shutdown",
-        })
-        .collect();
+    let events = stream.kinds();
     assert_eq!(
         events,
         ["read", "write", "read", "write", "end"],
@@ -203,16 +206,7 @@ fn a_body_to_wait_for_sends_the_answers_before_it() {
     let (head_and_some, rest) = split.split_at(split.len() - 5);
     let mut stream = MemoryStream::new(&[&format!("{}{head_and_some}", get("/")), rest]);
     serve_in_memory(&mut stream, hello::module);
-    let events: Vec<_> = stream
-        .log
-        .iter()
-        .map(|event| match event {
-            Event::Read(bytes) if bytes.is_empty() => "end",
-            Event::Read(_) => "read",
-            Event::Write(_) => "write",
-            Event::Shutdown => "shutdown",
-        })
-        .collect();
+    let events = stream.kinds();
     assert_eq!(
         events,
         ["read", "write", "read", "write", "end"],
