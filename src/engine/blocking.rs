@@ -113,7 +113,7 @@ impl ApplicationEngine for BlockingApplicationEngine {
         running.acceptor.stop();
         let connections = &running.connections;
         connections.stopping.store(true, Ordering::SeqCst); // SeqCst: see `ConnectionState`
-        let deadline = Instant::now() + grace;
+        let deadline = runtime::after(Instant::now(), grace);
         let mut open = connections
             .open
             .lock()

@@ -54,6 +54,7 @@ use super::storage::CallStorage;
 use super::transport::{ConnectionConfig, ConnectionState, Transport, must_wait};
 use crate::application::{Application, ApplicationCall, DeferredBody, HttpError};
 use crate::http::{BodyFraming, Headers, HttpHeaders, HttpMethod, HttpStatusCode, HttpVersion, ParseError};
+use crate::runtime::after;
 
 /// The addresses of a connection's two ends, given to every request on it.
 ///
@@ -154,7 +155,7 @@ impl<S: Transport> Connection<'_, S> {
                 // One timeout for the whole request: the body gets what the head left of it. (A
                 // head that came whole, unwaited for, arrived just now.)
                 let started = started.unwrap_or_else(Instant::now);
-                let deadline = started + self.config.request_timeout;
+                let deadline = after(started, self.config.request_timeout);
                 let limits = &self.config.limits;
                 // Boxed: reading a body has state of its own (a chunked decoder, say) that would
                 // otherwise be part of every connection's future, idle or not.
@@ -253,7 +254,7 @@ impl<S: Transport> Connection<'_, S> {
                     self.state.set_idle(false);
                     Instant::now()
                 } else {
-                    let deadline = Instant::now() + self.config.idle_timeout;
+                    let deadline = after(Instant::now(), self.config.idle_timeout);
                     // Idle, perhaps for long: hold no buffers while waiting for the next request
                     // (an idle keep-alive connection then costs little more than its task). They
                     // go to this worker's spares, for whichever connection wakes next.
@@ -274,7 +275,10 @@ impl<S: Transport> Connection<'_, S> {
             } else {
                 // The request has started to arrive: its clock starts the first time it is
                 // waited for.
-                *self.request_started.get_or_insert_with(Instant::now) + self.config.request_timeout
+                after(
+                    *self.request_started.get_or_insert_with(Instant::now),
+                    self.config.request_timeout,
+                )
             };
             let read = self.input.read_from(self.stream, deadline).await;
             self.state.set_idle(false);
@@ -329,7 +333,7 @@ impl<S: Transport> Connection<'_, S> {
             }
             // The client holds the body back until it sees the `100 Continue`, so the body's
             // clock starts now, not when the head arrived.
-            let deadline = Instant::now() + config.request_timeout;
+            let deadline = after(Instant::now(), config.request_timeout);
             let (result, outcome) =
                 match read_body(stream, input, output, framing, &config.limits, deadline).await {
                     Ok(BodyRead::Complete(body)) => (Ok(body), Deferred::Read),

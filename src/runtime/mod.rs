@@ -73,4 +73,4 @@ pub use io::{AsyncRead, AsyncWrite};
 pub use join::{JoinError, JoinHandle};
 pub use net::{TcpListener, TcpStream};
 pub use pool::{Runtime, RuntimeHandle, available_parallelism, current_worker};
-pub use timer::{Elapsed, ReusableTimer, Sleep, Timeout, sleep, sleep_until, timeout};
+pub use timer::{Elapsed, ReusableTimer, Sleep, Timeout, after, sleep, sleep_until, timeout};

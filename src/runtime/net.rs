@@ -350,7 +350,7 @@ impl TcpStream {
         match self.write_timeout.get() {
             None => retry(&self.registration, Direction::Write, attempt).await,
             Some(timeout) => {
-                let deadline = Instant::now() + timeout;
+                let deadline = super::timer::after(Instant::now(), timeout);
                 self.ready_before(Direction::Write, &self.write_timer, deadline, attempt)
                     .await
             }

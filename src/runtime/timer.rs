@@ -89,7 +89,16 @@ impl Timers {
 ///
 /// Kotlin: `kotlinx.coroutines.delay`
 pub fn sleep(duration: Duration) -> Sleep {
-    sleep_until(Instant::now() + duration)
+    sleep_until(after(Instant::now(), duration))
+}
+
+/// The instant `duration` after `start`; for a duration too long to add (`Duration::MAX`, a
+/// common way to say "no limit"), an instant a century away instead of a panic.
+///
+/// std: `Instant::checked_add`, with the far future as the answer to overflow
+pub fn after(start: Instant, duration: Duration) -> Instant {
+    const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+    start.checked_add(duration).unwrap_or_else(|| start + CENTURY)
 }
 
 /// Waits until `deadline`. Must be awaited inside a worker.
@@ -323,6 +332,22 @@ mod tests {
         });
         assert!(elapsed >= Duration::from_millis(50), "{elapsed:?}");
         assert!(elapsed < Duration::from_secs(1), "{elapsed:?}");
+    }
+
+    /// A duration too long to add to now means a deadline far away, not a panic: `sleep` and
+    /// `timeout` accept `Duration::MAX`, and such a sleep simply never wins a race.
+    #[test]
+    fn a_duration_too_long_to_add_is_far_away() {
+        let now = Instant::now();
+        assert_eq!(after(now, Duration::from_secs(3)), now + Duration::from_secs(3));
+        assert!(after(now, Duration::MAX) > now + Duration::from_secs(50 * 365 * 24 * 3600));
+        let outcome = watchdog(|| {
+            block_on(async {
+                timeout(Duration::MAX, sleep(Duration::from_millis(10))).await?;
+                timeout(Duration::from_millis(10), sleep(Duration::MAX)).await
+            })
+        });
+        assert!(outcome.is_err(), "the endless sleep lost to the short timeout");
     }
 
     /// Sleeps started in scrambled order complete in deadline order.

@@ -140,6 +140,23 @@ fn a_client_that_stops_reading_is_closed() {
     assert!(received.len() < SIZE, "all {} bytes were sent: the server waited", received.len());
 }
 
+/// `Duration::MAX` turns a time limit off: requests are served as usual, a head that comes in
+/// two parts and a body included, with nothing overflowing.
+#[test]
+fn unlimited_timeouts_are_accepted() {
+    let (_server, address) = start_with(echo::module, |server| {
+        server.idle_timeout(Duration::MAX).request_timeout(Duration::MAX)
+    });
+    let mut stream = connect(address);
+    let mut buffered = Vec::new();
+    stream.write_all(b"POST /a HTTP/1.1\r\nHost: x\r\n").unwrap();
+    thread::sleep(Duration::from_millis(20)); // the server waits for the rest of the head
+    stream.write_all(b"Content-Length: 2\r\n\r\nhi").unwrap();
+    assert!(read_response(&mut stream, &mut buffered).body.ends_with(b"\n\nhi"));
+    stream.write_all(b"GET /b HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    assert!(read_response(&mut stream, &mut buffered).body.starts_with(b"GET /b\n"));
+}
+
 /// HTTP/1.0 closes by default after one response.
 #[test]
 fn http_1_0_closes_by_default() {
