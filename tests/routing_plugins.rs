@@ -3,7 +3,10 @@
 
 use std::sync::{Arc, Mutex};
 
-use mini_ktor::application::{CallFailed, ResponseSent, RouteScopedPlugin, create_route_scoped_plugin};
+use mini_ktor::application::{
+    CallFailed, OutgoingContent, ResponseSent, RouteScopedPlugin, create_route_scoped_plugin,
+};
+use mini_ktor::plugins::StatusPages;
 use mini_ktor::prelude::*;
 use mini_ktor::testing::test_application;
 
@@ -127,4 +130,49 @@ fn a_route_scoped_plugin_installs_on_the_application_too() {
     });
     assert_eq!(client.get("/").header("X-Label"), Some("everywhere"));
     assert_eq!(client.get("/missing").header("X-Label"), Some("everywhere"));
+}
+
+/// A response given while another is being sent (here StatusPages' page for a 404) goes
+/// through the call's own send pipeline too, with the route's plugins in it: the page comes
+/// out bracketed like any other response on `/api`.
+#[test]
+fn a_nested_response_keeps_the_routes_send_pipeline() {
+    let bracket = || {
+        create_route_scoped_plugin(
+            "Bracket",
+            || (),
+            |plugin| {
+                plugin.on_call_respond(async |ctx, _: &()| {
+                    let text = match ctx.subject().downcast_ref::<OutgoingContent>() {
+                        Some(OutgoingContent::Bytes(bytes)) => {
+                            format!("[{}]", String::from_utf8_lossy(bytes))
+                        }
+                        _ => return Ok(()),
+                    };
+                    ctx.set_subject(Box::new(OutgoingContent::Bytes(text.into_bytes().into())));
+                    Ok(())
+                });
+            },
+        )
+    };
+    let client = test_application(move |app| {
+        app.install(&StatusPages, |config| {
+            config.status(HttpStatusCode::NOT_FOUND, async |call, _| {
+                call.respond_text("sorry").await
+            });
+        });
+        app.routing(|root| {
+            root.route("/api", |api| {
+                api.install(&bracket(), |_| {});
+                api.get("/plain", async |call| call.respond_text("ok").await);
+                api.get("/gone", async |call| {
+                    call.respond_status(HttpStatusCode::NOT_FOUND).await
+                });
+            });
+        });
+    });
+    assert_eq!(client.get("/api/plain").text(), "[ok]");
+    let gone = client.get("/api/gone");
+    assert_eq!(gone.status(), HttpStatusCode::NOT_FOUND);
+    assert_eq!(gone.text(), "[sorry]");
 }

@@ -197,13 +197,11 @@ impl ApplicationCall {
             return Err(ResponseAlreadySent.into());
         }
         let message: ResponseMessage = Box::new(message);
-        match self.send_pipeline.take() {
+        // Cloned, not taken out while it runs: a `respond` made from inside it (a status page,
+        // say) must find the same pipeline, and an interceptor may still add to the call's copy.
+        match self.send_pipeline.clone() {
             // This call intercepted its own copy of the pipeline: run that one.
-            Some(own) => {
-                let outcome = own.execute(self, message).await;
-                self.send_pipeline = Some(own);
-                outcome
-            }
+            Some(own) => own.execute(self, message).await,
             None => {
                 let application = Arc::clone(&self.application);
                 application.send_pipeline().execute(self, message).await
@@ -336,12 +334,9 @@ impl ApplicationCall {
         let body = self.request.take_body().await?;
         self.receive_type = Some(TypeId::of::<T>());
         let subject: ReceiveSubject = Box::new(body);
-        let subject = match self.receive_pipeline.take() {
-            Some(own) => {
-                let outcome = own.execute(self, subject).await;
-                self.receive_pipeline = Some(own);
-                outcome?
-            }
+        // Cloned, as in `respond`: a `receive` from inside it finds the same pipeline.
+        let subject = match self.receive_pipeline.clone() {
+            Some(own) => own.execute(self, subject).await?,
             None => {
                 let application = Arc::clone(&self.application);
                 application.receive_pipeline().execute(self, subject).await?
