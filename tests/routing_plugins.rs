@@ -176,3 +176,33 @@ fn a_nested_response_keeps_the_routes_send_pipeline() {
     assert_eq!(gone.status(), HttpStatusCode::NOT_FOUND);
     assert_eq!(gone.text(), "[sorry]");
 }
+
+/// A route-scoped plugin installed on the application and again on a route would run twice for
+/// the calls routed there: declaring the route panics, naming the plugin, as Ktor refuses it.
+#[test]
+#[should_panic(expected = "the plugin `Labeller` is installed on the application and on a route")]
+fn installed_on_the_application_and_a_route_is_refused() {
+    Application::from_module(|app| {
+        app.install(&labeller(), |label| label.0 = "everywhere");
+        app.routing(|root| {
+            root.route("/api", |api| {
+                api.install(&labeller(), |label| label.0 = "api");
+            });
+        });
+    });
+}
+
+/// The other order too: once a route has the plugin, installing it on the application is a
+/// duplicate.
+#[test]
+fn a_route_then_the_application_is_a_duplicate() {
+    Application::from_module(|app| {
+        app.routing(|root| {
+            root.route("/api", |api| {
+                api.install(&labeller(), |label| label.0 = "api");
+            });
+        });
+        let second = app.try_install(&labeller(), |label| label.0 = "everywhere");
+        assert_eq!(second.err().map(|duplicate| duplicate.name), Some("Labeller"));
+    });
+}

@@ -220,12 +220,26 @@ impl Application {
     /// Declares routes. The first call installs routing (an interceptor in the `CALL` phase);
     /// later calls add to the same route tree, as several `routing { }` blocks do in Ktor.
     ///
+    /// # Panics
+    ///
+    /// If a route-scoped plugin installed on the application is installed on a route too.
+    ///
     /// Ktor: `Application.routing { }`
     pub fn routing(&mut self, build: impl FnOnce(&mut Route)) {
         if self.routing.is_none() {
             self.pipeline.intercept(ApplicationCallPipeline::CALL, route_call);
         }
-        build(self.routing.get_or_insert_with(Route::root));
+        let root = self.routing.get_or_insert_with(Route::root);
+        build(root);
+        // A plugin installed on the application and again on a route would run twice for the
+        // calls routed there; Ktor refuses that too (`DuplicatePluginException`).
+        let on_the_application = |name: &str| self.plugins.contains(name);
+        if let Some(name) = root.find_installed(&on_the_application) {
+            panic!(
+                "the plugin `{name}` is installed on the application and on a route: install it \
+                 on the routing root instead, and it covers every route once"
+            );
+        }
     }
 
     /// The application's attributes: typed data shared by every call (read-only once the

@@ -87,13 +87,21 @@ pub(crate) struct PluginRegistry {
     instances: HashMap<&'static str, Arc<dyn Any + Send + Sync>>,
 }
 
+impl PluginRegistry {
+    /// Whether a plugin named `name` is installed.
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.instances.contains_key(name)
+    }
+}
+
 impl Application {
     /// Installs `plugin`, configured by `configure`, and returns its instance.
     ///
     /// # Panics
     ///
-    /// If a plugin with the same name is already installed: the message names it. That is a
-    /// mistake in the application's modules, found the first time it starts.
+    /// If a plugin with the same name is already installed, on the application or on a route:
+    /// the message names it. That is a mistake in the application's modules, found the first
+    /// time it starts.
     ///
     /// Ktor: `Application.install(plugin) { config }`
     pub fn install<P: Plugin>(
@@ -114,7 +122,14 @@ impl Application {
         configure: impl FnOnce(&mut P::Config),
     ) -> Result<Arc<P::Instance>, DuplicatePlugin> {
         let name = plugin.name();
-        if self.plugins.instances.contains_key(name) {
+        // A route-scoped plugin on a route as well as on the application would run twice for
+        // the calls routed there (see `routing`).
+        let on_a_route = || {
+            self.routing
+                .as_ref()
+                .and_then(|root| root.find_installed(&|n| n == name))
+        };
+        if self.plugins.contains(name) || on_a_route().is_some() {
             return Err(DuplicatePlugin { name });
         }
         let mut config = plugin.create_config();

@@ -230,7 +230,9 @@ impl Route {
     ///
     /// # Panics
     ///
-    /// If the plugin is already installed on this route: the message names it.
+    /// If the plugin is already installed on this route: the message names it. (One installed
+    /// on the application as well is refused when the `routing` block ends, see
+    /// [`Application::routing`](crate::application::Application::routing).)
     ///
     /// Ktor: `Route.install(plugin) { }` for a `RouteScopedPlugin`
     pub fn install<C: Send + Sync + 'static>(
@@ -294,6 +296,21 @@ impl Route {
     /// Ktor: `Route.path`
     pub fn path(&self) -> &str {
         &self.path
+    }
+
+    /// The name of a route-scoped plugin installed on this node or below for which `wanted` is
+    /// true, if there is one.
+    pub(crate) fn find_installed(&self, wanted: &impl Fn(&str) -> bool) -> Option<&'static str> {
+        let here = self
+            .plugins
+            .iter()
+            .map(|(name, _)| *name)
+            .find(|name| wanted(name));
+        here.or_else(|| {
+            self.children
+                .iter()
+                .find_map(|child| child.find_installed(wanted))
+        })
     }
 
     /// Empties the merged-pipeline cache of this node and every node below.
