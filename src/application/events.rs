@@ -12,7 +12,7 @@
 //! `ApplicationStarting` is raised before the modules run, so only code that subscribed before
 //! them (an engine, in Ktor) sees it; a module's own subscriptions start with
 //! `ApplicationStarted`. `ServerReady` comes once the engine accepts connections; the test
-//! engine has none, so it raises only `ApplicationStarted`.
+//! engine has none, so it raises only `ApplicationStarting` and `ApplicationStarted`.
 //!
 //! Handlers run in subscription order, on the thread that raises the event, with the
 //! application. Ktor's `Events` also returns a handle to unsubscribe; subscriptions here last

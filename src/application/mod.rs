@@ -15,8 +15,8 @@
 //!
 //! Ktor's `Application` *is* an `ApplicationCallPipeline` (it inherits from it) and is also a
 //! coroutine scope with an event monitor and a plugin registry. Rust has no inheritance, so the
-//! application owns its pipeline and forwards `intercept` to it; the registry, attributes and
-//! lifecycle events come with the plugin API.
+//! application owns its pipeline and forwards `intercept` to it, and keeps the plugin registry
+//! (`plugin.rs`), the attributes and the event monitor (`events.rs`) as fields.
 //!
 //! Ktor: `io.ktor.server.application.Application`
 

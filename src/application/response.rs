@@ -4,10 +4,10 @@
 //! response: from then on the call counts as handled (the later interceptors and the fallback
 //! look at that), and a second respond is an error, `Response has already been sent`.
 //!
-//! The engine writes the committed response after the pipeline has run, framing the body with
-//! `Content-Length` (its size is known). Ktor writes from inside the send pipeline's `Engine`
-//! phase instead, which lets a response stream while the handler is still running; streaming and
-//! the send pipeline arrive together in a later step.
+//! The engine writes the committed response after the pipeline has run: known bytes with
+//! `Content-Length`, a streamed body (`respond_bytes_writer`) chunked as it is produced. Ktor
+//! writes from inside the send pipeline's `Engine` phase instead; here that phase only commits
+//! (`send_pipeline.rs`), and the bytes go out when the call is done.
 //!
 //! Ktor: `io.ktor.server.response.ApplicationResponse`
 

@@ -19,7 +19,11 @@
 //!   that is still not content becomes `406 Not Acceptable`: the server could not produce a
 //!   representation of what the handler answered;
 //! - in `Engine`, the content is committed to the call's response, which the engine then
-//!   writes. A second commit is the error "Response has already been sent".
+//!   writes. A second commit is the error "Response has already been sent", where Ktor's
+//!   `Engine` interceptor silently skips a call that is already answered: a response given
+//!   from inside another one (a status page) therefore has to `finish` the outer run, as
+//!   StatusPages does, or the outer `respond` returns that error (the client gets the inner
+//!   response either way). Saying so beats dropping a response without a word.
 //!
 //! Ktor writes to the socket from inside `Engine`. Here the engine writes after the pipeline,
 //! so `Engine` only commits; a `ResponseSent`-style hook that runs after `proceed` in `Engine`
@@ -261,7 +265,8 @@ async fn refuse_unrendered(ctx: &mut PipelineContext<'_, ResponseMessage, Applic
     Ok(())
 }
 
-/// In `Engine`: commits the content to the response, for the engine to write.
+/// In `Engine`: commits the content to the response, for the engine to write; an error if the
+/// call is already answered (Ktor skips it instead, see the module docs).
 ///
 /// Ktor: the `Engine`-phase interceptor of `BaseApplicationResponse` (`respondOutgoingContent`)
 async fn commit(ctx: &mut PipelineContext<'_, ResponseMessage, ApplicationCall>) -> Result<()> {

@@ -11,9 +11,16 @@
 //! GET /hello
 //!   application/Monitoring  my_app::module::{{closure}}  proceeded  91µs
 //!     application/Call  mini_ktor::application::route_call  proceeded  60µs
-//!       send/Render  mini_ktor::application::send_pipeline::render_default  returned  2µs
-//!       send/Engine  mini_ktor::application::send_pipeline::commit  returned  1µs
+//!       route/Call  route handler  proceeded  44µs
+//!         send/Render  mini_ktor::application::send_pipeline::render_default  returned  2µs
+//!         send/BodyTransformationCheckPostRender  mini_ktor::application::send_pipeline::refuse_unrendered  returned  0µs
+//!         send/Engine  mini_ktor::application::send_pipeline::commit  returned  1µs
+//!     application/Fallback  mini_ktor::application::respond_unhandled  returned  1µs
 //! ```
+//!
+//! (An application with one interceptor of its own, in `Monitoring`: the route's pipeline runs
+//! inside routing's interceptor, the send pipeline inside the handler's `respond`, and the
+//! built-in `Fallback` interceptor inside the `Monitoring` one, after `Call`.)
 //!
 //! Nesting *is* the onion: an interceptor's children ran inside its `proceed` (or inside a
 //! `respond` it made). How each one ended:

@@ -65,6 +65,7 @@
 //! | `evaluation.rs` | [`RouteSelectorEvaluation`]: match, quality, segments, status; conditions | `RouteSelectorEvaluation` |
 //! | `segment.rs` | the path-segment selectors: constant, parameter, wildcard, tailcard | `PathSegment*RouteSelector` |
 //! | `fast_path.rs` | constant routes by one lookup | `RoutingPathTree` |
+//! | `path_table.rs` | the perfect hash table `fast_path.rs` looks paths up in | none |
 //! | `trailing_slash.rs` | `/a` vs `/a/`, and what `IgnoreTrailingSlash` changes | `TrailingSlashRouteSelector`, `IgnoreTrailingSlash` |
 //! | `context.rs` | [`RoutingResolveContext`]: the request, its path cut into segments | `RoutingResolveContext`, `SegmentedPath` |
 //! | `resolve.rs` | the search: pruning, comparison, ties, the failure status | `RoutingResolveContext.resolve` |

@@ -42,8 +42,9 @@
 //! can change it any more.
 //!
 //! Route-scoped *plugins* (Ktor's `install` on a route, `createRouteScopedPlugin`) build on these
-//! pipelines: installing one merges the plugin's phases and interceptors into the node. They
-//! arrive with the plugin API; until then, `intercept` on a route is the mechanism itself.
+//! pipelines: each installation keeps its own pipeline on its node (`Route::plugins`), and a
+//! merged pipeline takes only the nearest installation's interceptors (below), so a plugin
+//! installed again lower in the tree replaces the one above for that subtree, as in Ktor.
 //!
 //! Ktor: `RoutingNode.buildPipeline` (and `RoutingNode` being an `ApplicationCallPipeline`)
 

@@ -39,11 +39,11 @@
 //! those same conditions: a 405 carries them in an `Allow` header (RFC 9110 §15.5.6 requires
 //! one; Ktor sends none).
 //!
-//! Two things of Ktor's are not here. Ktor 3.5 first consults an index of constant routes (a
-//! fast path that gives the same answers), and Ktor's main branch has since changed
-//! `isBetterResolve` (ktorio/ktor#5764) to compare the lowest quality left over on each side
-//! before counting entries. The first is an optimisation; for the second, this file keeps the
-//! counting rule Ktor used until that change.
+//! Ktor 3.5 first consults an index of constant routes, a fast path that gives the same
+//! answers; so does this crate (`fast_path.rs`, asked by `root.rs` before this search). One
+//! thing of Ktor's is not here: its main branch has since changed `isBetterResolve`
+//! (ktorio/ktor#5764) to compare the lowest quality left over on each side before counting
+//! entries. This file keeps the counting rule Ktor used until that change.
 //!
 //! Ktor: `RoutingResolveContext.resolve`, `isBetterResolve` and `updateFailedEvaluation`
 

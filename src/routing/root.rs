@@ -17,8 +17,9 @@
 //! sends the `Allow` header this crate adds to Ktor's behaviour.
 //!
 //! Ktor's `RoutingRoot` is both the root node and the plugin object; it also raises the
-//! `RoutingCallStarted` and `RoutingCallFinished` events and merges route-scoped receive and send
-//! pipelines into the call's. Events and those two pipelines arrive later in this crate; the root
+//! `RoutingCallStarted` and `RoutingCallFinished` events, which this crate does not have, and
+//! merges route-scoped receive and send pipelines into the call's, which route-scoped plugins
+//! do here from their `Plugins`-phase interceptors (`application/plugin_builder.rs`). The root
 //! here is a plain [`Route`] whose selector is `Root`, kept by the application.
 //!
 //! Ktor: `io.ktor.server.routing.RoutingRoot` (`interceptor`, `executeResult`)

@@ -177,7 +177,7 @@ impl Route {
     /// If `phase` is not one of [`ApplicationCallPipeline`]'s phases.
     ///
     /// Ktor: `Route.intercept(phase) { }` (deprecated there in favour of route-scoped plugins,
-    /// which this crate gets with its plugin API)
+    /// [`install`](Self::install) here)
     #[track_caller]
     pub fn intercept(
         &mut self,

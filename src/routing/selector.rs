@@ -19,7 +19,8 @@
 //! kind. A closed enum is enough here: it lists every kind on one screen, `match` checks that
 //! each is handled, and equality is derived. The kinds Ktor has and this enum does not yet are
 //! `accept`, `contentType`, `host`, `localPort`, regex paths and the *transparent* selectors
-//! that plugins such as `authenticate` add; they join with the plugin API.
+//! that plugins such as `authenticate` add; a plugin here cannot add a kind (see the README's
+//! list of what is not there yet).
 
 use std::fmt;
 
