@@ -139,17 +139,12 @@ impl ApplicationCallPipeline {
     ///
     /// Ktor: `Pipeline.execute(call, Unit)`
     pub async fn execute(&self, call: &mut ApplicationCall) -> Result<()> {
-        match call.trace() {
-            None => self.pipeline.execute(call, ()).await,
-            Some(trace) => {
-                self.pipeline
-                    .execute_traced(call, (), &trace, "application")
-                    .await
-            }
-        }
+        self.execute_named(call, "application").await
     }
 
     /// Runs the call through every phase, traced as `pipeline` (a route's pipeline, say).
+    ///
+    /// Ktor: `Pipeline.execute(call, Unit)`; the name exists only for the trace
     pub async fn execute_named(&self, call: &mut ApplicationCall, pipeline: &'static str) -> Result<()> {
         match call.trace() {
             None => self.pipeline.execute(call, ()).await,

@@ -12,7 +12,8 @@
 //!
 //! Kotlin counterparts: `kotlinx.coroutines.selects.select` (first clause to complete wins)
 //! and `kotlinx.coroutines.yield`. The `futures` crate offers `select`, `join` and many more;
-//! the engine needs only these two, plus `timeout` (in `timer.rs`).
+//! the engine needs only `race` (in its acceptor) and `timeout` (in `timer.rs`, used by the CIO
+//! engine's graceful stop); `yield_now` serves applications and the runtime's own tests.
 
 use std::future::{Future, poll_fn};
 use std::pin::Pin;

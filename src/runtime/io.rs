@@ -4,9 +4,11 @@
 //! `async fn`s: `read` fills part of a buffer and returns how many bytes it wrote (`0` means
 //! end of stream); `write` sends part of a buffer and returns how many bytes it took.
 //!
-//! The engine's connection loop is generic over these traits, so the same code serves a real
-//! [`TcpStream`](crate::runtime::TcpStream) and an in-memory stream in tests. For the latter,
-//! `&[u8]` reads from a byte slice and `Vec<u8>` collects what is written.
+//! The engine's connection loop is generic over `engine::Transport`, which builds on these
+//! traits, so the same code serves a real [`TcpStream`](crate::runtime::TcpStream) and the
+//! in-memory `MemoryStream` of the engine's tests (`tests/engine_memory.rs`). The impls for
+//! `&[u8]` (reads from a byte slice) and `Vec<u8>` (collects what is written) serve this
+//! module's own tests and simple uses.
 //!
 //! # Why `async fn` in a trait, and not `poll_read`
 //!

@@ -39,6 +39,8 @@ use std::pin::{Pin, pin};
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
+use super::task::store_waker;
+
 /// Why a task ended without an output: it panicked, or it was dropped first.
 ///
 /// It is `Send + Sync` (the panic message is copied into a `String`), so it can cross threads,
@@ -137,10 +139,7 @@ impl<T> Future for JoinHandle<T> {
         if let Some(outcome) = slot.outcome.take() {
             return Poll::Ready(outcome);
         }
-        match &slot.waiter {
-            Some(waiter) if waiter.will_wake(cx.waker()) => {}
-            _ => slot.waiter = Some(cx.waker().clone()),
-        }
+        store_waker(&mut slot.waiter, cx.waker());
         Poll::Pending
     }
 }

@@ -33,6 +33,8 @@ use std::future::poll_fn;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Poll, Waker};
 
+use super::task::store_waker;
+
 /// Creates a channel and returns its two ends.
 ///
 /// ```
@@ -158,10 +160,7 @@ impl<T> Receiver<T> {
             if shared.senders == 0 {
                 return Poll::Ready(None);
             }
-            match &shared.receiver_waker {
-                Some(waker) if waker.will_wake(cx.waker()) => {}
-                _ => shared.receiver_waker = Some(cx.waker().clone()),
-            }
+            store_waker(&mut shared.receiver_waker, cx.waker());
             Poll::Pending
         })
         .await

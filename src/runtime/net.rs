@@ -322,8 +322,13 @@ impl TcpStream {
     /// same reason a peer's hang-up, once reported, keeps the socket readable for good: its
     /// event may come before the short read that returns the peer's last bytes.
     ///
-    /// Tokio: `TcpStream::try_read` (Ktor: `ByteReadChannel.readAvailable`, which suspends
-    /// instead)
+    /// The one exception is TCP urgent data (`MSG_OOB`): a read stops at the urgent mark with
+    /// bytes still queued behind it, so the socket is wrongly marked drained until its next
+    /// event. Tokio's readiness clearing makes the same trade. It is acceptable here because
+    /// only the peer that sends urgent data can stall, and only its own connection, and the
+    /// engine's request and idle timeouts still end such a wait.
+    ///
+    /// Tokio: `TcpStream::try_read` (Ktor: `ByteReadChannel.readAvailable`, which suspends instead)
     pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
         if !self.registration.is_readable() {
             return Err(io::ErrorKind::WouldBlock.into());

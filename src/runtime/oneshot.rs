@@ -22,6 +22,8 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
+use super::task::store_waker;
+
 /// Creates a oneshot channel and returns its two ends.
 ///
 /// ```
@@ -130,10 +132,7 @@ impl<T> Future for Receiver<T> {
         if shared.sender_gone {
             return Poll::Ready(Err(RecvError(())));
         }
-        match &shared.waker {
-            Some(waker) if waker.will_wake(cx.waker()) => {}
-            _ => shared.waker = Some(cx.waker().clone()),
-        }
+        store_waker(&mut shared.waker, cx.waker());
         Poll::Pending
     }
 }

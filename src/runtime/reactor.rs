@@ -66,6 +66,7 @@ use std::time::{Duration, Instant};
 use super::registration::Direction;
 use super::slab::Slab;
 use super::sys::{Epoll, Events, Interest};
+use super::task::store_waker;
 use super::timer::Timers;
 
 /// The token reserved for the worker's doorbell (its `EventFd`). The slab never hands it out.
@@ -240,11 +241,8 @@ impl Reactor {
             Direction::Read => &mut source.reader,
             Direction::Write => &mut source.writer,
         };
-        match slot {
-            // The usual case: the same task waits again. No clone, no refcount traffic.
-            Some(stored) if stored.will_wake(waker) => {}
-            _ => *slot = Some(waker.clone()),
-        }
+        // The usual case: the same task waits again. No clone, no refcount traffic.
+        store_waker(slot, waker);
     }
 
     /// Number of live registrations (for tests).

@@ -9,7 +9,7 @@
 //! `free` lists the free slots so an insert reuses one before growing the vector. Reuse is what
 //! keeps memory flat when connections come and go, and it is also why a key alone is not an
 //! identity: after `remove(3)`, the next insert may get key 3 again. The executor guards
-//! against that with its own check (see `task.rs`).
+//! against that with its own check (see `Executor::run_task` in `executor.rs`).
 //!
 //! Not chosen: a `HashMap<usize, T>` with a counter would never reuse keys but costs a hash per
 //! lookup; the `slab` crate (used by Tokio and smol) is this same idea with more features.

@@ -41,7 +41,7 @@ use std::os::fd::{AsRawFd, RawFd};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
-use std::task::Wake;
+use std::task::{Wake, Waker};
 
 use super::executor;
 use super::sys::EventFd;
@@ -108,6 +108,21 @@ impl Wake for TaskWaker {
         if !self.scheduled.swap(true, SeqCst) {
             Arc::clone(self).schedule();
         }
+    }
+}
+
+/// Stores `waker` in `slot` as the one to wake, unless the waker already there wakes the same
+/// task.
+///
+/// The usual case is the same task waiting again, and then nothing is done: cloning a waker
+/// costs an atomic increment of its `Arc` (and dropping the old one a decrement), for a result
+/// that would wake the very same task.
+///
+/// futures: `AtomicWaker::register` (which does the same check)
+pub(crate) fn store_waker(slot: &mut Option<Waker>, waker: &Waker) {
+    match slot {
+        Some(stored) if stored.will_wake(waker) => {}
+        _ => *slot = Some(waker.clone()),
     }
 }
 

@@ -14,8 +14,9 @@
 //! 3. Before blocking, the reactor asks for the smallest key: that deadline becomes the
 //!    `epoll_wait` timeout. After the wait, it pops every entry whose deadline has passed and
 //!    wakes it. The woken task polls the `Sleep` again, which sees the deadline has passed.
-//! 4. A `Sleep` dropped early (say, the loser of a `timeout`) removes its entry, so the map
-//!    holds exactly the sleeps that someone still awaits.
+//! 4. A `Sleep` dropped early (say, the loser of a `timeout`) removes its entry, so no entry
+//!    outlives its `Sleep`. The map holds the sleeps that someone still awaits, plus those a
+//!    [`ReusableTimer`] leaves armed on purpose after a wait ends (see its docs).
 //!
 //! A sorted map gives "nearest deadline" in O(log n) and fires timers in deadline order.
 //!
@@ -24,7 +25,8 @@
 //! kotlinx.coroutines' `delay` and `withTimeout` play this role (on the JVM, backed by a
 //! scheduled executor or the event loop's own delayed-task queue). Tokio uses a hierarchical
 //! timing wheel: O(1) insert and removal, millisecond resolution, built for millions of
-//! timers. A `BTreeMap` is a few lines, exact, and fast enough for one timer per connection.
+//! timers. A `BTreeMap` is a few lines, exact, and fast enough for the one or two timers a
+//! connection holds (its read timer, and its write timer once writes have a timeout).
 
 use std::collections::BTreeMap;
 use std::error::Error;
@@ -201,7 +203,8 @@ impl Drop for Sleep {
 /// its idle timeout the same way. Ktor's CIO engine gets cheap idle timeouts differently: its
 /// `WeakTimeoutQueue` keeps one list of registrations with a fixed period, which is checked
 /// (and expired ones cancelled) only when new work arrives, with no timer at all; here the
-/// runtime's one timer map is already there, so keeping one entry per connection is simpler.
+/// runtime's one timer map is already there, so keeping one entry per `ReusableTimer` is
+/// simpler (a `TcpStream` has two: one for reads, one for writes with a timeout).
 ///
 /// Ktor: `io.ktor.server.cio.internal.WeakTimeoutQueue` (for the same purpose)
 #[derive(Debug, Default)]

@@ -18,6 +18,9 @@
 //! defaults to). One-shot needs an `epoll_ctl(MOD)` system call to re-arm after every event;
 //! level-triggered keeps reporting a readable socket until someone reads it, which would make an
 //! idle-but-unread socket spin the worker.
+//!
+//! Counterpart: mio's `Poll`, and Java NIO's `Selector` (epoll on Linux), which Ktor's
+//! `SelectorManager` uses.
 
 use std::ffi::c_int;
 use std::io;
@@ -180,7 +183,8 @@ impl Epoll {
 
     /// Stops watching `fd`.
     pub(crate) fn delete(&self, fd: RawFd) -> io::Result<()> {
-        // Since Linux 2.6.9 the event argument of DEL is ignored, but must be non-null.
+        // The kernel ignores the event argument of DEL, and since Linux 2.6.9 it may be NULL.
+        // Passing one anyway keeps a single `ctl` path and works on older kernels too.
         self.ctl(EPOLL_CTL_DEL, fd, 0, Interest::READ)
     }
 

@@ -14,6 +14,8 @@
 //! Not chosen: `std::thread::park`/`unpark`, the classic way to wake a sleeping executor. A
 //! parked thread is not inside `epoll_wait`, so it could not also wait for sockets; the worker
 //! must sleep in exactly one place, and that place is the kernel's epoll.
+//!
+//! Counterpart: mio's `Waker` (an eventfd on Linux) and the `polling` crate's notifier.
 
 use std::ffi::{c_int, c_uint};
 use std::fs::File;

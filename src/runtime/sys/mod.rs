@@ -12,7 +12,7 @@
 //!
 //! The functions are declared by hand in `extern "C"` blocks. There is no `libc` crate here:
 //! the standard library already links the C library, so the symbols are there, and declaring
-//! the six we need shows exactly what crosses the boundary. Constants come from the
+//! the five we need shows exactly what crosses the boundary. Constants come from the
 //! Linux headers (`<sys/epoll.h>`, `<sys/eventfd.h>`).
 //!
 //! Not chosen: `std::os::unix::net::UnixStream::pair()` would also work as a doorbell without
