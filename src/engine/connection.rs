@@ -26,7 +26,8 @@
 //! for ever. A slow reader is not, since every write that gets through waits afresh.
 //!
 //! RFC 9112 §9.3 (persistence and pipelining), §9.6 (tear-down, for the lingering close of
-//! `refuse`) and RFC 9110 §10.1.1 (`Expect`) are the rules this loop follows.
+//! `refuse`) and RFC 9110 §10.1.1 (`Expect`, in `connection/expect.rs`) are the rules this loop
+//! follows.
 //!
 //! **Errors.** A request that cannot be parsed or framed gets its status (400, 408, 413, 414,
 //! 417, 431, 501, 505) with `Connection: close`, then the connection ends (`refuse`). Nothing
@@ -35,14 +36,12 @@
 //!
 //! Ktor: `io.ktor.server.cio.backend.ServerPipeline` (`startServerConnectionPipeline`)
 
-use std::future::poll_fn;
 use std::io;
 use std::net::SocketAddr;
-use std::pin::pin;
-use std::rc::Rc;
 use std::sync::Arc;
-use std::task::Poll;
 use std::time::{Duration, Instant};
+
+mod expect;
 
 use super::body::{BodyRead, read_body, write_response};
 use super::head::{Head, parse_head};
@@ -52,9 +51,10 @@ use super::pipeline::respond;
 use super::spare;
 use super::storage::CallStorage;
 use super::transport::{ConnectionConfig, ConnectionState, Transport, must_wait};
-use crate::application::{Application, ApplicationCall, DeferredBody, HttpError};
+use crate::application::Application;
 use crate::http::{BodyFraming, Headers, HttpHeaders, HttpMethod, HttpStatusCode, HttpVersion, ParseError};
 use crate::runtime::after;
+use expect::Deferred;
 
 /// The addresses of a connection's two ends, given to every request on it.
 ///
@@ -119,18 +119,6 @@ enum Next {
     Close,
     /// Something that cannot be answered normally: answer this error and close.
     Refuse(ParseError),
-}
-
-/// Whether the body of an `Expect: 100-continue` request was read.
-enum Deferred {
-    Read,
-    /// The handler never asked: the client may still send it, so the connection must close.
-    Unread,
-    /// Reading it failed: the stream is out of step, so the connection must close.
-    Broken,
-    /// Its framing is broken, it is too large or it came too late: the request is answered with
-    /// this error, whatever the handler made of it, as it would be without `Expect`.
-    Invalid(ParseError),
 }
 
 impl<S: Transport> Connection<'_, S> {
@@ -302,70 +290,6 @@ impl<S: Transport> Connection<'_, S> {
                 return Ok(next);
             }
         }
-    }
-
-    /// Runs the call while a "body pump" waits beside it: when the handler asks for the body,
-    /// the pump sends `100 Continue`, reads the body and hands it over (see
-    /// `application/body.rs`). Both futures are polled in turn on this connection's task.
-    async fn respond_reading_body_on_demand(
-        &mut self,
-        mut call: Box<ApplicationCall>,
-        framing: BodyFraming,
-    ) -> (Box<ApplicationCall>, Deferred) {
-        let deferred = Rc::new(DeferredBody::new());
-        call.request_mut().defer_body(Rc::clone(&deferred));
-        let Connection {
-            stream,
-            application,
-            config,
-            input,
-            output,
-            ..
-        } = self;
-        let stream = &mut **stream;
-        let mut call = pin!(respond(application, call));
-        let mut pump = pin!(async {
-            deferred.requested().await;
-            output.extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
-            if flush(stream, output).await.is_err() {
-                deferred.complete(Err("the client went away".into()));
-                return Deferred::Broken;
-            }
-            // The client holds the body back until it sees the `100 Continue`, so the body's
-            // clock starts now, not when the head arrived.
-            let deadline = after(Instant::now(), config.request_timeout);
-            let (result, outcome) =
-                match read_body(stream, input, output, framing, &config.limits, deadline).await {
-                    Ok(BodyRead::Complete(body)) => (Ok(body), Deferred::Read),
-                    Ok(BodyRead::Closed) => (
-                        Err("the client closed before sending the body".into()),
-                        Deferred::Broken,
-                    ),
-                    Ok(BodyRead::Invalid(error)) => (
-                        Err(HttpError::new(error.status, error.reason).into()),
-                        Deferred::Invalid(error),
-                    ),
-                    Err(error) => (Err(error.into()), Deferred::Broken),
-                };
-            deferred.complete(result);
-            outcome
-        });
-        let mut pumped = None;
-        let answered = poll_fn(|cx| {
-            if pumped.is_none()
-                && let Poll::Ready(outcome) = pump.as_mut().poll(cx)
-            {
-                pumped = Some(outcome);
-            }
-            call.as_mut().poll(cx)
-        })
-        .await;
-        let outcome = pumped.unwrap_or(if deferred.was_requested() {
-            Deferred::Broken
-        } else {
-            Deferred::Unread
-        });
-        (answered, outcome)
     }
 
     /// Answers a request that cannot be served with `error`'s status, then closes gracefully.
