@@ -121,14 +121,7 @@ impl<C: Send + Sync + 'static> RouteScopedPlugin<C> {
     ) -> PluginInstance<C> {
         let mut config = (self.plugin.create_config)();
         configure(&mut config);
-        let config = Arc::new(config);
-        let mut builder = PluginBuilder {
-            target: PluginTarget::Route(pipeline),
-            config: Arc::clone(&config),
-            name: self.plugin.name,
-        };
-        (self.plugin.body)(&mut builder);
-        PluginInstance { config }
+        self.plugin.run_body(PluginTarget::Route(pipeline), config)
     }
 }
 
@@ -176,9 +169,17 @@ impl<C: Send + Sync + 'static> Plugin for ApplicationPlugin<C> {
     }
 
     fn install(&self, application: &mut Application, config: C) -> PluginInstance<C> {
+        self.run_body(PluginTarget::Application(application), config)
+    }
+}
+
+impl<C: Send + Sync + 'static> ApplicationPlugin<C> {
+    /// Runs the plugin's body with a builder on `target`: the application's pipelines, or one
+    /// route installation's. Both ways of installing come down to this.
+    fn run_body(&self, target: PluginTarget<'_>, config: C) -> PluginInstance<C> {
         let config = Arc::new(config);
         let mut builder = PluginBuilder {
-            target: PluginTarget::Application(application),
+            target,
             config: Arc::clone(&config),
             name: self.name,
         };
