@@ -41,6 +41,8 @@ pub(crate) enum RequestBody {
 }
 
 /// The meeting point of a handler that wants a deferred body and the engine that reads it.
+///
+/// Ktor: none; CIO feeds the call a byte channel from the connection reader instead
 pub struct DeferredBody {
     state: RefCell<State>,
 }
@@ -56,6 +58,8 @@ enum State {
 
 impl DeferredBody {
     /// A body nobody has asked for yet.
+    ///
+    /// Ktor: none; CIO opens the request's body channel when it parses the head
     pub fn new() -> DeferredBody {
         DeferredBody {
             state: RefCell::new(State::Idle { pump: None }),
@@ -91,6 +95,8 @@ impl DeferredBody {
     }
 
     /// Engine side: waits until the handler asks for the body.
+    ///
+    /// Ktor: none; CIO's `ExpectedHeaderPhase` notices the first read instead
     pub async fn requested(&self) {
         poll_fn(|cx| match &mut *self.state.borrow_mut() {
             State::Idle { pump } => {
@@ -103,12 +109,16 @@ impl DeferredBody {
     }
 
     /// Whether the handler asked for the body.
+    ///
+    /// Ktor: none; CIO's `ExpectedHeaderPhase` notices the first read instead
     pub fn was_requested(&self) -> bool {
         !matches!(*self.state.borrow(), State::Idle { .. })
     }
 
     /// Engine side: hands over the body (or the reason it could not be read) and wakes the
     /// handler.
+    ///
+    /// Ktor: none; CIO's connection reader copies the body into the call's channel
     pub fn complete(&self, result: Result<Vec<u8>>) {
         let previous = self.state.replace(State::Done(Some(result)));
         if let State::Requested {

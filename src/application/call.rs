@@ -71,6 +71,8 @@ pub struct ApplicationCall {
 
 impl ApplicationCall {
     /// A call for `request`, to be served by `application`.
+    ///
+    /// Ktor: an engine's call class, e.g. `CIOApplicationCall` or `TestApplicationCall`
     pub fn new(application: Arc<Application>, request: ApplicationRequest) -> ApplicationCall {
         ApplicationCall {
             application,
@@ -95,7 +97,7 @@ impl ApplicationCall {
 
     /// The call's pipeline trace, if it is traced.
     ///
-    /// Ktor: (no counterpart; see `pipeline/trace.rs`)
+    /// Ktor: none; Ktor has no pipeline trace (see `pipeline/trace.rs`)
     pub fn trace(&self) -> Option<Rc<PipelineTrace>> {
         self.trace.clone()
     }
@@ -129,6 +131,9 @@ impl ApplicationCall {
     }
 
     /// The request, to change what the rest of the pipeline sees (its method, say).
+    ///
+    /// Ktor: none; Ktor's request is read-only, and AutoHeadResponse changes the method through
+    /// `call.mutableOriginConnectionPoint`
     pub fn request_mut(&mut self) -> &mut ApplicationRequest {
         &mut self.request
     }

@@ -110,6 +110,8 @@ impl ApplicationCallPipeline {
     /// # Panics
     ///
     /// If `phase` is not one of this pipeline's phases.
+    ///
+    /// Ktor: `Pipeline.intercept(phase, block)`; the name exists only for the trace
     pub fn intercept_named(
         &mut self,
         phase: &'static PipelinePhase,

@@ -7,6 +7,8 @@
 //! Ktor has one exception class per status (`BadRequestException`, `NotFoundException`,
 //! `PayloadTooLargeException`, ...) and a table mapping them to codes. One struct that carries
 //! its status does the same work with one type, and it is just as easy to match on.
+//!
+//! Ktor: `defaultExceptionStatusCode` and the exceptions it maps (`BadRequestException`, ...)
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -37,6 +39,8 @@ pub struct HttpError {
 
 impl HttpError {
     /// An error answered with `status` and `message`.
+    ///
+    /// Ktor: none; Ktor has one exception class per status, mapped by `defaultExceptionStatusCode`
     pub fn new(status: HttpStatusCode, message: impl Into<String>) -> HttpError {
         HttpError {
             status,

@@ -28,6 +28,8 @@ use crate::{Error, Result};
 pub trait Hook<C, F> {
     /// Intercepts what the hook needs in `target` so that `handler` runs at its point; the
     /// interceptors are named `name` in pipeline traces.
+    ///
+    /// Ktor: `Hook.install(pipeline, handler)`
     fn install(self, target: &mut PluginTarget<'_>, config: Arc<C>, name: &'static str, handler: F);
 }
 

@@ -103,11 +103,16 @@ pub struct Application {
 }
 
 /// Receives each call's pipeline trace, as text.
+///
+/// Ktor: none; Ktor has no pipeline trace
 pub type TraceSink = Arc<dyn Fn(&str) + Send + Sync>;
 
 impl Application {
     /// An empty application: the five phases, and the fallback that answers what nothing else
     /// did.
+    ///
+    /// Ktor: the `Application` an engine creates, plus the `Fallback` interceptor of
+    /// `BaseApplicationEngine.installDefaultInterceptors`
     pub fn new() -> Application {
         let mut pipeline = ApplicationCallPipeline::new();
         // Ktor's engine installs this interceptor before any module runs, so it is the first
@@ -161,6 +166,8 @@ impl Application {
     /// assert!(trace.starts_with("GET /\n"));
     /// assert!(trace.contains("application/Call  mini_ktor::application::route_call  proceeded"));
     /// ```
+    ///
+    /// Ktor: none; Ktor has no pipeline trace (the nearest is routing's `trace { }`)
     pub fn trace_pipelines(&mut self, sink: impl Fn(&str) + Send + Sync + 'static) {
         self.trace_sink = Some(Arc::new(sink));
     }
@@ -205,6 +212,8 @@ impl Application {
 
     /// Adds an interceptor that the pipeline trace shows as `name` (see
     /// [`ApplicationCallPipeline::intercept_named`]).
+    ///
+    /// Ktor: `Application.intercept(phase) { }`; the name exists only for the trace
     pub fn intercept_named(
         &mut self,
         phase: &'static PipelinePhase,
@@ -265,6 +274,8 @@ impl Application {
     }
 
     /// The receive pipeline, to intercept while the modules run.
+    ///
+    /// Ktor: `Application.receivePipeline`
     pub fn receive_pipeline_mut(&mut self) -> &mut ApplicationReceivePipeline {
         &mut self.receive_pipeline
     }
@@ -277,11 +288,15 @@ impl Application {
     }
 
     /// The send pipeline, to intercept while the modules run.
+    ///
+    /// Ktor: `Application.sendPipeline`
     pub fn send_pipeline_mut(&mut self) -> &mut ApplicationSendPipeline {
         &mut self.send_pipeline
     }
 
     /// The application's call pipeline.
+    ///
+    /// Ktor: the `Application` itself, which is an `ApplicationCallPipeline`
     pub fn pipeline(&self) -> &ApplicationCallPipeline {
         &self.pipeline
     }

@@ -116,6 +116,8 @@ impl Application {
     }
 
     /// [`install`](Self::install), with the duplicate as an error instead of a panic.
+    ///
+    /// Ktor: `Application.install(plugin) { config }`, which throws `DuplicatePluginException`
     pub fn try_install<P: Plugin>(
         &mut self,
         plugin: &P,
@@ -161,6 +163,8 @@ impl Application {
     }
 
     /// Whether a plugin named `name` is installed.
+    ///
+    /// Ktor: `Application.pluginOrNull(plugin) != null`, by name
     pub fn has_plugin(&self, name: &str) -> bool {
         self.plugins.instances.contains_key(name)
     }

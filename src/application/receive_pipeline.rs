@@ -30,6 +30,8 @@ use crate::http::{self, ContentType, HttpHeaders, HttpStatusCode, Parameters};
 use crate::pipeline::{Interceptor, Named, Pipeline, PipelineContext, PipelinePhase};
 
 /// What travels through the receive pipeline: the body's bytes, then what they became.
+///
+/// Ktor: the subject of `ApplicationReceivePipeline`, typed `Any`
 pub type ReceiveSubject = Box<dyn Any>;
 
 static BEFORE: PipelinePhase = PipelinePhase::new("Before");
@@ -59,6 +61,8 @@ impl ApplicationReceivePipeline {
     pub const AFTER: &'static PipelinePhase = &AFTER;
 
     /// The three phases and the default transformation.
+    ///
+    /// Ktor: `ApplicationReceivePipeline()` plus the engine's `installDefaultTransformations`
     pub fn new() -> Self {
         let mut pipeline = Pipeline::new(&[Self::BEFORE, Self::TRANSFORM, Self::AFTER]);
         pipeline.intercept(Self::TRANSFORM, transform_default);
@@ -88,6 +92,8 @@ impl ApplicationReceivePipeline {
     /// # Panics
     ///
     /// If `phase` is not one of this pipeline's phases.
+    ///
+    /// Ktor: `Pipeline.intercept(phase, block)`
     pub fn intercept_shared(
         &mut self,
         phase: &'static PipelinePhase,
@@ -101,6 +107,8 @@ impl ApplicationReceivePipeline {
     /// # Panics
     ///
     /// If `phase` is not one of this pipeline's phases.
+    ///
+    /// Ktor: `ApplicationReceivePipeline.intercept(phase) { }`; the name exists only for the trace
     pub fn intercept_named(
         &mut self,
         phase: &'static PipelinePhase,
@@ -115,11 +123,15 @@ impl ApplicationReceivePipeline {
     }
 
     /// The phases, in order.
+    ///
+    /// Ktor: `Pipeline.items`
     pub fn phases(&self) -> Vec<&'static PipelinePhase> {
         self.pipeline.phases()
     }
 
     /// Runs the body through the phases for `call` and returns what it became.
+    ///
+    /// Ktor: `ApplicationReceivePipeline.execute(call, body)`, as `call.receive` runs it
     pub async fn execute(&self, call: &mut ApplicationCall, body: ReceiveSubject) -> Result<ReceiveSubject> {
         match call.trace() {
             None => self.pipeline.execute(call, body).await,

@@ -50,6 +50,8 @@ pub struct ApplicationRequest {
 impl ApplicationRequest {
     /// Builds a request from its parts; fails with 400 when the path is not valid
     /// percent-encoded UTF-8.
+    ///
+    /// Ktor: an engine's request class, e.g. `CIOApplicationRequest` or `TestApplicationRequest`
     pub fn new(
         method: HttpMethod,
         uri: String,

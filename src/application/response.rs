@@ -34,6 +34,8 @@ pub enum OutgoingContent {
 
 impl OutgoingContent {
     /// The body's bytes when they are known: empty for `NoContent`, `None` for a stream.
+    ///
+    /// Ktor: `OutgoingContent.ByteArrayContent.bytes()`
     pub fn bytes(&self) -> Option<&[u8]> {
         match self {
             OutgoingContent::NoContent => Some(&[]),
@@ -142,6 +144,8 @@ impl ApplicationResponse {
     }
 
     /// The committed content, if any.
+    ///
+    /// Ktor: none; Ktor's `Engine` phase writes the content at once and keeps none
     pub fn content(&self) -> Option<&OutgoingContent> {
         self.content.as_ref()
     }

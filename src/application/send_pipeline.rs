@@ -42,6 +42,8 @@ use crate::http::{ContentType, HttpStatusCode};
 use crate::pipeline::{Interceptor, Named, Pipeline, PipelineContext, PipelinePhase};
 
 /// What travels through the send pipeline: the value given to `respond`, then its rendering.
+///
+/// Ktor: the subject of `ApplicationSendPipeline`, typed `Any`
 pub type ResponseMessage = Box<dyn Any>;
 
 static BEFORE: PipelinePhase = PipelinePhase::new("Before");
@@ -100,6 +102,8 @@ impl ApplicationSendPipeline {
 
     /// The seven phases, the post-render check, and the default render and commit
     /// interceptors.
+    ///
+    /// Ktor: `ApplicationSendPipeline()` plus the defaults `BaseApplicationEngine` installs
     pub fn new() -> Self {
         let mut pipeline = Pipeline::new(&[
             Self::BEFORE,
@@ -144,6 +148,8 @@ impl ApplicationSendPipeline {
     /// # Panics
     ///
     /// If `phase` is not one of this pipeline's phases.
+    ///
+    /// Ktor: `Pipeline.intercept(phase, block)`
     pub fn intercept_shared(
         &mut self,
         phase: &'static PipelinePhase,
@@ -158,6 +164,8 @@ impl ApplicationSendPipeline {
     /// # Panics
     ///
     /// If `phase` is not one of this pipeline's phases.
+    ///
+    /// Ktor: `ApplicationSendPipeline.intercept(phase) { }`; the name exists only for the trace
     pub fn intercept_named(
         &mut self,
         phase: &'static PipelinePhase,
@@ -181,11 +189,15 @@ impl ApplicationSendPipeline {
     }
 
     /// The phases, in order.
+    ///
+    /// Ktor: `Pipeline.items`
     pub fn phases(&self) -> Vec<&'static PipelinePhase> {
         self.pipeline.phases()
     }
 
     /// Runs `message` through the phases for `call`.
+    ///
+    /// Ktor: `ApplicationSendPipeline.execute(call, message)`, as `call.respond` runs it
     pub async fn execute(&self, call: &mut ApplicationCall, message: ResponseMessage) -> Result<()> {
         match call.trace() {
             None => self.pipeline.execute(call, message).await.map(drop),

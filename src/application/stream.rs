@@ -30,8 +30,12 @@ use std::io;
 use crate::{BoxFuture, Result};
 
 /// Where a [`BodyWriter`] sends its bytes: the engine's side of a streamed response.
+///
+/// Ktor: none; Ktor's engine gives `WriteChannelContent` its `ByteWriteChannel` directly
 pub trait ByteSink {
     /// Sends `bytes` as the next piece of the body (one chunk, when the body is chunked).
+    ///
+    /// Ktor: `ByteWriteChannel.writeFully(bytes)` + `flush()`
     fn send<'a>(&'a mut self, bytes: &'a [u8]) -> BoxFuture<'a, io::Result<()>>;
 }
 
@@ -73,6 +77,8 @@ pub struct BodyWriter<'s> {
 
 impl<'s> BodyWriter<'s> {
     /// A writer sending to `sink`.
+    ///
+    /// Ktor: none; the engine creates the channel it passes to `WriteChannelContent.writeTo`
     pub fn new(sink: &'s mut dyn ByteSink) -> BodyWriter<'s> {
         BodyWriter { sink, written: 0 }
     }
@@ -104,6 +110,8 @@ impl<'s> BodyWriter<'s> {
 /// Ktor: the `body` lambda of `respondBytesWriter`
 pub trait StreamBody {
     /// Writes the whole body to `writer`.
+    ///
+    /// Ktor: `OutgoingContent.WriteChannelContent.writeTo(channel)`
     fn write_to<'a>(self: Box<Self>, writer: &'a mut BodyWriter<'_>) -> BoxFuture<'a, Result<()>>;
 }
 

@@ -32,6 +32,8 @@
 //! coroutine frame per interceptor; its debug executor is the plain loop used here. Because the
 //! loop recurses through boxed futures (each interceptor's future is a `Box<dyn Future>`), Rust's
 //! rule against directly recursive `async fn`s does not bite: the box breaks the cycle.
+//!
+//! Ktor: `io.ktor.util.pipeline.PipelineContext`
 
 use std::sync::Arc;
 
@@ -148,6 +150,8 @@ impl<'p, S, C> PipelineContext<'p, S, C> {
     }
 
     /// Whether [`finish`](Self::finish) was called during this run.
+    ///
+    /// Ktor: none; Ktor keeps it private (its executors' `finish()` moves their index)
     pub fn is_finished(&self) -> bool {
         self.finished
     }

@@ -124,10 +124,14 @@ use crate::{BoxFuture, Result};
 /// Ktor: `PipelineInterceptor<TSubject, TContext>` (a `suspend PipelineContext.(TSubject) -> Unit`)
 pub trait Interceptor<S, C>: Send + Sync {
     /// Runs the interceptor for one pipeline run.
+    ///
+    /// Ktor: invoking the `PipelineInterceptor` with the context and its subject
     fn intercept<'a>(&'a self, context: &'a mut PipelineContext<'_, S, C>) -> BoxFuture<'a, Result<()>>;
 
     /// The interceptor's name in a [`PipelineTrace`]: its Rust type name, which for a function
     /// is its path and for a closure says where it was written.
+    ///
+    /// Ktor: none; Ktor has no pipeline trace
     fn name(&self) -> &'static str {
         std::any::type_name::<Self>()
     }
@@ -191,6 +195,8 @@ impl<S, C> Clone for PhaseContent<S, C> {
 
 /// An interceptor with a name of its own for the [`PipelineTrace`], instead of its type's:
 /// plugins name theirs after themselves (`Greeting: on_call`).
+///
+/// Ktor: none; Ktor has no pipeline trace, so its interceptors need no names
 pub struct Named<F> {
     name: &'static str,
     interceptor: F,
@@ -198,6 +204,8 @@ pub struct Named<F> {
 
 impl<F> Named<F> {
     /// `interceptor`, traced as `name`.
+    ///
+    /// Ktor: none; Ktor has no pipeline trace
     pub fn new(name: &'static str, interceptor: F) -> Named<F> {
         Named { name, interceptor }
     }
@@ -388,6 +396,8 @@ impl<S, C> Pipeline<S, C> {
 
     /// [`execute`](Self::execute), recording every interceptor into `trace` under the name
     /// `pipeline` (see [`PipelineTrace`]).
+    ///
+    /// Ktor: none; Ktor has no pipeline trace (this is `Pipeline.execute` plus the recording)
     pub async fn execute_traced(
         &self,
         context: &mut C,

@@ -18,6 +18,8 @@
 //! Two small companions live here too. A [`PhaseRelation`] records *how* a phase joined a
 //! pipeline (appended, or placed before or after another phase), because merging replays it.
 //! An [`InvalidPhase`] is the mistake of naming a phase the pipeline does not have.
+//!
+//! Ktor: `io.ktor.util.pipeline.PipelinePhase`, `PipelinePhaseRelation`, `InvalidPhaseException`
 
 use std::fmt;
 
@@ -162,6 +164,8 @@ impl InvalidPhase {
     }
 
     /// The phase that the pipeline does not have.
+    ///
+    /// Ktor: none; `InvalidPhaseException` carries only its message
     pub fn phase(&self) -> &'static PipelinePhase {
         self.phase
     }

@@ -32,6 +32,8 @@
 //!
 //! The trace is recorded only when asked for (see `Application::trace_pipelines`): a run without
 //! it takes the same path as before, plus one `Option` check per interceptor.
+//!
+//! Ktor: none; Ktor has no pipeline trace (the nearest is routing's `trace { }`)
 
 use std::cell::RefCell;
 use std::fmt::Write;
@@ -40,6 +42,8 @@ use std::time::Duration;
 use super::PipelinePhase;
 
 /// How an interceptor's part of a run ended.
+///
+/// Ktor: none; Ktor has no pipeline trace
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// Other interceptors ran inside it.
@@ -64,6 +68,8 @@ impl Outcome {
 }
 
 /// One interceptor's part in a call.
+///
+/// Ktor: none; Ktor has no pipeline trace
 #[derive(Clone, Debug)]
 pub struct TraceEntry {
     /// How deep in the onion: 0 for the outermost interceptors.
@@ -81,6 +87,8 @@ pub struct TraceEntry {
 }
 
 /// The trace of one call: entries in the order interceptors started.
+///
+/// Ktor: none; Ktor has no pipeline trace (the nearest is routing's `RoutingResolveTrace`)
 #[derive(Debug, Default)]
 pub struct PipelineTrace {
     entries: RefCell<Vec<TraceEntry>>,
@@ -90,6 +98,8 @@ pub struct PipelineTrace {
 
 impl PipelineTrace {
     /// An empty trace.
+    ///
+    /// Ktor: none; Ktor has no pipeline trace
     pub fn new() -> PipelineTrace {
         PipelineTrace::default()
     }
@@ -131,11 +141,15 @@ impl PipelineTrace {
     }
 
     /// The entries so far.
+    ///
+    /// Ktor: none; Ktor has no pipeline trace
     pub fn entries(&self) -> Vec<TraceEntry> {
         self.entries.borrow().clone()
     }
 
     /// The trace as an indented tree under `title`, one line per interceptor.
+    ///
+    /// Ktor: none; Ktor has no pipeline trace (compare `RoutingResolveTrace.buildText()`)
     pub fn render(&self, title: &str) -> String {
         let mut text = format!("{title}\n");
         for entry in self.entries.borrow().iter() {

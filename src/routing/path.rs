@@ -22,6 +22,8 @@
 //!
 //! A path that breaks these rules is a mistake in the application, not in a request, so it
 //! panics when the route is declared, at start-up, as Ktor throws from the same place.
+//!
+//! Ktor: `io.ktor.server.routing.RoutingPath.parse` and `PathSegmentSelectorBuilder`
 
 use super::RouteSelector;
 use crate::http;

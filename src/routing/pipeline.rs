@@ -63,6 +63,8 @@ use crate::{BoxFuture, Result};
 /// Ktor: `RoutingHandler` (a `suspend RoutingContext.() -> Unit`)
 pub trait RouteHandler: Send + Sync {
     /// Handles `call`.
+    ///
+    /// Ktor: running the `RoutingHandler`, one `Call`-phase interceptor of the route's pipeline
     fn handle<'a>(&'a self, call: &'a mut ApplicationCall) -> BoxFuture<'a, Result<()>>;
 }
 

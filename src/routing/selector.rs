@@ -21,6 +21,8 @@
 //! `accept`, `contentType`, `host`, `localPort`, regex paths and the *transparent* selectors
 //! that plugins such as `authenticate` add; a plugin here cannot add a kind (see the README's
 //! list of what is not there yet).
+//!
+//! Ktor: `io.ktor.server.routing.RouteSelector` and its subclasses
 
 use std::fmt;
 
