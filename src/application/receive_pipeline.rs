@@ -155,7 +155,7 @@ async fn transform_default(ctx: &mut PipelineContext<'_, ReceiveSubject, Applica
         return Ok(()); // already transformed, or the bytes are what was asked for
     }
     if wanted == Some(TypeId::of::<String>()) {
-        let text = String::from_utf8(take_bytes(ctx))
+        let text = String::from_utf8(ctx.take_subject::<Vec<u8>>())
             .map_err(|_| HttpError::bad_request("request body is not valid UTF-8"))?;
         ctx.set_subject(Box::new(text));
     } else if wanted == Some(TypeId::of::<Parameters>()) {
@@ -172,17 +172,9 @@ async fn transform_default(ctx: &mut PipelineContext<'_, ReceiveSubject, Applica
             let message = format!("expected a form body, got Content-Type {content_type:?}");
             return Err(HttpError::new(HttpStatusCode::UNSUPPORTED_MEDIA_TYPE, message).into());
         }
-        let text = String::from_utf8(take_bytes(ctx))
+        let text = String::from_utf8(ctx.take_subject::<Vec<u8>>())
             .map_err(|_| HttpError::bad_request("form body is not valid UTF-8"))?;
         ctx.set_subject(Box::new(http::parse_query(&text)));
     }
     Ok(())
-}
-
-/// Takes the subject out as the bytes the caller checked it is.
-fn take_bytes(ctx: &mut PipelineContext<'_, ReceiveSubject, ApplicationCall>) -> Vec<u8> {
-    let subject = std::mem::replace(ctx.subject_mut(), Box::new(()));
-    *subject
-        .downcast::<Vec<u8>>()
-        .expect("the subject's type was checked")
 }

@@ -236,13 +236,13 @@ async fn render_default(ctx: &mut PipelineContext<'_, ResponseMessage, Applicati
             Some(ContentType::TEXT_PLAIN_UTF8),
         )
     } else if subject.is::<String>() {
-        let text = take_subject::<String>(ctx);
+        let text = ctx.take_subject::<String>();
         (
             OutgoingContent::Bytes(Cow::Owned(text.into_bytes())),
             Some(ContentType::TEXT_PLAIN_UTF8),
         )
     } else if subject.is::<Vec<u8>>() {
-        let bytes = take_subject::<Vec<u8>>(ctx);
+        let bytes = ctx.take_subject::<Vec<u8>>();
         (
             OutgoingContent::Bytes(Cow::Owned(bytes)),
             Some(ContentType::APPLICATION_OCTET_STREAM),
@@ -258,12 +258,6 @@ async fn render_default(ctx: &mut PipelineContext<'_, ResponseMessage, Applicati
     }
     ctx.set_subject(Box::new(content));
     Ok(())
-}
-
-/// Takes the subject out as a `T` the caller has checked it is, leaving a placeholder.
-fn take_subject<T: Any>(ctx: &mut PipelineContext<'_, ResponseMessage, ApplicationCall>) -> T {
-    let subject = std::mem::replace(ctx.subject_mut(), Box::new(()));
-    *subject.downcast::<T>().expect("the subject's type was checked")
 }
 
 /// After `Render`: a subject nobody could render is answered `406 Not Acceptable`.

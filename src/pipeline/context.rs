@@ -189,3 +189,13 @@ impl<'p, S, C> PipelineContext<'p, S, C> {
         self.subject
     }
 }
+
+impl<C> PipelineContext<'_, Box<dyn std::any::Any>, C> {
+    /// Takes a type-erased subject out as the `T` the caller has checked it is, leaving `()` in
+    /// its place. The receive and send pipelines, whose subjects are `Box<dyn Any>`, use it
+    /// when they turn one form of the subject into another.
+    pub(crate) fn take_subject<T: std::any::Any>(&mut self) -> T {
+        let subject = std::mem::replace(&mut self.subject, Box::new(()));
+        *subject.downcast::<T>().expect("the subject's type was checked")
+    }
+}
