@@ -51,15 +51,6 @@ impl Route {
         }
     }
 
-    /// The number of interceptors this node itself added, over all phases.
-    fn interceptor_count(&self) -> usize {
-        let phases = self.pipeline.phases();
-        phases
-            .iter()
-            .map(|phase| self.pipeline.interceptors_for_phase(phase).len())
-            .sum()
-    }
-
     fn write_tree(&self, f: &mut fmt::Formatter<'_>, depth: usize) -> fmt::Result {
         let indent = "  ".repeat(depth);
         if depth == 0 {
@@ -67,7 +58,7 @@ impl Route {
         } else {
             write!(f, "{indent}{}", self.selector)?;
         }
-        match self.interceptor_count() {
+        match self.pipeline.interceptor_count() {
             0 => {}
             1 => write!(f, " +1 interceptor")?,
             count => write!(f, " +{count} interceptors")?,
