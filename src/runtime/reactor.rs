@@ -265,6 +265,19 @@ pub(crate) fn current() -> Rc<Reactor> {
     )
 }
 
+/// Panics (in debug builds) unless `reactor` is this thread's current one. A socket or timer
+/// keeps the reactor it was registered with; awaited under another one (made in one `block_on`,
+/// used in the next), it would wait for events that reactor, no longer turned, never delivers.
+/// Saying so beats a silent hang; release builds skip the check, which every wait would pay.
+#[track_caller]
+pub(crate) fn debug_assert_current(reactor: &Rc<Reactor>) {
+    debug_assert!(
+        CURRENT.with_borrow(|current| current.as_ref().is_some_and(|c| Rc::ptr_eq(c, reactor))),
+        "a socket or timer awaited outside the worker it was created on (in another \
+         `block_on`): it would never be woken"
+    );
+}
+
 /// Makes `reactor` the current one until the returned guard is dropped.
 pub(crate) fn enter(reactor: Rc<Reactor>) -> EnterGuard {
     CURRENT.with_borrow_mut(|current| *current = Some(reactor));

@@ -123,6 +123,7 @@ impl Future for Readiness<'_> {
         }
         self.waited = true;
         let Registration { reactor, token, .. } = self.registration;
+        reactor::debug_assert_current(reactor);
         reactor.set_waker(*token, self.direction, cx.waker());
         Poll::Pending
     }

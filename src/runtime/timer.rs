@@ -160,6 +160,7 @@ impl Future for Sleep {
             // Polled again before the deadline: the task may have a new waker (say, the
             // sleep was moved into another task), so make sure the timer holds the current one.
             Some((reactor, id)) => {
+                reactor::debug_assert_current(reactor);
                 let mut timers = reactor.timers.borrow_mut();
                 timers.update(deadline, *id, cx.waker());
             }
@@ -351,6 +352,22 @@ mod tests {
             })
         });
         assert!(outcome.is_err(), "the endless sleep lost to the short timeout");
+    }
+
+    /// A sleep armed inside one `block_on` and awaited inside the next would wait on a reactor
+    /// that nobody turns any more: in a debug build that is a panic, not a hang.
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "awaited outside the worker it was created on")]
+    fn a_sleep_from_another_block_on_is_refused() {
+        watchdog(|| {
+            let mut long = Box::pin(sleep(Duration::from_secs(60)));
+            block_on(poll_fn(|cx| {
+                assert!(long.as_mut().poll(cx).is_pending(), "armed on the first reactor");
+                Poll::Ready(())
+            }));
+            block_on(long);
+        });
     }
 
     /// Sleeps started in scrambled order complete in deadline order.

@@ -206,3 +206,17 @@ fn a_write_timeout_gives_up_on_a_peer_that_does_not_read() {
         })
     });
 }
+
+/// A socket made inside one `block_on` and awaited inside the next would wait for a reactor
+/// that nobody turns any more: in a debug build that is a panic naming the mistake, not a hang.
+#[test]
+#[cfg(debug_assertions)]
+#[should_panic(expected = "awaited outside the worker it was created on")]
+fn a_socket_from_another_block_on_is_refused() {
+    watchdog(|| {
+        let listener = block_on(async { TcpListener::bind("127.0.0.1:0").unwrap() });
+        // Nobody connects, so accepting has to wait, under the second block_on's reactor.
+        block_on(async move { listener.accept().await.map(|_| ()) })
+    })
+    .unwrap();
+}
