@@ -126,10 +126,7 @@ impl ApplicationEngine for BlockingApplicationEngine {
         while !open.is_empty() {
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
-                eprintln!(
-                    "mini-ktor: {} connection(s) still busy after the {grace:?} grace period were closed",
-                    open.len()
-                );
+                super::report_closed_at_stop(open.len(), grace);
                 for (stream, _) in open.values() {
                     let _ = stream.shutdown(Shutdown::Both);
                 }

@@ -115,11 +115,7 @@ impl ApplicationEngine for CioApplicationEngine {
         running.acceptor.stop();
         running.stopping.store(true, Ordering::SeqCst); // SeqCst: see `ConnectionState`
         let left = drain_workers(&running.workers, runtime::after(Instant::now(), grace));
-        if left > 0 {
-            eprintln!(
-                "mini-ktor: {left} connection(s) still busy after the {grace:?} grace period were closed"
-            );
-        }
+        super::report_closed_at_stop(left, grace);
         running.workers.shutdown();
     }
 }

@@ -292,3 +292,11 @@ fn env_number<T: std::str::FromStr>(name: &str) -> Option<T> {
         Err(_) => panic!("{name}={text:?} is not a number"),
     }
 }
+
+/// Says on stderr how many connections a graceful stop closed while they were still busy, if
+/// any: a request cut short should not go unnoticed. Both engines' `stop` end with it.
+fn report_closed_at_stop(left: usize, grace: Duration) {
+    if left > 0 {
+        eprintln!("mini-ktor: {left} connection(s) still busy after the {grace:?} grace period were closed");
+    }
+}
