@@ -216,6 +216,41 @@ fn call_failed_can_answer_the_error() {
     );
 }
 
+/// An error raised after the call was answered goes on past every `CallFailed` handler, even
+/// one that does nothing with it (CallLogging's, here): a plugin further out still sees it,
+/// and so does the engine, which logs it. The client keeps the answer it already had.
+#[test]
+fn an_error_after_the_answer_is_passed_on() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let recorder = {
+        let seen = Arc::clone(&seen);
+        create_application_plugin(
+            "Recorder",
+            || (),
+            move |plugin| {
+                let seen = Arc::clone(&seen);
+                plugin.on(CallFailed, async move |_call, error: &Error, _config: &()| {
+                    seen.lock().unwrap().push(error.to_string());
+                    Ok(())
+                });
+            },
+        )
+    };
+    let client = test_application(move |app| {
+        app.install(&recorder, |_| {}); // installed first: its hook wraps CallLogging's
+        app.install(&CallLogging, |_| {});
+        app.routing(|route| {
+            route.get("/late", async |call| {
+                call.respond_text("answered").await?;
+                Err("failed after answering".into())
+            });
+        });
+    });
+    let response = client.get("/late");
+    assert_eq!(response.text(), "answered");
+    assert_eq!(*seen.lock().unwrap(), ["failed after answering"]);
+}
+
 /// `ResponseBodyReadyForSend` sees the rendered content and may replace it.
 #[test]
 fn response_body_ready_for_send_replaces_content() {

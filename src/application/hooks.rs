@@ -54,6 +54,11 @@ where
 /// `Setup` that wraps everything after it. If the handler responds, the error is considered
 /// handled; otherwise it goes on to the engine (a 500).
 ///
+/// An error raised after the call was already answered (a handler that responded, then
+/// failed) goes on to the engine too, which logs it, whatever the handler did. Ktor's hook
+/// keeps such an error once the call is handled, so a plugin that only observes failures
+/// (CallLogging here) would silence it; passing it on costs nothing and keeps it visible.
+///
 /// Ktor: `io.ktor.server.application.hooks.CallFailed`
 pub struct CallFailed;
 
@@ -70,9 +75,10 @@ where
             let Err(error) = ctx.proceed().await else {
                 return Ok(());
             };
+            let answered_before = ctx.call().is_handled();
             handler(ctx.call(), &error, &config).await?;
-            if ctx.call().is_handled() {
-                Ok(())
+            if ctx.call().is_handled() && !answered_before {
+                Ok(()) // the handler answered it
             } else {
                 Err(error)
             }
