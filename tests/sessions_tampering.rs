@@ -12,7 +12,7 @@ use std::io::Write;
 use mini_ktor::crypto::{hex, hmac_sha256};
 use mini_ktor::http::encode_uri_component;
 use mini_ktor::prelude::*;
-use mini_ktor::sessions::{CallSessions, Sessions};
+use mini_ktor::sessions::{CallSessions, MemoryStorage, Sessions};
 use mini_ktor::testing::{TestClient, test_application};
 use support::{connect, read_response};
 
@@ -50,6 +50,63 @@ fn signed(value: &str, key: &[u8]) -> String {
         "{value}/{}",
         hex::encode_lower(&hmac_sha256(key, value.as_bytes()))
     )
+}
+
+/// The signature is compared as the text the server writes, lowercase hex: the same bytes
+/// spelled in uppercase are another signature, refused.
+#[test]
+fn uppercase_signature_is_no_session() {
+    let wire = signed("ana", &KEY);
+    let (value, signature) = wire.split_once('/').unwrap();
+    assert_eq!(send(&format!("{value}/{}", signature.to_uppercase())).0, "none");
+}
+
+/// Two cookies of one name: the first is read (RFC 6265 §5.4 puts the most specific path
+/// first), so a bad one in front hides a good one behind it, and a good one in front wins.
+#[test]
+fn the_first_cookie_of_a_name_is_read() {
+    let good = encode_uri_component(&signed("ana", &KEY));
+    let ask = |cookie: String| {
+        app()
+            .request(HttpMethod::Get, "/")
+            .header("Cookie", &cookie)
+            .send()
+            .text()
+    };
+    assert_eq!(ask(format!("S=junk; S={good}")), "none");
+    assert_eq!(ask(format!("S={good}; S=junk")), "ana");
+}
+
+/// A lifetime too long to add to the clock gives a cookie that expires at the end of year
+/// 9999, the latest date `Expires` can spell, instead of a failed call.
+#[test]
+fn a_huge_max_age_is_capped_not_a_failure() {
+    // The value in the cookie, and an id in the cookie with the value in a storage, whose
+    // entry gets the same lifetime.
+    for stored in [false, true] {
+        let client = test_application(move |app| {
+            app.install(&Sessions, |sessions| {
+                let provider = sessions.cookie::<String>("S").sign(KEY);
+                provider.cookie(|cookie| cookie.max_age_seconds = Some(u64::MAX));
+                if stored {
+                    provider.storage(MemoryStorage::new());
+                }
+            });
+            app.routing(|route| {
+                route.get("/login", async |call| {
+                    call.sessions().set("ana".to_string())?;
+                    call.respond_text("ok").await
+                });
+            });
+        });
+        let response = client.get("/login");
+        assert_eq!(response.status(), HttpStatusCode::OK, "stored: {stored}");
+        let set_cookie = response.header("Set-Cookie").expect("a session cookie");
+        assert!(
+            set_cookie.contains("Expires=Fri, 31 Dec 9999 23:59:59 GMT"),
+            "{set_cookie}"
+        );
+    }
 }
 
 /// The untouched cookie is accepted: the baseline for the tests below.

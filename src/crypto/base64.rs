@@ -18,7 +18,7 @@
 //! (RFC 4648 §4, cases (2) and (3)): `f` → `Zg==`, `fo` → `Zm8=`.
 //!
 //! Two alphabets exist. The standard one ends in `+` and `/`; the WebSocket handshake uses it
-//! (`Sec-WebSocket-Accept`). The "URL and filename safe" one (§5) ends in `-` and `_`, which
+//! (`Sec-WebSocket-Accept`, for when the crate has WebSockets). The "URL and filename safe" one (§5) ends in `-` and `_`, which
 //! need no escaping in URLs and cookies, and usually drops the padding (JWTs, for example).
 //!
 //! # Decisions

@@ -19,9 +19,10 @@
 //! - **Decode both cases, refuse an odd length.** Upper-case hex is still unambiguous, so it
 //!   is accepted; an odd number of characters cannot be whole bytes, so it is an error rather
 //!   than a silently dropped last character (which is what Ktor's `hex(String)` does).
-//! - **Branches, not constant time.** Decoding branches on the character classes. The hex this
-//!   crate reads is a MAC the client already holds or an id, never a key, so the timing of the
-//!   decoder reveals nothing the client does not know.
+//! - **Branches, not constant time.** Decoding branches on the character classes. Nothing in
+//!   the crate decodes hex today (signatures are compared as text, ids looked up as text); hex
+//!   a server reads from a client is a MAC the client already holds or an id, never a key, so
+//!   the decoder's timing would reveal nothing the client does not know.
 
 use super::DecodeError;
 

@@ -51,10 +51,8 @@
 //! - **Comparing tags is someone else's job**: use
 //!   [`constant_time_eq`](super::constant_time_eq), never `==`.
 
+use super::blocks::BLOCK;
 use super::sha256::Sha256;
-
-/// SHA-256's block size `B` in bytes.
-const BLOCK: usize = 64;
 
 /// The inner pad byte (RFC 2104 §2).
 const IPAD: u8 = 0x36;

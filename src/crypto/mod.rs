@@ -10,15 +10,16 @@
 //!
 //! | module | what it does | used for | standard |
 //! |---|---|---|---|
-//! | [`sha1`](mod@sha1) | 20-byte digest | the WebSocket handshake only | RFC 3174, FIPS 180-4 |
+//! | [`sha1`](mod@sha1) | 20-byte digest | the WebSocket handshake (not there yet) | RFC 3174, FIPS 180-4 |
 //! | [`sha256`](mod@sha256) | 32-byte digest | inside HMAC | FIPS 180-4 |
 //! | [`hmac`] | keyed 32-byte tag | signing session cookies | RFC 2104, RFC 4231 |
-//! | [`base64`] | bytes as text, 4 characters per 3 bytes | `Sec-WebSocket-Accept` | RFC 4648 |
+//! | [`base64`] | bytes as text, 4 characters per 3 bytes | `Sec-WebSocket-Accept` (not there yet) | RFC 4648 |
 //! | [`hex`] | bytes as text, 2 characters per byte | session ids, cookie signatures | — |
 //! | [`constant_time`] | comparison that does not leak where inputs differ | checking signatures | — |
 //! | [`random`] | bytes from the kernel's generator | session ids, keys | — |
 //!
-//! - **SHA-1** answers the WebSocket handshake: the server proves it understood the upgrade
+//! - **SHA-1** will answer the WebSocket handshake, which the crate does not have yet (nothing
+//!   calls SHA-1 or base64 today): the server proves it understood the upgrade
 //!   request by sending back `base64(SHA-1(client key ‖ fixed GUID))` (RFC 6455 §4.2.2).
 //!   SHA-1 is broken for signatures, because collisions can now be computed: two different
 //!   documents with one digest, so a signature on one is valid for the other. The handshake

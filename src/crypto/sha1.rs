@@ -45,9 +45,10 @@
 //!
 //! # Decisions
 //!
-//! The buffering in [`Sha1::update`] and the padding in [`Sha1::finalize`] repeat those of
-//! `Sha256` line for line rather than sharing a generic helper, so that each file reads on its
-//! own from constants to digest. Speed is irrelevant: a handshake hashes 60 bytes once.
+//! The buffering and the padding are shared with `Sha256`: both hashes are the same framing
+//! (`Blocks`, in `blocks.rs`) around a different compression function, so this file holds
+//! only what is SHA-1's own: the constants, the message schedule and the rounds. Speed is
+//! irrelevant: a handshake hashes 60 bytes once.
 
 use super::blocks::{BLOCK, Blocks};
 

@@ -44,7 +44,10 @@ use super::url::{decode_query_component, encode_uri_component};
 ///
 /// A name can repeat (a browser sends two cookies of one name set for different paths);
 /// every pair is kept, and [`cookie_value`] returns the first, which RFC 6265 §5.4 has
-/// browsers send for the longest, most specific path.
+/// browsers send for the longest, most specific path. Ktor differs here: its parser collects
+/// the pairs into a map, so the *last* one of a name wins. The first is the one the client
+/// meant for this path, and a cookie set by a sibling path on a shared domain cannot shadow
+/// it, so this crate keeps the first.
 ///
 /// ```
 /// use mini_ktor::http::parse_cookie_header;
@@ -133,9 +136,11 @@ impl Cookie {
     }
 
     /// Sets both `Max-Age` and `Expires` to `seconds` from now, as Ktor's session cookies do.
+    ///
+    /// Ktor: `CookieConfiguration.maxAgeInSeconds`, which sets both when the cookie is sent
     pub fn expire_in(&mut self, seconds: u64) {
         self.max_age = Some(seconds);
-        self.expires = Some(SystemTime::now() + Duration::from_secs(seconds));
+        self.expires = Some(seconds_from_now(seconds));
     }
 
     /// Turns the cookie into one that tells the client to forget it: an empty value,
@@ -192,4 +197,13 @@ impl Cookie {
         }
         out
     }
+}
+
+/// The time `seconds` from now; for a number of seconds too large to add, the last second of
+/// year 9999, the latest date an `Expires` can spell (and where `format_http_date` stops).
+pub(crate) fn seconds_from_now(seconds: u64) -> SystemTime {
+    const YEAR_9999_ENDS: u64 = 253_402_300_799;
+    SystemTime::now()
+        .checked_add(Duration::from_secs(seconds))
+        .unwrap_or(UNIX_EPOCH + Duration::from_secs(YEAR_9999_ENDS))
 }

@@ -51,6 +51,9 @@ pub struct DirectoryStorage {
 
 /// Whether `id` is safe to use in a file name: 1 to 128 ASCII letters, digits, `-` or `_`.
 /// Ids made by the plugin (64 lowercase hex digits) always are.
+///
+/// Ktor: the id check of `directorySessionStorage`, which refuses `..`, `/`, `\`, `!`, `?`, `<`,
+/// `>` and NUL; this one lists what it accepts instead
 pub fn is_valid_id(id: &str) -> bool {
     (1..=128).contains(&id.len())
         && id
@@ -75,6 +78,8 @@ impl DirectoryStorage {
     }
 
     /// Deletes every expired session file; returns how many were deleted.
+    ///
+    /// Ktor: none; its storages have no such method
     pub fn purge_expired(&self) -> io::Result<usize> {
         let mut deleted = 0;
         for subdirectory in fs::read_dir(&self.root)? {

@@ -38,6 +38,7 @@ use crate::application::{
     Application, ApplicationCall, ApplicationCallPipeline, ApplicationSendPipeline, Plugin,
 };
 use crate::crypto::generate_session_id;
+use crate::http::cookie::seconds_from_now;
 use crate::util::AttributeKey;
 
 /// The plugin; install it with `app.install(&Sessions, |sessions| { ... })`.
@@ -205,9 +206,7 @@ fn write_entries(
                         Some(id) => id,
                         None => generate_session_id()?,
                     };
-                    let deadline = transport.max_age_seconds().map(|seconds| {
-                        std::time::SystemTime::now() + std::time::Duration::from_secs(seconds)
-                    });
+                    let deadline = transport.max_age_seconds().map(seconds_from_now);
                     storage.write(&id, &text, deadline)?;
                     entry.id = Some(id.clone());
                     id

@@ -34,7 +34,7 @@
 use std::error::Error as StdError;
 use std::fmt;
 
-use crate::crypto::{constant_time_eq, hex, hmac_sha256};
+use crate::crypto::{HmacSha256, constant_time_eq, hex};
 
 /// A reversible change to a session's text on its way to and from the wire.
 ///
@@ -53,6 +53,8 @@ pub trait SessionTransportTransformer: Send + Sync + 'static {
 }
 
 /// The shortest key accepted, in bytes: the output length of SHA-256.
+///
+/// RFC 2104 §3 (a key shorter than the digest weakens the MAC); Ktor accepts any length
 pub const MIN_KEY_LENGTH: usize = 32;
 
 /// A signing key shorter than [`MIN_KEY_LENGTH`].
@@ -94,7 +96,9 @@ impl StdError for KeyTooShort {}
 ///
 /// Ktor: `SessionTransportTransformerMessageAuthentication(key, "HmacSHA256")`
 pub struct SessionTransportTransformerMessageAuthentication {
-    key: Vec<u8>,
+    /// HMAC with the key already loaded (its two padded blocks hashed), cloned for each
+    /// signature instead of hashing them again for every cookie.
+    mac: HmacSha256,
 }
 
 impl SessionTransportTransformerMessageAuthentication {
@@ -106,12 +110,15 @@ impl SessionTransportTransformerMessageAuthentication {
         if key.len() < MIN_KEY_LENGTH {
             return Err(KeyTooShort { length: key.len() });
         }
-        Ok(SessionTransportTransformerMessageAuthentication { key })
+        let mac = HmacSha256::new(&key);
+        Ok(SessionTransportTransformerMessageAuthentication { mac })
     }
 
     /// The signature of `text`, as 64 lowercase hex characters.
     fn signature(&self, text: &str) -> String {
-        hex::encode_lower(&hmac_sha256(&self.key, text.as_bytes()))
+        let mut mac = self.mac.clone();
+        mac.update(text.as_bytes());
+        hex::encode_lower(&mac.finalize())
     }
 }
 

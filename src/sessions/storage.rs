@@ -100,6 +100,13 @@ struct Entries {
     writes_since_sweep: usize,
 }
 
+impl Entries {
+    /// Deletes every expired entry.
+    fn sweep(&mut self) {
+        self.map.retain(|_, (_, expires)| !is_expired(*expires));
+    }
+}
+
 /// Sweep expired entries once every this many writes: often enough to bound the garbage,
 /// rarely enough that the O(n) sweep costs little per write.
 const SWEEP_EVERY: usize = 64;
@@ -113,18 +120,24 @@ impl MemoryStorage {
     }
 
     /// How many entries are kept, expired ones not yet swept included.
+    ///
+    /// Ktor: none; `SessionStorageMemory` keeps its map private
     pub fn len(&self) -> usize {
         self.lock().map.len()
     }
 
     /// Whether the storage keeps nothing.
+    ///
+    /// Ktor: none, as for `len`
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// Deletes every expired entry now.
+    ///
+    /// Ktor: none; its session storages have no such method
     pub fn purge_expired(&self) {
-        self.lock().map.retain(|_, (_, expires)| !is_expired(*expires));
+        self.lock().sweep();
     }
 
     /// The map. A thread that panicked while holding the lock cannot have left an entry half
@@ -142,7 +155,7 @@ impl SessionStorage for MemoryStorage {
         entries.writes_since_sweep += 1;
         if entries.writes_since_sweep >= SWEEP_EVERY {
             entries.writes_since_sweep = 0;
-            entries.map.retain(|_, (_, expires)| !is_expired(*expires));
+            entries.sweep();
         }
         entries.map.insert(id.to_string(), (value.to_string(), expires));
         Ok(())

@@ -22,6 +22,8 @@ use crate::http::{Cookie, HttpHeaders, cookie_value};
 use super::signing::SessionTransportTransformer;
 
 /// Seven days, Ktor's default lifetime of a session cookie.
+///
+/// Ktor: the default of `CookieConfiguration.maxAgeInSeconds` (604800)
 pub const DEFAULT_MAX_AGE_SECONDS: u64 = 7 * 24 * 60 * 60;
 
 /// The `SameSite` attribute: when a browser sends the cookie along with a request that another
@@ -33,7 +35,8 @@ pub enum SameSite {
     /// Never on requests from other sites.
     Strict,
     /// On top-level navigations from other sites (following a link), not on their forms or
-    /// images: the browsers' default.
+    /// images: Chromium's default for a cookie that names none (Firefox and Safari send such
+    /// cookies everywhere), and the safe choice for a session.
     Lax,
     /// Always; browsers then require `Secure`.
     None,

@@ -84,11 +84,15 @@ pub struct Form {
 
 impl Form {
     /// An empty form, to add fields to.
+    ///
+    /// Ktor: none, like the rest of `Form`: the writing side of that text format
     pub fn new() -> Form {
         Form::default()
     }
 
     /// Appends `name=value`, both percent-encoded; `value` is written with `Display`.
+    ///
+    /// Ktor: none; the reflection serializer writes each property this way
     pub fn field(mut self, name: &str, value: impl Display) -> Form {
         if !self.text.is_empty() {
             self.text.push('&');
@@ -100,11 +104,15 @@ impl Form {
     }
 
     /// The encoded text.
+    ///
+    /// Ktor: none; `SessionSerializer.serialize`'s result
     pub fn finish(self) -> String {
         self.text
     }
 
     /// Reads encoded text, to look fields up.
+    ///
+    /// Ktor: none; the reading side of `SessionSerializer.deserialize`
     pub fn parse(text: &str) -> Form {
         Form {
             text: String::new(),
@@ -113,11 +121,15 @@ impl Form {
     }
 
     /// The first value of field `name`, decoded.
+    ///
+    /// Ktor: none; a property read back by the reflection serializer
     pub fn get(&self, name: &str) -> Option<String> {
         self.parsed.get(name).map(str::to_string)
     }
 
     /// The first value of field `name`, parsed as a `T`; `None` if absent or not a `T`.
+    ///
+    /// Ktor: none; the reflection serializer's typed read of a property
     pub fn get_as<T: FromStr>(&self, name: &str) -> Option<T> {
         self.parsed.get(name)?.parse().ok()
     }
