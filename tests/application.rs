@@ -339,3 +339,36 @@ fn test_client_methods() {
     assert_eq!(client.patch("/x", "b").text(), "PATCH b");
     assert_eq!(client.delete("/x").text(), "DELETE ");
 }
+
+/// The test engine gives what the wire gives: a streamed body whose bytes come from a task
+/// the handler spawned arrives whole (the call and its body run on one worker, as on a
+/// connection), and a 204 carries no body even if the handler wrote one.
+#[test]
+fn the_test_engine_follows_the_wire() {
+    let client = test_application(|app| {
+        app.routing(|route| {
+            route.get("/from-task", async |call| {
+                let (sender, mut receiver) = mini_ktor::runtime::mpsc::channel::<&'static str>();
+                drop(mini_ktor::runtime::spawn(async move {
+                    mini_ktor::runtime::sleep(std::time::Duration::from_millis(5)).await;
+                    let _ = sender.send("from a task");
+                }));
+                call.respond_bytes_writer(ContentType::TEXT_PLAIN, async move |writer| {
+                    if let Some(text) = receiver.recv().await {
+                        writer.write(text.as_bytes()).await?;
+                    }
+                    Ok(())
+                })
+                .await
+            });
+            route.get("/no-content", async |call| {
+                call.response().set_status(HttpStatusCode::NO_CONTENT);
+                call.respond_text("ignored").await
+            });
+        });
+    });
+    assert_eq!(client.get("/from-task").text(), "from a task");
+    let empty = client.get("/no-content");
+    assert_eq!(empty.status(), HttpStatusCode::NO_CONTENT);
+    assert_eq!(empty.text(), "");
+}

@@ -20,10 +20,17 @@
 //! assert_eq!(client.get("/missing").status(), HttpStatusCode::NOT_FOUND);
 //! ```
 //!
-//! Each request becomes an `ApplicationRequest` directly (nothing is parsed), goes through the
-//! same [`respond_to`] as a request from the network, and
-//! its response is handed back whole. So what a test sees is what a real client would see, minus
-//! the wire: a handler's error arrives as its 500 response, not as a panic in the test.
+//! Each request becomes an `ApplicationRequest` directly (nothing is parsed) and goes through
+//! [`respond_to`], the application's pipeline that the network engines run too (they call
+//! `respond`, the same code, with the call they keep per connection). Its response is handed
+//! back whole, with the wire's rules applied: no body for HEAD, 1xx, 204 and 304, a streamed
+//! body collected. So what a test sees is what a real client would see, minus the wire: a
+//! handler's error or panic arrives as its 500 response, not as a panic in the test.
+//!
+//! What the wire adds is not here: the parser's checks and limits (a body over the engine's
+//! 1 MiB is a 413 on the network, not in a test), `Date`, `Content-Length` and `Connection`
+//! (the writer adds them), and the engine's closing of the connection. A streamed body's
+//! producer that panics panics the test; on the wire it ends the connection.
 //!
 //! Ktor's `testApplication { client.get("/") }` suspends; Rust tests are plain functions, so
 //! each request here runs to completion on the calling thread with
@@ -162,7 +169,8 @@ impl TestRequest<'_> {
     ///
     /// # Panics
     ///
-    /// If the URI's path is not valid percent-encoded UTF-8, which a test would not mean.
+    /// If the URI's path has a broken escape (`%zz`, a lone `%`), which a test would not mean
+    /// (escapes that are not UTF-8 are decoded lossily, as on the wire).
     pub fn send(mut self) -> TestResponse {
         // What a real client adds: the Host header, and the body's length.
         if !self.headers.contains(HttpHeaders::HOST) {
@@ -192,22 +200,29 @@ impl TestRequest<'_> {
             SocketAddr::from((Ipv4Addr::LOCALHOST, 50000)),
         )
         .unwrap_or_else(|error| panic!("invalid test request: {error}"));
-        let mut response = block_on(respond_to(&self.client.application, request));
-        let (status, content) = response.take_content();
-        let headers = std::mem::take(response.headers_mut());
-        // As on the wire: a HEAD response has no body.
-        let body = match content {
-            _ if is_head => Vec::new(),
-            OutgoingContent::NoContent => Vec::new(),
-            OutgoingContent::Bytes(bytes) => bytes.into_owned(),
-            // A streamed body is collected whole; a producer that fails ends it early, as the
-            // connection would end on the wire.
-            OutgoingContent::Stream(producer) => {
-                let mut collected = Vec::new();
-                let _ = block_on(producer.write_to(&mut BodyWriter::new(&mut collected)));
-                collected
-            }
-        };
+        // One `block_on` for the call and its streamed body, as one connection task serves
+        // both on the wire: what the handler spawned or armed is still there for the producer.
+        let (status, headers, body) = block_on(async {
+            let mut response = respond_to(&self.client.application, request).await;
+            let (status, content) = response.take_content();
+            let headers = std::mem::take(response.headers_mut());
+            // As on the wire: a HEAD response has no body, nor do 1xx, 204 and 304 (RFC 9110
+            // §6.4.1), whatever the handler gave them.
+            let bodiless = matches!(status.value, 100..=199 | 204 | 304);
+            let body = match content {
+                _ if is_head || bodiless => Vec::new(),
+                OutgoingContent::NoContent => Vec::new(),
+                OutgoingContent::Bytes(bytes) => bytes.into_owned(),
+                // A streamed body is collected whole; a producer that fails ends it early, as
+                // the connection would end on the wire.
+                OutgoingContent::Stream(producer) => {
+                    let mut collected = Vec::new();
+                    let _ = producer.write_to(&mut BodyWriter::new(&mut collected)).await;
+                    collected
+                }
+            };
+            (status, headers, body)
+        });
         self.client.store_cookies(&headers);
         TestResponse {
             status,
