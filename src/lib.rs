@@ -21,12 +21,12 @@
 //!
 //! | module | what it holds | Ktor counterpart |
 //! |---|---|---|
-//! | [`engine`] | `embedded_server`, the `Cio` engine, the per-connection loop | `io.ktor.server.engine`, `io.ktor.server.cio` |
+//! | [`engine`] | `embedded_server`, the `Cio` and `Blocking` engines, the per-connection loop | `io.ktor.server.engine`, `io.ktor.server.cio` |
 //! | [`runtime`] | executor, epoll reactor, timers, async TCP, channels, worker threads | kotlinx.coroutines, `io.ktor.network` |
 //! | [`http`] | request parser, headers, status codes, response writer | `io.ktor.http`, `io.ktor.http.cio` |
 //! | [`pipeline`] | `Pipeline`, `PipelinePhase`, `PipelineContext` (`proceed`, `finish`) | `io.ktor.util.pipeline` |
 //! | [`application`] | `Application`, `ApplicationCallPipeline`, `ApplicationCall` | `io.ktor.server.application` |
-//! | [`plugins`] | `CallLogging`, `DefaultHeaders`, `StatusPages`, `AutoHeadResponse` | `io.ktor.server.plugins.*` |
+//! | [`plugins`] | `CallLogging`, `DefaultHeaders`, `StatusPages`, `AutoHeadResponse`, `IgnoreTrailingSlash` | `io.ktor.server.plugins.*` |
 //! | [`routing`] | `Route`, `get`/`post`, resolving a call to its handler | `io.ktor.server.routing` |
 //! | [`sessions`] | `Sessions`: cookies or headers, signed, by value or by id in a storage | `io.ktor.server.sessions` |
 //! | [`testing`] | `test_application`: the application without sockets | `io.ktor.server.testing` |
@@ -58,20 +58,30 @@ use std::pin::Pin;
 /// A handler can use `?` on any error type; what nobody handles becomes a 500 response, or
 /// the status an [`HttpError`](application::HttpError) carries. Ktor uses exceptions for the
 /// same job.
+///
+/// Ktor: `Throwable`, what a handler throws
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
 /// `Result` with [`Error`] as its default error type.
+///
+/// Ktor: none; a Kotlin function that can fail throws instead
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A boxed future that stays on its worker thread (it need not be `Send`).
+///
+/// Ktor: none; a `suspend` function needs no box
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
 /// What an application module usually needs, in one `use`.
+///
+/// Ktor: the imports `io.ktor.server.application.*`, `io.ktor.server.routing.*` and friends
 pub mod prelude {
     pub use crate::application::{Application, ApplicationCall, ApplicationCallPipeline, HttpError};
     pub use crate::engine::{Blocking, Cio, embedded_server};
     pub use crate::http::{ContentType, HttpMethod, HttpStatusCode};
-    pub use crate::plugins::{AutoHeadResponse, CallLogging, DefaultHeaders, StatusPages};
+    pub use crate::plugins::{
+        AutoHeadResponse, CallLogging, DefaultHeaders, IgnoreTrailingSlash, StatusPages,
+    };
     pub use crate::routing::Route;
     pub use crate::{Error, Result};
 }

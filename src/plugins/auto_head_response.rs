@@ -23,7 +23,10 @@
 //! [`ApplicationRequest::set_method`](crate::application::ApplicationRequest::set_method). From
 //! then on, everything in the application (routing, handlers, CallLogging's line) sees a `GET`,
 //! as in Ktor, where the plugin changes the call's *origin* method. So an explicit route for
-//! `HEAD` is not reached while this plugin is installed, in Ktor as here.
+//! `HEAD` is not reached while this plugin is installed, in Ktor as here. A path that has a
+//! `HEAD` route and no `GET` one then answers `405` (the request is routed as a `GET`), with
+//! the `Allow: HEAD` that this crate adds: odd for a client that sent `HEAD`, and the reason to
+//! declare `GET` routes, not `HEAD` ones, when the plugin is installed.
 //!
 //! # The body: the engine's job here
 //!

@@ -22,8 +22,10 @@
 //!
 //! What does not pass there: the error response the engine commits for an error that escaped
 //! the pipeline (see [`crate::plugins`]), and the `400` the engine sends for a request it could
-//! not parse, before any application code runs. Those get the engine's automatic `Date` on the
-//! wire but no `Server` and no configured headers.
+//! not parse, before any application code runs. The parse error gets only the engine's
+//! automatic `Date`. An escaped error keeps the headers already set on the response when it
+//! happened, so it carries `Server` and the configured headers if the send pipeline ran before
+//! the failure (a status page that failed, say), and none of them otherwise.
 //!
 //! # `Date` and the engine
 //!

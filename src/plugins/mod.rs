@@ -1,4 +1,5 @@
-//! The bundled plugins: logging, default headers, error pages and `HEAD` support.
+//! The bundled plugins: logging, default headers, error pages, `HEAD` support and trailing
+//! slashes.
 //!
 //! A plugin is a set of interceptors placed in the phases of the application's pipelines, plus
 //! a name and a configuration (see [`application::Plugin`](crate::application::Plugin)). Where

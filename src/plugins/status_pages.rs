@@ -65,7 +65,8 @@
 //! # Not here
 //!
 //! Ktor's `unhandled { call -> }`, for calls nothing answered, runs in a phase inserted just
-//! before `Fallback`; the application does not let a plugin insert call-pipeline phases yet.
+//! before `Fallback`. A plugin can insert such a phase here too (`CallFailed` does, before
+//! `Setup`); `unhandled` is simply not written yet (README, "Not there yet").
 //!
 //! Ktor: `io.ktor.server.plugins.statuspages.StatusPages`
 

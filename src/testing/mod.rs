@@ -72,26 +72,36 @@ pub struct TestClient {
 
 impl TestClient {
     /// `GET uri`.
+    ///
+    /// Ktor: `client.get(uri)`
     pub fn get(&self, uri: &str) -> TestResponse {
         self.request(HttpMethod::Get, uri).send()
     }
 
     /// `POST uri` with `body`.
+    ///
+    /// Ktor: `client.post(uri) { setBody(body) }`
     pub fn post(&self, uri: &str, body: impl Into<Vec<u8>>) -> TestResponse {
         self.request(HttpMethod::Post, uri).body(body).send()
     }
 
     /// `PUT uri` with `body`.
+    ///
+    /// Ktor: `client.put(uri) { setBody(body) }`
     pub fn put(&self, uri: &str, body: impl Into<Vec<u8>>) -> TestResponse {
         self.request(HttpMethod::Put, uri).body(body).send()
     }
 
     /// `PATCH uri` with `body`.
+    ///
+    /// Ktor: `client.patch(uri) { setBody(body) }`
     pub fn patch(&self, uri: &str, body: impl Into<Vec<u8>>) -> TestResponse {
         self.request(HttpMethod::Patch, uri).body(body).send()
     }
 
     /// `DELETE uri`.
+    ///
+    /// Ktor: `client.delete(uri)`
     pub fn delete(&self, uri: &str) -> TestResponse {
         self.request(HttpMethod::Delete, uri).send()
     }
@@ -125,6 +135,8 @@ impl TestClient {
     }
 
     /// A request with any method, to complete with headers and a body before [`send`](TestRequest::send).
+    ///
+    /// Ktor: `client.request(uri) { method = ... }`
     pub fn request(&self, method: HttpMethod, uri: &str) -> TestRequest<'_> {
         TestRequest {
             client: self,
@@ -136,6 +148,8 @@ impl TestClient {
     }
 
     /// The application under test.
+    ///
+    /// Ktor: the `application` of `testApplication`
     pub fn application(&self) -> &Arc<Application> {
         &self.application
     }
@@ -154,12 +168,16 @@ pub struct TestRequest<'c> {
 
 impl TestRequest<'_> {
     /// Adds a request header.
+    ///
+    /// Ktor: `header(name, value)` in the request builder
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.append(name.to_string(), value.to_string());
         self
     }
 
     /// Sets the request body (and its `Content-Length`).
+    ///
+    /// Ktor: `setBody(body)` in the request builder
     pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
         self.body = body.into();
         self
@@ -171,6 +189,8 @@ impl TestRequest<'_> {
     ///
     /// If the URI's path has a broken escape (`%zz`, a lone `%`), which a test would not mean
     /// (escapes that are not UTF-8 are decoded lossily, as on the wire).
+    ///
+    /// Ktor: executing the request builder (`client.request { }`)
     pub fn send(mut self) -> TestResponse {
         // What a real client adds: the Host header, and the body's length.
         if !self.headers.contains(HttpHeaders::HOST) {
@@ -244,17 +264,23 @@ pub struct TestResponse {
 
 impl TestResponse {
     /// The status.
+    ///
+    /// Ktor: `HttpResponse.status`
     pub fn status(&self) -> HttpStatusCode {
         self.status
     }
 
     /// The headers the application set (the engine adds `Date`, `Content-Length` and
     /// `Connection` on the wire; they are not here).
+    ///
+    /// Ktor: `HttpResponse.headers`
     pub fn headers(&self) -> &Headers {
         &self.headers
     }
 
     /// The first value of header `name`.
+    ///
+    /// Ktor: `HttpResponse.headers[name]`
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name)
     }
@@ -267,6 +293,8 @@ impl TestResponse {
     }
 
     /// The body's bytes.
+    ///
+    /// Ktor: `HttpResponse.bodyAsBytes()`
     pub fn bytes(&self) -> &[u8] {
         &self.body
     }
