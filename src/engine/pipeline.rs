@@ -78,16 +78,12 @@ fn report_trace(sink: &TraceSink, call: &ApplicationCall) {
 ///
 /// Ktor: `handleFailure` and `defaultExceptionStatusCode`
 fn respond_failure(call: &mut ApplicationCall, error: Error) {
-    let (status, message) = match error.downcast_ref::<HttpError>() {
-        Some(http) => (http.status, http.message.clone()),
-        None => (HttpStatusCode::INTERNAL_SERVER_ERROR, error.to_string()),
+    let status = failure_status(&error);
+    let message = match error.downcast_ref::<HttpError>() {
+        Some(http) => http.message.clone(),
+        None => error.to_string(),
     };
-    let request = call.request();
-    eprintln!(
-        "{status}: {} - {}. Exception {error}",
-        request.method(),
-        request.path()
-    );
+    log_failure(call, status, &error);
     if call.is_handled() {
         return;
     }
@@ -100,6 +96,31 @@ fn respond_failure(call: &mut ApplicationCall, error: Error) {
     response.set_status(status);
     // The only way this commit can fail is an earlier commit, ruled out just above.
     let _ = response.commit(Some(ContentType::TEXT_PLAIN_UTF8), content);
+}
+
+/// The status a failed call is answered with: an [`HttpError`]'s own status, otherwise
+/// `500 Internal Server Error`. The plugins that answer or log failures before the engine does
+/// (StatusPages, CallLogging) ask it too.
+///
+/// Ktor: `defaultExceptionStatusCode(cause) ?: HttpStatusCode.InternalServerError`
+pub(crate) fn failure_status(error: &Error) -> HttpStatusCode {
+    match error.downcast_ref::<HttpError>() {
+        Some(http) => http.status,
+        None => HttpStatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// Logs a failed call on stderr, as Ktor's engine logs an unhandled exception:
+/// `500 Internal Server Error: GET - /path. Exception ...`.
+///
+/// Ktor: the `logError` of `defaultEnginePipeline`'s failure handling
+pub(crate) fn log_failure(call: &ApplicationCall, status: HttpStatusCode, error: &Error) {
+    let request = call.request();
+    eprintln!(
+        "{status}: {} - {}. Exception {error}",
+        request.method(),
+        request.path()
+    );
 }
 
 /// Text of a panic payload: `panic!` gives a `&str` or a `String`.

@@ -55,8 +55,8 @@
 //!
 //! One difference from Ktor concerns the plugins that use the send pipeline. When an error
 //! escapes the call pipeline, the engine commits its error response (500, or an
-//! [`HttpError`]'s status) directly, without the send pipeline; in Ktor that response goes
-//! through `call.respond`. So the send-pipeline hooks never see it: each plugin's docs say
+//! [`HttpError`](crate::application::HttpError)'s status) directly, without the send
+//! pipeline; in Ktor that response goes through `call.respond`. So the send-pipeline hooks never see it: each plugin's docs say
 //! what it does about that.
 //!
 //! Ktor: the `ktor-server-plugins` modules
@@ -73,18 +73,6 @@ pub use default_headers::{DefaultHeaders, DefaultHeadersConfig};
 pub use ignore_trailing_slash::IgnoreTrailingSlash;
 pub use status_pages::{StatusPages, StatusPagesConfig};
 
-use crate::Error;
-use crate::application::HttpError;
-use crate::http::HttpStatusCode;
-
-/// The status the engine answers a failed call with: an [`HttpError`]'s own status, otherwise
-/// `500 Internal Server Error`. The same rule as `engine::pipeline`, repeated here because the
-/// plugins that stand in for Ktor's send-pipeline error response need to know it in advance.
-///
-/// Ktor: `defaultExceptionStatusCode(cause) ?: HttpStatusCode.InternalServerError`
-fn failure_status(error: &Error) -> HttpStatusCode {
-    match error.downcast_ref::<HttpError>() {
-        Some(http) => http.status,
-        None => HttpStatusCode::INTERNAL_SERVER_ERROR,
-    }
-}
+// How the engine answers and logs a failed call, which the plugins that stand in for Ktor's
+// error handling need to know in advance.
+use crate::engine::pipeline::{failure_status, log_failure};

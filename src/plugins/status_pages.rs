@@ -209,12 +209,7 @@ async fn answer_error(call: &mut ApplicationCall, error: &Error, config: &Status
         return Ok(()); // left to the engine: the hook passes the error on
     }
     // What the engine would log before answering; this answer replaces the engine's.
-    let request = call.request();
-    eprintln!(
-        "{status}: {} - {}. Exception {error}",
-        request.method(),
-        request.path()
-    );
+    super::log_failure(call, status, error);
     call.respond_status(status).await
 }
 
