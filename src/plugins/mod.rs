@@ -56,8 +56,8 @@
 //! One difference from Ktor concerns the plugins that use the send pipeline. When an error
 //! escapes the call pipeline, the engine commits its error response (500, or an
 //! [`HttpError`](crate::application::HttpError)'s status) directly, without the send
-//! pipeline; in Ktor that response goes through `call.respond`. So the send-pipeline hooks never see it: each plugin's docs say
-//! what it does about that.
+//! pipeline; in Ktor that response goes through `call.respond`. So the send-pipeline hooks
+//! never see it: each plugin's docs say what it does about that.
 //!
 //! Ktor: the `ktor-server-plugins` modules
 
