@@ -144,9 +144,8 @@ pub(crate) fn write_response<'a, S: Transport>(
     version: HttpVersion,
     close: bool,
 ) -> impl Future<Output = io::Result<bool>> + use<'a, S> {
-    // RFC 9110 §6.4.1: 1xx, 204 and 304 responses never have a body (nor Content-Length).
-    // `200`, by far the most common status, is settled by its first comparison.
-    let bodiless = status.value != 200 && matches!(status.value, 100..=199 | 204 | 304);
+    // 1xx, 204 and 304 responses never have a body (nor Content-Length).
+    let bodiless = status.forbids_body();
     let rest = match content {
         OutgoingContent::Stream(producer) => {
             let chunked = version == HttpVersion::Http11;

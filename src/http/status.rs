@@ -160,6 +160,16 @@ impl HttpStatusCode {
     pub fn is_success(self) -> bool {
         (200..300).contains(&self.value)
     }
+
+    /// Whether a response with this status never has a body: 1xx, `204 No Content` and
+    /// `304 Not Modified` (RFC 9110 §6.4.1), whatever content a handler gave it.
+    ///
+    /// Ktor: none; its engines decide it where they write the response
+    #[inline]
+    pub fn forbids_body(self) -> bool {
+        // `200`, by far the most common status, is settled by its first comparison.
+        self.value != 200 && matches!(self.value, 100..=199 | 204 | 304)
+    }
 }
 
 /// Writes `"404 Not Found"`: the code, a space, the description.
@@ -174,6 +184,17 @@ impl fmt::Display for HttpStatusCode {
 #[cfg(test)]
 mod tests {
     use super::HttpStatusCode;
+
+    /// 1xx, 204 and 304 never have a body; every other status may, 200 above all.
+    #[test]
+    fn which_statuses_forbid_a_body() {
+        for value in [100, 101, 103, 199, 204, 304] {
+            assert!(HttpStatusCode::from_value(value).forbids_body(), "{value}");
+        }
+        for value in [200, 201, 205, 206, 301, 404, 500, 999] {
+            assert!(!HttpStatusCode::from_value(value).forbids_body(), "{value}");
+        }
+    }
 
     /// Display matches Ktor's `toString`.
     #[test]

@@ -226,11 +226,10 @@ impl TestRequest<'_> {
             let mut response = respond_to(&self.client.application, request).await;
             let (status, content) = response.take_content();
             let headers = std::mem::take(response.headers_mut());
-            // As on the wire: a HEAD response has no body, nor do 1xx, 204 and 304 (RFC 9110
-            // §6.4.1), whatever the handler gave them.
-            let bodiless = matches!(status.value, 100..=199 | 204 | 304);
+            // As on the wire: a HEAD response has no body, nor do 1xx, 204 and 304, whatever
+            // the handler gave them.
             let body = match content {
-                _ if is_head || bodiless => Vec::new(),
+                _ if is_head || status.forbids_body() => Vec::new(),
                 OutgoingContent::NoContent => Vec::new(),
                 OutgoingContent::Bytes(bytes) => bytes.into_owned(),
                 // A streamed body is collected whole; a producer that fails ends it early, as
