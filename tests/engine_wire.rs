@@ -1,8 +1,10 @@
 //! Both engines over real loopback sockets: raw HTTP/1.1 bytes in, raw bytes out.
 //!
-//! Every case in `engine_wire/cases.rs` runs twice, once on `Cio` (event loops) and once on
-//! `Blocking` (a thread per connection): the protocol code is shared, so the behaviour must be
-//! the same to the byte.
+//! Every case in `engine_wire/` runs twice, once on `Cio` (event loops) and once on `Blocking`
+//! (a thread per connection): the protocol code is shared, so the behaviour must be the same to
+//! the byte. The cases are grouped by topic: `connections.rs` (keep-alive, pipelining, closing),
+//! `bodies.rs` (request bodies, `Expect`, streamed responses), `refusals.rs` (errors and
+//! limits), `timeouts.rs` and `lifecycle.rs` (start and stop).
 
 #[path = "../examples/echo.rs"]
 #[allow(dead_code)]
@@ -47,7 +49,11 @@ macro_rules! engine_suite {
                 start_with(module, |server| server)
             }
 
-            include!("engine_wire/cases.rs");
+            include!("engine_wire/connections.rs");
+            include!("engine_wire/bodies.rs");
+            include!("engine_wire/refusals.rs");
+            include!("engine_wire/timeouts.rs");
+            include!("engine_wire/lifecycle.rs");
         }
     )*};
 }

@@ -1,0 +1,89 @@
+// Starting and stopping: the address bound, the lifecycle events, and stop, graceful or not.
+// Included once per engine by `tests/engine_wire.rs`.
+
+/// `host` chooses the address the server binds: the configuration keeps the last name given,
+/// and a server started with `127.0.0.1` is bound there and answers on it.
+#[test]
+fn host_is_the_address_bound() {
+    let (server, address) = start_with(hello::module, |server| {
+        let named = server.host("localhost"); // not started with it: nothing is bound there
+        assert_eq!(named.config().host, "localhost");
+        named.host("127.0.0.1")
+    });
+    assert_eq!(server.config().host, "127.0.0.1");
+    assert_eq!(address.ip(), std::net::Ipv4Addr::LOCALHOST);
+    assert_ne!(address.port(), 0);
+    let mut stream = connect(address);
+    stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut buffered = Vec::new();
+    assert_eq!(read_response(&mut stream, &mut buffered).body, b"Hello World!");
+}
+
+/// The lifecycle events come in Ktor's order: started, ready, stopping, stopped.
+#[test]
+fn lifecycle_events_in_order() {
+    use mini_ktor::application::{ApplicationStarted, ApplicationStopped, ApplicationStopping, ServerReady};
+    use std::sync::{Arc, Mutex};
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&log);
+    let (mut server, _address) = start(move |app| {
+        let monitor = app.monitor_mut();
+        for (name, seen) in [("started", &seen), ("ready", &seen), ("stopping", &seen), ("stopped", &seen)] {
+            let seen = Arc::clone(seen);
+            let push = move |_: &Application| seen.lock().unwrap().push(name);
+            match name {
+                "started" => monitor.subscribe(ApplicationStarted, push),
+                "ready" => monitor.subscribe(ServerReady, push),
+                "stopping" => monitor.subscribe(ApplicationStopping, push),
+                _ => monitor.subscribe(ApplicationStopped, push),
+            }
+        }
+    });
+    assert_eq!(*log.lock().unwrap(), ["started", "ready"]);
+    server.stop(Duration::from_secs(1), Duration::from_secs(1));
+    assert_eq!(*log.lock().unwrap(), ["started", "ready", "stopping", "stopped"]);
+}
+
+/// Stopping the server closes the listener: new connections are refused.
+#[test]
+fn stop_stops_accepting() {
+    let (mut server, address) = start(hello::module);
+    let mut stream = connect(address);
+    stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut buffered = Vec::new();
+    assert_eq!(read_response(&mut stream, &mut buffered).body, b"Hello World!");
+    server.stop(Duration::from_secs(1), Duration::from_secs(1));
+    assert!(TcpStream::connect_timeout(&address, Duration::from_secs(2)).is_err());
+}
+
+/// A graceful stop lets a request in flight finish (answered with `Connection: close`), closes
+/// idle connections, and refuses new ones.
+#[test]
+fn graceful_stop_finishes_requests_in_flight() {
+    let (mut server, address) = start(|app| {
+        app.routing(|route| {
+            route.get("/slow", async |call| {
+                sleep(Duration::from_millis(300)).await;
+                call.respond_text("finished").await
+            });
+        });
+    });
+    let mut idle = connect(address);
+    idle.write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut buffered = Vec::new();
+    assert_eq!(read_response(&mut idle, &mut buffered).body, b"finished"); // now idle
+
+    let mut busy = connect(address);
+    busy.write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    thread::sleep(Duration::from_millis(50)); // the request is in its handler
+    let started = Instant::now();
+    server.stop(Duration::from_secs(5), Duration::from_secs(5));
+    assert!(started.elapsed() < Duration::from_secs(4), "stop waited for the idle connection");
+
+    let answer = String::from_utf8(read_to_close(&mut busy)).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    assert!(answer.contains("\r\nConnection: close\r\n"), "{answer}");
+    assert!(answer.ends_with("finished"), "{answer}");
+    assert!(read_to_close(&mut idle).is_empty(), "the idle connection is closed without a word");
+    assert!(TcpStream::connect_timeout(&address, Duration::from_secs(2)).is_err());
+}
