@@ -26,6 +26,8 @@ fn main() -> std::io::Result<()> {
 }
 
 /// The application: one interceptor that answers every call.
+///
+/// Ktor: an application module, `fun Application.module()`
 pub fn module(app: &mut Application) {
     app.intercept(ApplicationCallPipeline::CALL, async |ctx| {
         let call = ctx.call();

@@ -19,6 +19,8 @@ fn main() -> std::io::Result<()> {
 }
 
 /// The application: two routes.
+///
+/// Ktor: an application module, `fun Application.module()`
 pub fn module(app: &mut Application) {
     app.routing(|route| {
         route.get("/", async |call| call.respond_text("Hello World!").await);

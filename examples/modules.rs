@@ -22,6 +22,8 @@ fn main() -> std::io::Result<()> {
 }
 
 /// The landing page.
+///
+/// Ktor: an application module, `fun Application.landing()`
 pub fn landing(app: &mut Application) {
     app.routing(|route| {
         route.get("/", async |call| call.respond_text("Hello Visitor!").await);
@@ -29,6 +31,8 @@ pub fn landing(app: &mut Application) {
 }
 
 /// The login page; its routes join the same route tree as `landing`'s.
+///
+/// Ktor: a second module, `fun Application.login()`
 pub fn login(app: &mut Application) {
     app.routing(|route| {
         route.get("/login", async |call| call.respond_text("Please Login!").await);

@@ -23,6 +23,8 @@ fn main() -> std::io::Result<()> {
 // ANCHOR: module
 /// The application: an interceptor on each phase before `Fallback`, the `Greeting` plugin, one
 /// route.
+///
+/// Ktor: an application module, `fun Application.module()`
 pub fn module(app: &mut Application) {
     app.trace_pipelines(|trace| print!("{trace}"));
     let phases: [&'static PipelinePhase; 4] = [
@@ -61,6 +63,8 @@ fn depth(phase: &PipelinePhase) -> usize {
 
 // ANCHOR: plugin
 /// The configuration of the `Greeting` plugin.
+///
+/// Ktor: the configuration class given to `createApplicationPlugin(name, ::GreetingConfig)`
 #[derive(Default)]
 pub struct GreetingConfig {
     /// Who greets.
@@ -69,6 +73,8 @@ pub struct GreetingConfig {
 
 /// A plugin written with the builder: it adds a header to every response, and says when the
 /// call starts and when its response was sent.
+///
+/// Ktor: `val Greeting = createApplicationPlugin("Greeting", ::GreetingConfig) { ... }`
 pub fn greeting() -> ApplicationPlugin<GreetingConfig> {
     create_application_plugin("Greeting", GreetingConfig::default, |plugin| {
         plugin.on(CallSetup, async |_call, _config: &GreetingConfig| {

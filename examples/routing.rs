@@ -30,6 +30,8 @@ fn main() -> std::io::Result<()> {
 
 // ANCHOR: routing
 /// The application: a few routes of each kind.
+///
+/// Ktor: an application module, `fun Application.module()`
 pub fn module(app: &mut Application) {
     app.routing(|route| {
         // Every resolution's trace, on stderr.

@@ -25,6 +25,8 @@ fn main() -> std::io::Result<()> {
 
 // ANCHOR: session_type
 /// What the cookie carries: who is logged in, and how many pages they have seen.
+///
+/// Ktor: the session class given to `cookie<UserSession>(...)`, a `@Serializable data class`
 #[derive(Clone, Debug, PartialEq)]
 pub struct UserSession {
     name: String,
@@ -55,6 +57,8 @@ const LOGIN_FORM: &str = "<form method=post action=/login>\
 
 // ANCHOR: sessions_module
 /// The application: a signed session cookie and three routes.
+///
+/// Ktor: an application module, `fun Application.module()`
 pub fn module(app: &mut Application) {
     let key: [u8; 32] = random_bytes().expect("the OS has randomness");
     app.install(&Sessions, |sessions| {
