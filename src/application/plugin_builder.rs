@@ -151,6 +151,8 @@ pub struct PluginInstance<C> {
 
 impl<C> PluginInstance<C> {
     /// The configuration the plugin was installed with.
+    ///
+    /// Ktor: `PluginBuilder.pluginConfig`
     pub fn config(&self) -> &C {
         &self.config
     }
@@ -194,6 +196,9 @@ impl<C: Send + Sync + 'static> ApplicationPlugin<C> {
 /// route plugin's receive and send handlers are therefore added, when such a call starts, to
 /// *that call's* copy of the receive or send pipeline, from an interceptor in the route's
 /// `Plugins` phase; other calls never see them.
+///
+/// Ktor: `PluginBuilder`'s pipeline: the application's `ApplicationCallPipeline`, or for a
+/// route-scoped plugin the `RoutingNode` it is installed on
 pub enum PluginTarget<'a> {
     /// Installed on the application.
     Application(&'a mut Application),
@@ -203,6 +208,8 @@ pub enum PluginTarget<'a> {
 
 impl PluginTarget<'_> {
     /// Adds a call-pipeline interceptor, named `name` in traces.
+    ///
+    /// Ktor: `pipeline.intercept(phase) { ... }`, as `onCall` does in `Plugins`
     pub fn intercept_call(
         &mut self,
         phase: &'static PipelinePhase,
@@ -221,6 +228,8 @@ impl PluginTarget<'_> {
     }
 
     /// Inserts a call-pipeline phase before `reference`.
+    ///
+    /// Ktor: `pipeline.insertPhaseBefore(reference, phase)`
     pub fn insert_call_phase_before(
         &mut self,
         reference: &'static PipelinePhase,
@@ -235,6 +244,8 @@ impl PluginTarget<'_> {
     }
 
     /// Adds a send-pipeline interceptor (for a route: to each routed call's own copy).
+    ///
+    /// Ktor: `pipeline.sendPipeline.intercept(phase) { ... }`
     pub fn intercept_send(
         &mut self,
         phase: &'static PipelinePhase,
@@ -256,6 +267,8 @@ impl PluginTarget<'_> {
     }
 
     /// Adds a receive-pipeline interceptor (for a route: to each routed call's own copy).
+    ///
+    /// Ktor: `pipeline.receivePipeline.intercept(phase) { ... }`
     pub fn intercept_receive(
         &mut self,
         phase: &'static PipelinePhase,

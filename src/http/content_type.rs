@@ -53,6 +53,8 @@ impl ContentType {
     ///
     /// If `value` contains a control character (CR, LF, ...), which could split the header;
     /// for a `const`, that is a compile error.
+    ///
+    /// Ktor: the predefined constants' constructor, `ContentType(contentType, contentSubtype)`
     pub const fn from_static(value: &'static str) -> ContentType {
         let bytes = value.as_bytes();
         let mut index = 0;
@@ -95,11 +97,15 @@ impl ContentType {
     }
 
     /// The header value, owned or borrowed as it was given.
+    ///
+    /// Ktor: `ContentType.toString()`
     pub fn into_value(self) -> Cow<'static, str> {
         self.value
     }
 
     /// The header value.
+    ///
+    /// Ktor: `ContentType.toString()`
     pub fn as_str(&self) -> &str {
         &self.value
     }

@@ -54,7 +54,9 @@ pub trait SessionTransportTransformer: Send + Sync + 'static {
 
 /// The shortest key accepted, in bytes: the output length of SHA-256.
 ///
-/// RFC 2104 §3 (a key shorter than the digest weakens the MAC); Ktor accepts any length
+/// RFC 2104 §3 (a key shorter than the digest weakens the MAC).
+///
+/// Ktor: none; `SessionTransportTransformerMessageAuthentication` accepts a key of any length
 pub const MIN_KEY_LENGTH: usize = 32;
 
 /// A signing key shorter than [`MIN_KEY_LENGTH`].

@@ -99,6 +99,8 @@ pub struct Attributes {
 
 impl Attributes {
     /// An empty map; it allocates only when the first value is put.
+    ///
+    /// Ktor: `Attributes()`
     pub fn new() -> Attributes {
         Attributes::default()
     }
@@ -111,6 +113,8 @@ impl Attributes {
     }
 
     /// The value under `key`, mutably, if any.
+    ///
+    /// Ktor: none; a Kotlin value is changed through the reference `getOrNull` returns
     pub fn get_mut<T: Any + Send + Sync>(&mut self, key: &AttributeKey<T>) -> Option<&mut T> {
         self.values
             .get_mut(&slot(key))
@@ -160,6 +164,8 @@ impl Attributes {
     }
 
     /// Whether no key has a value.
+    ///
+    /// Ktor: `Attributes.allKeys.isEmpty()`
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
     }
