@@ -1,4 +1,7 @@
 //! Unit tests of the resolver's parts, on requests given by their parts (no application).
+//!
+//! Ktor tests the same ground in `RoutingResolveTest`, through whole route trees; the whole-tree
+//! cases here are in `tests/routing_resolution.rs`, and these tables check each part alone.
 
 mod qualities;
 
