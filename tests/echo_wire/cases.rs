@@ -82,6 +82,23 @@ fn post_binary_body_is_echoed() {
     exchange(&request).assert_echo(&expected);
 }
 
+/// A body of exactly the 1 MiB limit comes back byte for byte: the server's buffer for it
+/// grows as the bytes arrive, several times over, without losing or reordering any.
+#[test]
+fn a_body_at_the_size_limit_is_echoed() {
+    let mut state = 0x2545_f491_u32;
+    let body: Vec<u8> = (0..1 << 20)
+        .map(|_| {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (state >> 24) as u8
+        })
+        .collect();
+    let head = format!("POST /big HTTP/1.1\r\nHost: localhost\r\nContent-Length: {}\r\n\r\n", body.len());
+    let request = [head.as_bytes(), &body].concat();
+    let expected = [format!("POST /big\nhost: localhost\ncontent-length: {}\n\n", body.len()).as_bytes(), &body].concat();
+    exchange(&request).assert_echo(&expected);
+}
+
 /// A chunked body (several chunks, an extension, a trailer) is echoed decoded; the trailer
 /// is not a header and does not appear.
 #[test]
