@@ -175,6 +175,7 @@ impl<S: Transport> Connection<'_, S> {
                 // otherwise enlarge every connection's future, idle or not.
                 match Box::pin(self.respond_reading_body_on_demand(call, framing)).await {
                     (_, Deferred::Invalid(error)) => return Box::pin(self.refuse(error)).await,
+                    (_, Deferred::Gone) => return Ok(()),
                     answered => answered,
                 }
             } else {

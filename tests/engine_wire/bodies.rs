@@ -147,6 +147,27 @@ fn a_broken_body_after_100_continue_gets_its_error() {
     assert_eq!(all.matches("HTTP/1.1 ").count(), 1, "nothing but the error: {all}");
 }
 
+/// A client that closes its sending side after the `100 Continue`, before its body, gets no
+/// answer, as it gets none when it does so without `Expect` (the body was its to send).
+#[test]
+fn a_client_gone_after_100_continue_gets_no_answer() {
+    let (_server, address) = start(echo::module);
+    for expect in [true, false] {
+        let mut stream = connect(address);
+        let expect_line = if expect { "Expect: 100-continue\r\n" } else { "" };
+        let head = format!("POST / HTTP/1.1\r\nHost: x\r\n{expect_line}Content-Length: 10\r\n\r\n");
+        stream.write_all(head.as_bytes()).unwrap();
+        let mut buffered = Vec::new();
+        if expect {
+            assert_eq!(read_head(&mut stream, &mut buffered).status_line, "HTTP/1.1 100 Continue");
+        }
+        stream.shutdown(Shutdown::Write).unwrap();
+        let mut rest = buffered;
+        rest.extend(read_to_close(&mut stream));
+        assert_eq!(String::from_utf8_lossy(&rest), "", "expect: {expect}");
+    }
+}
+
 /// A route that streams three lines.
 fn counting_module(app: &mut Application) {
     app.routing(|route| {

@@ -16,7 +16,8 @@
 //! answer: the client may still send the body, and nothing tells where it would end
 //! ([`Deferred::Unread`]). A body that cannot be read (broken framing, too large, too late) is
 //! answered with its error, as it would be without `Expect`, whatever the handler made of the
-//! failed read ([`Deferred::Invalid`]).
+//! failed read ([`Deferred::Invalid`]); a client that closes before its body is complete gets
+//! no answer, also as without `Expect` ([`Deferred::Gone`]).
 //!
 //! Ktor: CIO's `ExpectedHeaderPhase`, a receive-pipeline phase before `Before` that writes
 //! `100 Continue` when the call first receives
@@ -32,7 +33,7 @@ use crate::application::{ApplicationCall, DeferredBody, HttpError};
 use crate::engine::body::{BodyRead, read_body};
 use crate::engine::pipeline::respond;
 use crate::engine::transport::Transport;
-use crate::http::{BodyFraming, ParseError};
+use crate::http::{BodyFraming, HttpStatusCode, ParseError};
 use crate::runtime::after;
 
 /// Whether the body of an `Expect: 100-continue` request was read.
@@ -40,8 +41,12 @@ pub(super) enum Deferred {
     Read,
     /// The handler never asked: the client may still send it, so the connection must close.
     Unread,
-    /// Reading it failed: the stream is out of step, so the connection must close.
+    /// The handler asked for it but answered before it was all read: the stream is out of
+    /// step, so the connection must close after the answer.
     Broken,
+    /// The client closed, or its connection failed, before the body was complete: the
+    /// connection closes without an answer, as it does when this happens without `Expect`.
+    Gone,
     /// Its framing is broken, it is too large or it came too late: the request is answered with
     /// this error, whatever the handler made of it, as it would be without `Expect`.
     Invalid(ParseError),
@@ -72,8 +77,8 @@ impl<S: Transport> Connection<'_, S> {
             deferred.requested().await;
             output.extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
             if flush(stream, output).await.is_err() {
-                deferred.complete(Err("the client went away".into()));
-                return Deferred::Broken;
+                deferred.complete(Err(client_gone()));
+                return Deferred::Gone;
             }
             // The client holds the body back until it sees the `100 Continue`, so the body's
             // clock starts now, not when the head arrived.
@@ -81,15 +86,11 @@ impl<S: Transport> Connection<'_, S> {
             let (result, outcome) =
                 match read_body(stream, input, output, framing, &config.limits, deadline).await {
                     Ok(BodyRead::Complete(body)) => (Ok(body), Deferred::Read),
-                    Ok(BodyRead::Closed) => (
-                        Err("the client closed before sending the body".into()),
-                        Deferred::Broken,
-                    ),
+                    Ok(BodyRead::Closed) | Err(_) => (Err(client_gone()), Deferred::Gone),
                     Ok(BodyRead::Invalid(error)) => (
                         Err(HttpError::new(error.status, error.reason).into()),
                         Deferred::Invalid(error),
                     ),
-                    Err(error) => (Err(error.into()), Deferred::Broken),
                 };
             deferred.complete(result);
             outcome
@@ -111,4 +112,14 @@ impl<S: Transport> Connection<'_, S> {
         });
         (answered, outcome)
     }
+}
+
+/// What the handler's read of the body fails with when the client is gone: a client's fault,
+/// so a 400 in the engine's log, not a 500 (no one reads the answer).
+fn client_gone() -> crate::Error {
+    HttpError::new(
+        HttpStatusCode::BAD_REQUEST,
+        "the client closed before sending the body",
+    )
+    .into()
 }
