@@ -150,8 +150,10 @@ fn serve_thread(
     connections: Arc<Connections>,
 ) {
     let state = Arc::new(ConnectionState::new(Arc::clone(&connections.stopping)));
-    let Ok(handle) = stream.try_clone() else {
-        return;
+    let handle = match stream.try_clone() {
+        Ok(handle) => handle,
+        // Out of file descriptors, most likely: the connection is closed as it is dropped.
+        Err(error) => return eprintln!("mini-ktor: cannot serve a connection: {error}"),
     };
     if let Ok(mut open) = connections.open.lock() {
         open.insert(id, (handle, Arc::clone(&state)));
@@ -163,13 +165,12 @@ fn serve_thread(
     let mut stream = BlockingStream { stream };
     let peer = Peer { local, remote };
     // `block_on` gives the handler what it may use (timers, `spawn`); our reads never wait in it.
-    let _ = runtime::block_on(connection::serve(
-        &mut stream,
-        &application,
-        peer,
-        &config,
-        &state,
-    ));
+    // Its reactor needs two file descriptors of its own; without them the connection is closed
+    // below, unserved, and the thread ends as any other does (no panic, nothing left open).
+    let serve = connection::serve(&mut stream, &application, peer, &config, &state);
+    if let Err(error) = runtime::try_block_on(serve) {
+        eprintln!("mini-ktor: cannot serve a connection: {error}");
+    }
     let _ = stream.stream.shutdown(Shutdown::Both);
     if let Ok(mut open) = connections.open.lock() {
         open.remove(&id);

@@ -67,6 +67,7 @@ mod timer;
 #[cfg(test)]
 mod test_support;
 
+pub(crate) use executor::try_block_on;
 pub use executor::{block_on, spawn};
 pub use future::{Race, race, yield_now};
 pub use io::{AsyncRead, AsyncWrite};
