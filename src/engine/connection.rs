@@ -133,7 +133,11 @@ impl<S: Transport> Connection<'_, S> {
             let head = match next {
                 Next::Head(head) => head,
                 Next::Close => return self.flush().await,
-                Next::Refuse(error) => return Box::pin(self.refuse(error)).await,
+                Next::Refuse(error) => {
+                    // Unparsed, but a request line that got as far as its method may be a HEAD.
+                    let is_head = self.input.pending().starts_with(b"HEAD ");
+                    return Box::pin(self.refuse(error, is_head)).await;
+                }
             };
             let defer_body = head.expects_continue && head.framing != BodyFraming::None;
             let started = self.request_started.take();
@@ -152,7 +156,10 @@ impl<S: Transport> Connection<'_, S> {
                 match Box::pin(body).await? {
                     BodyRead::Complete(body) => body,
                     BodyRead::Closed => return Ok(()),
-                    BodyRead::Invalid(error) => return Box::pin(self.refuse(error)).await,
+                    BodyRead::Invalid(error) => {
+                        let is_head = head.method == HttpMethod::Head;
+                        return Box::pin(self.refuse(error, is_head)).await;
+                    }
                 }
             };
 
@@ -168,13 +175,13 @@ impl<S: Transport> Connection<'_, S> {
             let (local, remote) = (self.peer.local, self.peer.remote);
             if let Err(error) = call.request_mut().start(method, version, body, local, remote) {
                 let error = ParseError::new(error.status, "invalid request target");
-                return Box::pin(self.refuse(error)).await;
+                return Box::pin(self.refuse(error, is_head)).await;
             }
             let (mut call, deferred) = if defer_body {
                 // Boxed, like every rare path here: its state (two futures side by side) would
                 // otherwise enlarge every connection's future, idle or not.
                 match Box::pin(self.respond_reading_body_on_demand(call, framing)).await {
-                    (_, Deferred::Invalid(error)) => return Box::pin(self.refuse(error)).await,
+                    (_, Deferred::Invalid(error)) => return Box::pin(self.refuse(error, is_head)).await,
                     (_, Deferred::Gone) => return Ok(()),
                     answered => answered,
                 }
@@ -300,7 +307,10 @@ impl<S: Transport> Connection<'_, S> {
     /// before the client reads it. So the write side is shut first, then what the client still
     /// sends is read and dropped for a moment (at most 1 s and 1 MiB): a "lingering close", as
     /// nginx and Apache do. Nothing read here is ever parsed.
-    async fn refuse(&mut self, error: ParseError) -> io::Result<()> {
+    ///
+    /// The error's text is the body, except for a `HEAD` request, whose answer has none
+    /// (RFC 9110 §9.3.2), error or not.
+    async fn refuse(&mut self, error: ParseError, is_head: bool) -> io::Result<()> {
         let mut headers = Headers::new();
         headers.append(HttpHeaders::CONTENT_TYPE, "text/plain; charset=UTF-8");
         let content = crate::application::OutgoingContent::Bytes(error.reason.as_bytes().into());
@@ -310,7 +320,7 @@ impl<S: Transport> Connection<'_, S> {
             error.status,
             &headers,
             content,
-            false,
+            is_head,
             HttpVersion::Http11,
             true,
         )

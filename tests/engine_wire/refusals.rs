@@ -1,4 +1,5 @@
-// Requests that cannot be answered normally: their status, then a clean close, and nothing after them read as a request.
+// Requests that cannot be answered normally: their status, then a clean close, and nothing
+// after them read as a request.
 // Included once per engine by `tests/engine_wire.rs`.
 
 /// A malformed request gets a 400 with `Connection: close`, and nothing after it is answered.
@@ -17,6 +18,30 @@ fn malformed_request_gets_400_and_close() {
         1,
         "only the error is answered: {all}"
     );
+}
+
+/// An error answering a `HEAD` has the headers it would have for a `GET`, and no body (RFC 9110
+/// §9.3.2): for a head that cannot be parsed, a target too long, and a body that cannot be read.
+#[test]
+fn an_error_answering_head_has_no_body() {
+    let (_server, address) = start(echo::module);
+    let long = format!("HEAD /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(9000));
+    let cases: [(&[u8], &str); 3] = [
+        (b"HEAD / HTTP/1.1\r\nHost: x\r\nContent-Length: x\r\n\r\n", "HTTP/1.1 400 Bad Request"),
+        (long.as_bytes(), "HTTP/1.1 414 URI Too Long"),
+        (
+            b"HEAD / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+            "HTTP/1.1 400 Bad Request",
+        ),
+    ];
+    for (request, status_line) in cases {
+        let mut stream = connect(address);
+        stream.write_all(request).unwrap();
+        let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+        assert!(all.starts_with(&format!("{status_line}\r\n")), "{all}");
+        assert!(all.contains("\r\nContent-Length: "), "{all}");
+        assert!(all.ends_with("\r\nConnection: close\r\n\r\n"), "a body after the head: {all}");
+    }
 }
 
 /// A request with both Content-Length and Transfer-Encoding is refused: the framing is never
