@@ -42,9 +42,10 @@
 //! - **The port, when its colon is present, needs at least one digit.** The
 //!   grammar allows `example.com:`; Ktor CIO rejects it and no client sends
 //!   it, so an empty port is treated as a typo rather than as "default".
-//! - **IP-literals are checked loosely**: hex digits, colons and dots inside
-//!   brackets. IPvFuture and zone identifiers are refused; nothing routes on
-//!   them, and a full IPv6 validator would double this file.
+//! - **IP-literals are IPv6 addresses**, read by std's `Ipv6Addr` parser,
+//!   whose text forms (RFC 4291 §2.2) are RFC 3986's `IPv6address`; so `[:]`
+//!   is refused as surely as `[::1` is. IPvFuture and zone identifiers are
+//!   refused: no client sends them, and nothing routes on them.
 //!
 //! # Data flow
 //!
@@ -57,6 +58,8 @@
 //!
 //! Ktor CIO checks only that Host does not end with `:` and contains none of
 //! `/ ? # @` (`HttpParser.kt`), and does not validate the target form.
+
+use std::net::Ipv6Addr;
 
 use super::parser::ParseError;
 use super::scan;
@@ -222,17 +225,14 @@ fn is_port(rest: &[u8]) -> bool {
 }
 
 /// For the bytes after a `[`: what follows the closing bracket, if the
-/// IP-literal before it is hex digits, colons and dots with at least one
-/// colon (so it is not empty). Rare, so kept out of the common path.
+/// IP-literal before it is an IPv6 address. Rare, so kept out of the common
+/// path.
 #[inline(never)]
 fn ip_literal_port(inner: &[u8]) -> Option<&[u8]> {
     let close = inner.iter().position(|&b| b == b']')?;
-    let literal = &inner[..close];
-    let valid = literal.contains(&b':')
-        && literal
-            .iter()
-            .all(|&b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
-    valid.then(|| &inner[close + 1..])
+    let literal = std::str::from_utf8(&inner[..close]).ok()?;
+    literal.parse::<Ipv6Addr>().ok()?;
+    Some(&inner[close + 1..])
 }
 
 /// The length of the reg-name at the start of `bytes`:
