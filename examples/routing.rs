@@ -76,7 +76,11 @@ async fn admin_guard(ctx: &mut PipelineContext<'_, (), ApplicationCall>) -> Resu
     match call.request().header("X-Role") {
         Some("admin") => Ok(()),
         Some(_) => call.respond_status(HttpStatusCode::FORBIDDEN).await,
-        None => call.respond_status(HttpStatusCode::UNAUTHORIZED).await,
+        None => {
+            // A 401 names the way to authenticate (RFC 9110 §15.5.2): here, the header.
+            call.response().header("WWW-Authenticate", "X-Role")?;
+            call.respond_status(HttpStatusCode::UNAUTHORIZED).await
+        }
     }
 }
 // ANCHOR_END: routing

@@ -43,7 +43,9 @@ fn example_optional_tailcard_wildcard() {
 #[test]
 fn example_admin_guard() {
     let client = test_application(routing::module);
-    assert_eq!(client.get("/admin/stats").status(), HttpStatusCode::UNAUTHORIZED);
+    let unauthorized = client.get("/admin/stats");
+    assert_eq!(unauthorized.status(), HttpStatusCode::UNAUTHORIZED);
+    assert_eq!(unauthorized.header("WWW-Authenticate"), Some("X-Role"));
     let as_role = |role: &str| {
         client
             .request(HttpMethod::Get, "/admin/stats")
