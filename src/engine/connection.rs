@@ -139,7 +139,9 @@ impl<S: Transport> Connection<'_, S> {
                     return Box::pin(self.refuse(error, is_head)).await;
                 }
             };
-            let defer_body = head.expects_continue && head.framing != BodyFraming::None;
+            // An empty body is there already: a `100 Continue` for it would only cost a round trip.
+            let empty = matches!(head.framing, BodyFraming::None | BodyFraming::ContentLength(0));
+            let defer_body = head.expects_continue && !empty;
             let started = self.request_started.take();
             let body = if defer_body || head.framing == BodyFraming::None {
                 Vec::new()

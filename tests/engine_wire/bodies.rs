@@ -168,6 +168,19 @@ fn a_client_gone_after_100_continue_gets_no_answer() {
     }
 }
 
+/// `Expect: 100-continue` on an empty body gets the final answer at once: there is nothing to
+/// hold back, so a `100 Continue` would only cost the client a round trip.
+#[test]
+fn expect_continue_on_an_empty_body_is_answered_at_once() {
+    let (_server, address) = start(echo::module);
+    let mut stream = connect(address);
+    stream
+        .write_all(b"POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 0\r\n\r\n")
+        .unwrap();
+    let mut buffered = Vec::new();
+    assert_eq!(read_response(&mut stream, &mut buffered).status_line, "HTTP/1.1 200 OK");
+}
+
 /// A route that streams three lines.
 fn counting_module(app: &mut Application) {
     app.routing(|route| {
