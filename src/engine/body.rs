@@ -99,10 +99,10 @@ const BODY_GROWTH: usize = 64 * 1024;
 /// the next read: as much as it has (doubling), at least [`BODY_GROWTH`], never past `length`.
 ///
 /// Why not all of `length` at once, which saves the copies of growing: `Content-Length` is only
-/// what the client claims. Reserving it up front let a 66-byte head that announced 1 MiB make
-/// the server allocate, and zero, 1 MiB for as long as the request timeout, on every connection
-/// a client opened. Grown this way, the memory a body holds stays within twice what was sent,
-/// or 64 KiB; the price is about one extra copy of each byte of a large body.
+/// what the client claims. Reserved up front, it would let a 66-byte head that announces 1 MiB
+/// make the server allocate, and zero, 1 MiB for as long as the request timeout, on every
+/// connection a client opens. Grown this way, the memory a body holds stays within twice what
+/// was sent, or 64 KiB; the price is about one extra copy of each byte of a large body.
 fn room_to_add(filled: usize, length: usize) -> usize {
     filled.max(BODY_GROWTH).min(length - filled)
 }
