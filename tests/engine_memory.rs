@@ -75,6 +75,11 @@ impl MemoryStream {
         self.log.iter().map(kind).collect()
     }
 
+    /// Checks the kinds of what happened, in order, showing the whole log when they differ.
+    fn assert_kinds(&self, expected: &[&str]) {
+        assert_eq!(self.kinds(), expected, "{:#?}", self.log);
+    }
+
     /// Every write so far, as text.
     fn writes(&self) -> Vec<String> {
         let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
@@ -173,13 +178,7 @@ fn answered_responses_leave_before_the_next_read() {
     let (first_half, second_half) = last.split_at(10);
     let mut stream = MemoryStream::new(&[&format!("{batch}{first_half}"), second_half]);
     serve_in_memory(&mut stream, hello::module);
-    let events = stream.kinds();
-    assert_eq!(
-        events,
-        ["read", "write", "read", "write", "end"],
-        "{:#?}",
-        stream.log
-    );
+    stream.assert_kinds(&["read", "write", "read", "write", "end"]);
     let writes = stream.writes();
     assert_eq!(writes[0].matches("HTTP/1.1 200 OK").count(), 3, "{writes:#?}");
     assert!(writes[1].ends_with("\r\n\r\nHello, World!"), "{writes:#?}");
@@ -206,13 +205,7 @@ fn a_body_to_wait_for_sends_the_answers_before_it() {
     let (head_and_some, rest) = split.split_at(split.len() - 5);
     let mut stream = MemoryStream::new(&[&format!("{}{head_and_some}", get("/")), rest]);
     serve_in_memory(&mut stream, hello::module);
-    let events = stream.kinds();
-    assert_eq!(
-        events,
-        ["read", "write", "read", "write", "end"],
-        "{:#?}",
-        stream.log
-    );
+    stream.assert_kinds(&["read", "write", "read", "write", "end"]);
     let writes = stream.writes();
     assert!(
         writes[0].ends_with("\r\n\r\nHello World!"),

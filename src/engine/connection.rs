@@ -139,6 +139,7 @@ impl<S: Transport> Connection<'_, S> {
                     return Box::pin(self.refuse(error, is_head)).await;
                 }
             };
+            let is_head = head.method == HttpMethod::Head;
             // An empty body is there already: a `100 Continue` for it would only cost a round trip.
             let empty = matches!(head.framing, BodyFraming::None | BodyFraming::ContentLength(0));
             let defer_body = head.expects_continue && !empty;
@@ -158,10 +159,7 @@ impl<S: Transport> Connection<'_, S> {
                 match Box::pin(body).await? {
                     BodyRead::Complete(body) => body,
                     BodyRead::Closed => return Ok(()),
-                    BodyRead::Invalid(error) => {
-                        let is_head = head.method == HttpMethod::Head;
-                        return Box::pin(self.refuse(error, is_head)).await;
-                    }
+                    BodyRead::Invalid(error) => return Box::pin(self.refuse(error, is_head)).await,
                 }
             };
 
@@ -173,7 +171,6 @@ impl<S: Transport> Connection<'_, S> {
                 keep_alive,
                 ..
             } = head;
-            let is_head = method == HttpMethod::Head;
             let (local, remote) = (self.peer.local, self.peer.remote);
             if let Err(error) = call.request_mut().start(method, version, body, local, remote) {
                 let error = ParseError::new(error.status, "invalid request target");
