@@ -1,12 +1,15 @@
-//! The `Blocking` engine when the process runs out of file descriptors.
+//! The engines when the process runs out of file descriptors.
 //!
-//! Each `Blocking` connection's thread runs its handler inside a runtime of its own, whose
-//! reactor needs two descriptors (an epoll instance and an eventfd) besides the socket and the
-//! handle the engine keeps for `stop`. When they cannot be had, the connection must be closed
-//! and forgotten: no panic, no client left waiting, no descriptor left open.
+//! Two ways to run out. The acceptor's `accept` can fail (EMFILE): the client then waits in
+//! the listen backlog until a descriptor is free, and the failure is logged once, not every
+//! time the acceptor tries again. Or the accept succeeds but what the connection needs next
+//! cannot be had: each `Blocking` connection's thread runs its handler inside a runtime of its
+//! own, whose reactor needs two descriptors (an epoll instance and an eventfd) besides the
+//! socket and the handle the engine keeps for `stop`. Then the connection must be closed and
+//! forgotten: no panic, no client left waiting, no descriptor left open.
 //!
-//! Lowering the descriptor limit needs `setrlimit`, which std does not offer, so the test runs
-//! itself again in a child process under `sh -c 'ulimit -n 64; ...'`, with an environment
+//! Lowering the descriptor limit needs `setrlimit`, which std does not offer, so each test
+//! runs itself again in a child process under `sh -c 'ulimit -n 64; ...'`, with an environment
 //! variable telling the child to play the scenario.
 
 use std::fs::{self, File};
@@ -26,28 +29,56 @@ fn open_descriptors() -> usize {
     fs::read_dir("/proc/self/fd").expect("/proc/self/fd").count()
 }
 
-#[test]
-fn blocking_without_descriptors_closes_the_connection_cleanly() {
-    if std::env::var_os(CHILD).is_some() {
-        return scenario();
-    }
-    let test = std::env::current_exe().unwrap();
+/// Runs the test named `test` again in a child process limited to 64 descriptors, checks that
+/// its scenario ran and passed without a panic, and returns what the child wrote to stderr.
+fn in_child(test: &str) -> String {
     let output = Command::new("sh")
         .arg("-c")
         .arg(r#"ulimit -n 64 && exec "$0" --exact "$1" --nocapture"#)
+        .arg(std::env::current_exe().unwrap())
         .arg(test)
-        .arg("blocking_without_descriptors_closes_the_connection_cleanly")
         .env(CHILD, "1")
         .output()
         .expect("the test runs itself under sh");
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "child failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("1 passed"), "the scenario did not run:\n{stdout}");
     assert!(!stderr.contains("panicked"), "a thread panicked:\n{stderr}");
+    stderr
+}
+
+#[test]
+fn blocking_without_descriptors_closes_the_connection_cleanly() {
+    if std::env::var_os(CHILD).is_some() {
+        return blocking_scenario();
+    }
+    let stderr = in_child("blocking_without_descriptors_closes_the_connection_cleanly");
     assert!(
         stderr.contains("cannot serve a connection"),
         "the failure is logged:\n{stderr}"
+    );
+}
+
+#[test]
+fn a_failing_accept_is_logged_once_and_the_client_served_later() {
+    if std::env::var_os(CHILD).is_some() {
+        return accept_scenario();
+    }
+    let stderr = in_child("a_failing_accept_is_logged_once_and_the_client_served_later");
+    assert_eq!(
+        stderr.matches("accept failed").count(),
+        1,
+        "one line for the whole run of failures:\n{stderr}"
+    );
+    let tries = stderr
+        .split("accepting again, after ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|count| count.parse::<u32>().ok());
+    assert!(
+        tries.is_some_and(|tries| tries >= 2),
+        "the end of the run is logged with its length:\n{stderr}"
     );
 }
 
@@ -69,7 +100,7 @@ fn exchange(address: SocketAddr) -> Vec<u8> {
 
 /// In the child, under a limit of 64 descriptors: a connection arrives when only three are
 /// left for the server, enough to accept it and keep its handle but not for its runtime.
-fn scenario() {
+fn blocking_scenario() {
     let mut server = embedded_server(Blocking, 0, |app| {
         app.routing(|route| {
             route.get("/", async |call| call.respond_text("ok").await);
@@ -84,16 +115,7 @@ fn scenario() {
 
     // Use up every descriptor, then give back four: one for the client's socket, three for
     // the server (the accepted socket, its handle, and one of the runtime's two).
-    let mut held = Vec::new();
-    loop {
-        match File::open("/dev/null") {
-            Ok(file) => held.push(file),
-            Err(error) => {
-                assert_eq!(error.raw_os_error(), Some(24), "EMFILE expected: {error}");
-                break;
-            }
-        }
-    }
+    let mut held = every_descriptor();
     held.truncate(held.len() - 4);
     let answer = exchange(address);
     assert!(
@@ -106,6 +128,53 @@ fn scenario() {
     // Everything the connection took is given back once its thread ends.
     assert_eq!(settled(before), before, "a descriptor was left open");
     server.stop(Duration::ZERO, Duration::from_secs(1));
+}
+
+/// In the child, under a limit of 64 descriptors: a client connects when the only descriptor
+/// left is the one its own socket takes, so the `Cio` acceptor's `accept` fails until some are
+/// given back; then the client is served.
+fn accept_scenario() {
+    let mut server = embedded_server(Cio, 0, |app| {
+        app.routing(|route| {
+            route.get("/", async |call| call.respond_text("ok").await);
+        });
+    })
+    .workers(1);
+    server.start(false).expect("server starts");
+    let address = server.local_address().expect("bound");
+    let answer = String::from_utf8(exchange(address)).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+
+    let mut held = every_descriptor();
+    held.pop();
+    let mut client = TcpStream::connect(address).expect("connects, into the backlog");
+    client.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    client
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    // Long enough for the acceptor to fail a few times (it tries every 50 ms).
+    thread::sleep(Duration::from_millis(300));
+    drop(held);
+    let mut answer = String::new();
+    client
+        .read_to_string(&mut answer)
+        .expect("answered once descriptors are free");
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    server.stop(Duration::ZERO, Duration::from_secs(1));
+}
+
+/// Opens `/dev/null` until the process has no descriptor left, and returns the files.
+fn every_descriptor() -> Vec<File> {
+    let mut held = Vec::new();
+    loop {
+        match File::open("/dev/null") {
+            Ok(file) => held.push(file),
+            Err(error) => {
+                assert_eq!(error.raw_os_error(), Some(24), "EMFILE expected: {error}");
+                return held;
+            }
+        }
+    }
 }
 
 /// The number of open descriptors once it reaches `target` or stops changing (a connection's

@@ -40,6 +40,8 @@ impl Acceptor {
                             return eprintln!("mini-ktor: cannot watch the listening socket: {error}");
                         }
                     };
+                    // Accepts that have failed in a row (see below).
+                    let mut failures = 0u64;
                     loop {
                         let next = race(async { Some(listener.accept_std().await) }, async {
                             let _ = (&mut stopped).await;
@@ -47,11 +49,24 @@ impl Acceptor {
                         });
                         match next.await {
                             None => return,
-                            Some(Ok((stream, remote))) => accepted(stream, remote),
+                            Some(Ok((stream, remote))) => {
+                                if failures > 0 {
+                                    eprintln!("mini-ktor: accepting again, after {failures} failed tries");
+                                    failures = 0;
+                                }
+                                accepted(stream, remote)
+                            }
                             Some(Err(error)) => {
-                                // Out of file descriptors, say. Ktor logs and goes on; pausing
-                                // first keeps an error that repeats at once from spinning.
-                                eprintln!("mini-ktor: accept failed: {error}");
+                                // Out of file descriptors, say: the client waits in the listen
+                                // backlog until a descriptor is free. Ktor logs every failure
+                                // and goes on; an error that lasts would then log twenty lines
+                                // a second here, so only the first of a run is logged, and the
+                                // run's length when it ends. The pause keeps an error that
+                                // repeats at once from spinning.
+                                if failures == 0 {
+                                    eprintln!("mini-ktor: accept failed: {error}");
+                                }
+                                failures += 1;
                                 sleep(Duration::from_millis(50)).await;
                             }
                         }
