@@ -21,6 +21,7 @@
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
@@ -168,8 +169,13 @@ fn serve_thread(
     // Its reactor needs two file descriptors of its own; without them the connection is closed
     // below, unserved, and the thread ends as any other does (no panic, nothing left open).
     let serve = connection::serve(&mut stream, &application, peer, &config, &state);
-    if let Err(error) = runtime::try_block_on(serve) {
-        eprintln!("mini-ktor: cannot serve a connection: {error}");
+    // A panic here comes from application code the pipeline does not run, a streamed body's
+    // producer: it ends this connection only, as a panicking task does on Cio, and the clean-up
+    // below still runs (without it the handle kept for `stop` would hold the socket open).
+    match catch_unwind(AssertUnwindSafe(|| runtime::try_block_on(serve))) {
+        Ok(Ok(_served)) => {} // served, or ended by an I/O error: the client's affair
+        Ok(Err(error)) => eprintln!("mini-ktor: cannot serve a connection: {error}"),
+        Err(_) => eprintln!("mini-ktor: a connection's thread panicked; its connection is closed"),
     }
     let _ = stream.stream.shutdown(Shutdown::Both);
     if let Ok(mut open) = connections.open.lock() {

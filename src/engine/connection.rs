@@ -51,7 +51,7 @@ use super::pipeline::respond;
 use super::spare;
 use super::storage::CallStorage;
 use super::transport::{ConnectionConfig, ConnectionState, Transport, must_wait};
-use crate::application::Application;
+use crate::application::{Application, OutgoingContent};
 use crate::http::{BodyFraming, Headers, HttpHeaders, HttpMethod, HttpStatusCode, HttpVersion, ParseError};
 use crate::runtime::after;
 use expect::Deferred;
@@ -192,7 +192,13 @@ impl<S: Transport> Connection<'_, S> {
             };
             let response = call.response();
             let (status, content) = response.take_content();
-            let close = !keep_alive || !matches!(deferred, Deferred::Read) || self.state.is_stopping();
+            // A streamed body to an HTTP/1.0 client is ended by the close (no chunked there).
+            let close_delimited =
+                version == HttpVersion::Http10 && matches!(content, OutgoingContent::Stream(_));
+            let close = !keep_alive
+                || close_delimited
+                || !matches!(deferred, Deferred::Read)
+                || self.state.is_stopping();
             let close = connection_header(response.headers_mut(), version, close);
             let close = write_response(
                 self.stream,
@@ -312,7 +318,7 @@ impl<S: Transport> Connection<'_, S> {
     async fn refuse(&mut self, error: ParseError, is_head: bool) -> io::Result<()> {
         let mut headers = Headers::new();
         headers.append(HttpHeaders::CONTENT_TYPE, "text/plain; charset=UTF-8");
-        let content = crate::application::OutgoingContent::Bytes(error.reason.as_bytes().into());
+        let content = OutgoingContent::Bytes(error.reason.as_bytes().into());
         write_response(
             self.stream,
             &mut self.output,
@@ -344,22 +350,18 @@ impl<S: Transport> Connection<'_, S> {
     }
 }
 
-/// Decides the response's `Connection` header: a handler's `Connection: close` closes the
-/// connection (and the writer says it); an HTTP/1.0 client kept alive is told so, since it
+/// Decides the response's `Connection` header: a handler's `Connection` listing `close`
+/// (`close`, `Close, x`) closes the connection, RFC 9112 §9.6, and goes out as it is (the
+/// writer then adds no second one); an HTTP/1.0 client kept alive is told so, since it
 /// assumes a close otherwise. Returns whether to close.
 fn connection_header(headers: &mut Headers, version: HttpVersion, close: bool) -> bool {
     let asked_close = headers
-        .get(HttpHeaders::CONNECTION)
-        .is_some_and(|value| value.eq_ignore_ascii_case("close"));
-    if asked_close {
-        headers.remove(HttpHeaders::CONNECTION);
-        true
-    } else {
-        if !close && version == HttpVersion::Http10 {
-            headers.set(HttpHeaders::CONNECTION, "keep-alive");
-        }
-        close
+        .get_all(HttpHeaders::CONNECTION)
+        .any(|value| crate::http::lists_close(value.as_bytes()));
+    if !close && !asked_close && version == HttpVersion::Http10 {
+        headers.set(HttpHeaders::CONNECTION, "keep-alive");
     }
+    close || asked_close
 }
 
 /// Writes out everything in `output`: in one try that does not wait, nearly always, and what

@@ -116,6 +116,7 @@ pub use method::HttpMethod;
 pub use parameters::Parameters;
 pub use parser::parse_request;
 pub use status::HttpStatusCode;
+pub(crate) use syntax::lists_close;
 pub use target::is_valid_host;
 pub use url::{decode_path, decode_query_component, encode_uri_component, parse_query, split_target};
 pub use version::HttpVersion;

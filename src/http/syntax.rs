@@ -155,6 +155,12 @@ pub(crate) fn list(value: &[u8]) -> impl Iterator<Item = &[u8]> {
         .filter(|e| !e.is_empty())
 }
 
+/// Whether a `Connection` value lists the `close` option (RFC 9110 §7.6.1), in any case:
+/// `close`, `Close`, `keep-alive, close`.
+pub(crate) fn lists_close(value: &[u8]) -> bool {
+    list(value).any(|option| option.eq_ignore_ascii_case(b"close"))
+}
+
 /// The value of one hexadecimal digit (HEXDIG, either case).
 #[inline]
 pub(crate) fn hex_value(b: u8) -> Option<u8> {

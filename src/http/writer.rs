@@ -206,7 +206,7 @@ pub(crate) fn write_response_head_undated(
             }
             10 if name.eq_ignore_ascii_case("connection") => {
                 if value_is_writable(value) {
-                    said_close |= syntax::list(value.as_bytes()).any(|o| o.eq_ignore_ascii_case(b"close"));
+                    said_close |= syntax::lists_close(value.as_bytes());
                     push_field(out, name, value);
                 }
             }

@@ -215,6 +215,44 @@ fn streamed_response_is_chunked() {
     assert_eq!(read_head(&mut stream, &mut buffered).status_line, "HTTP/1.1 200 OK");
 }
 
+/// A producer that panics part-way ends its connection, which the client sees close without
+/// the last chunk; the server serves the next connection as before.
+#[test]
+fn a_panicking_producer_closes_its_connection() {
+    let (_server, address) = start(|app| {
+        counting_module(app);
+        app.routing(|route| {
+            route.get("/broken", async |call| {
+                call.respond_bytes_writer(ContentType::TEXT_PLAIN, async |writer| {
+                    writer.write(b"hello").await?;
+                    panic!("producer bug")
+                })
+                .await
+            });
+        });
+    });
+    let mut stream = connect(address);
+    stream.write_all(b"GET /broken HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+    assert!(all.ends_with("\r\n\r\n5\r\nhello\r\n"), "{all}");
+    let mut stream = connect(address);
+    stream.write_all(b"GET /count HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    assert_eq!(read_head(&mut stream, &mut Vec::new()).status_line, "HTTP/1.1 200 OK");
+}
+
+/// An HTTP/1.0 client that asks to be kept alive still gets a streamed body ended by the
+/// close, and is told only that: one `Connection` header, `close`.
+#[test]
+fn streamed_response_to_http_1_0_keep_alive_says_close_only() {
+    let (_server, address) = start(counting_module);
+    let mut stream = connect(address);
+    stream.write_all(b"GET /count HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").unwrap();
+    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+    assert_eq!(all.matches("Connection:").count(), 1, "{all}");
+    assert!(all.contains("\r\nConnection: close\r\n"), "{all}");
+    assert!(all.ends_with("\r\n\r\n1\n2\n3\n"), "{all}");
+}
+
 /// An HTTP/1.0 client gets a streamed body raw, ended by the close.
 #[test]
 fn streamed_response_to_http_1_0_ends_with_close() {

@@ -67,25 +67,31 @@ fn connection_close_is_honoured() {
     assert!(all.ends_with("\r\n\r\nHello World!"), "{all}");
 }
 
-/// A handler's own `Connection: close` closes the connection after its response, which says
-/// so once; a request pipelined behind it is not answered.
+/// A handler's own `Connection` listing `close`, in any case and among other options, closes
+/// the connection after its response, which says so once, as the handler wrote it; a request
+/// pipelined behind it is not answered.
 #[test]
 fn handler_connection_close_closes() {
     let (_server, address) = start(|app: &mut Application| {
         app.routing(|route| {
             route.get("/bye", async |call| {
-                call.response().header("Connection", "close")?;
+                let value = call.request().headers().get("X-Connection").unwrap_or_default();
+                let value = value.to_string();
+                call.response().header("Connection", value)?;
                 call.respond_text("bye").await
             });
         });
     });
-    let mut stream = connect(address);
-    let request = "GET /bye HTTP/1.1\r\nHost: x\r\n\r\n";
-    stream.write_all(request.repeat(2).as_bytes()).unwrap();
-    let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
-    assert!(all.starts_with("HTTP/1.1 200 OK\r\n"), "{all}");
-    assert_eq!(all.matches("onnection: close\r\n").count(), 1, "{all}");
-    assert!(all.ends_with("\r\n\r\nbye"), "one response only: {all}");
+    for value in ["close", "Close", "keep-alive, close", "close, x"] {
+        let mut stream = connect(address);
+        let request = format!("GET /bye HTTP/1.1\r\nHost: x\r\nX-Connection: {value}\r\n\r\n");
+        stream.write_all(request.repeat(2).as_bytes()).unwrap();
+        let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+        assert!(all.starts_with("HTTP/1.1 200 OK\r\n"), "{all}");
+        assert_eq!(all.matches("\r\nConnection:").count(), 1, "{all}");
+        assert!(all.contains(&format!("\r\nConnection: {value}\r\n")), "{all}");
+        assert!(all.ends_with("\r\n\r\nbye"), "one response only: {all}");
+    }
 }
 
 /// HTTP/1.0 closes by default after one response.
