@@ -25,9 +25,9 @@
 //! socket's write timeout): a client that stops reading its response is closed, not served
 //! for ever. A slow reader is not, since every write that gets through waits afresh.
 //!
-//! RFC 9112 §9.3 (persistence and pipelining), §9.6 (tear-down, for the lingering close of
-//! `refuse`) and RFC 9110 §10.1.1 (`Expect`, in `connection/expect.rs`) are the rules this loop
-//! follows.
+//! RFC 9112 §9.3 (persistence and pipelining), §9.6 (tear-down: the lingering close of
+//! `linger`, after every last response) and RFC 9110 §10.1.1 (`Expect`, in
+//! `connection/expect.rs`) are the rules this loop follows.
 //!
 //! **Errors.** A request that cannot be parsed or framed gets its status (400, 408, 413, 414,
 //! 417, 431, 501, 505) with `Connection: close`, then the connection ends (`refuse`). Nothing
@@ -212,11 +212,12 @@ impl<S: Transport> Connection<'_, S> {
             )
             .await?;
             self.storage.keep(call);
-            if close || self.input.is_empty() {
-                self.flush().await?;
-            }
             if close {
-                return Ok(());
+                self.flush().await?;
+                return Box::pin(self.linger()).await; // boxed: rare, like `refuse`
+            }
+            if self.input.is_empty() {
+                self.flush().await?;
             }
         }
     }
@@ -305,13 +306,8 @@ impl<S: Transport> Connection<'_, S> {
         }
     }
 
-    /// Answers a request that cannot be served with `error`'s status, then closes gracefully.
-    ///
-    /// The client may still be sending (the rest of a too-large body, say). Closing a socket
-    /// with unread input makes the kernel send a reset, which can destroy the error response
-    /// before the client reads it. So the write side is shut first, then what the client still
-    /// sends is read and dropped for a moment (at most 1 s and 1 MiB): a "lingering close", as
-    /// nginx and Apache do. Nothing read here is ever parsed.
+    /// Answers a request that cannot be served with `error`'s status, then closes gracefully
+    /// ([`linger`](Self::linger)).
     ///
     /// The error's text is the body, except for a `HEAD` request, whose answer has none
     /// (RFC 9110 §9.3.2), error or not.
@@ -331,6 +327,19 @@ impl<S: Transport> Connection<'_, S> {
         )
         .await?;
         self.flush().await?;
+        self.linger().await
+    }
+
+    /// Closes after a last response, already written, without losing it (RFC 9112 §9.6).
+    ///
+    /// The client may still be sending: the rest of a too-large body, or requests pipelined
+    /// behind one answered with `Connection: close`. Closing a socket with unread input makes
+    /// the kernel send a reset, which can destroy the response before the client reads it. So
+    /// the write side is shut first, which the client sees as the end of the response, then
+    /// what it still sends is read and dropped until it closes, for at most 1 s and 1 MiB: a
+    /// "lingering close", as nginx and Apache do. Nothing read here is ever parsed. (Ktor CIO
+    /// closes at once.)
+    async fn linger(&mut self) -> io::Result<()> {
         self.stream.shutdown_write()?;
         let deadline = Instant::now() + Duration::from_secs(1);
         let mut discarded = 0;

@@ -94,6 +94,33 @@ fn handler_connection_close_closes() {
     }
 }
 
+/// A response after which the server closes is read whole even when the client has already
+/// sent another request: the server shuts its side and reads what arrives until the client
+/// closes (RFC 9112 §9.6), rather than closing with unread bytes, which makes the kernel reset
+/// the connection and throw away what the client had not read yet.
+#[test]
+fn closing_after_a_response_does_not_reset_it() {
+    const SIZE: usize = 1 << 20;
+    let (_server, address) = start(|app: &mut Application| {
+        app.routing(|route| {
+            route.get("/last", async |call| {
+                call.response().header("Connection", "close")?;
+                call.respond_bytes(vec![b'x'; SIZE], ContentType::APPLICATION_OCTET_STREAM).await
+            });
+        });
+    });
+    let mut stream = connect(address);
+    stream.write_all(b"GET /last HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    thread::sleep(Duration::from_millis(50));
+    stream.write_all(b"GET /last HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    thread::sleep(Duration::from_millis(200));
+    let mut buffered = Vec::new();
+    let response = read_response(&mut stream, &mut buffered);
+    assert_eq!(response.status_line, "HTTP/1.1 200 OK");
+    assert_eq!(response.body.len(), SIZE);
+    assert!(read_to_close(&mut stream).is_empty(), "the second request is not answered");
+}
+
 /// HTTP/1.0 closes by default after one response.
 #[test]
 fn http_1_0_closes_by_default() {
