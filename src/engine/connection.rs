@@ -12,8 +12,8 @@
 //! **Keep-alive and pipelining.** After answering, the loop goes back to the input buffer. If
 //! the client already sent the next request (pipelining), it is parsed and answered at once,
 //! and the responses collect in the output buffer; they are written together when no complete
-//! request is left to answer, or before the loop waits for the rest of a request's body. A
-//! batch of pipelined requests therefore costs one read and one write. Responses stay in
+//! request is left to answer, when they reach 64 KiB, or before the loop waits for the rest of
+//! a request's body. A batch of pipelined requests therefore costs one read and one write. Responses stay in
 //! request order because requests are answered one after the other.
 //! Ktor's CIO lets the handler of one request run while the next is parsed (up to 3 queued);
 //! answering in turn is simpler and gives the same order.
@@ -216,7 +216,7 @@ impl<S: Transport> Connection<'_, S> {
                 self.flush().await?;
                 return Box::pin(self.linger()).await; // boxed: rare, like `refuse`
             }
-            if self.input.is_empty() {
+            if self.input.is_empty() || self.output.is_full() {
                 self.flush().await?;
             }
         }

@@ -25,6 +25,14 @@
 
 use crate::http::{self, Headers, HttpStatusCode, ResponseFraming};
 
+/// How many bytes of responses may collect before they are written, although pipelined
+/// requests remain to be answered. Without a bound, a client that pipelines many requests for
+/// large responses and reads none of them would make the server hold every answer at once
+/// (a hundred 1 MB answers to 3.5 KB of requests). With it, the server answers on only as far
+/// as the client reads. Large enough that a batch of small responses (16 of wrk's take 2 KB)
+/// still goes out in one write.
+const FULL: usize = 64 * 1024;
+
 /// Responses not yet written: their bytes, and where their `Date` placeholders are.
 #[derive(Default)]
 pub(crate) struct OutputBuffer {
@@ -37,6 +45,12 @@ impl OutputBuffer {
     /// Whether nothing waits to be written.
     pub(crate) fn is_empty(&self) -> bool {
         self.bytes.is_empty()
+    }
+
+    /// Whether enough waits to be written that it should be, before answering another
+    /// pipelined request: [`FULL`] bytes or more.
+    pub(crate) fn is_full(&self) -> bool {
+        self.bytes.len() >= FULL
     }
 
     /// Appends a response head (see [`http::write_response_head`]) whose `Date` is filled in

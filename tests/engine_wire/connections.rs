@@ -67,6 +67,39 @@ fn connection_close_is_honoured() {
     assert!(all.ends_with("\r\n\r\nHello World!"), "{all}");
 }
 
+/// Pipelined requests for large answers from a client that reads none of them: the server
+/// answers only as far as the answers get written (into the kernel's buffers here), rather
+/// than computing and holding all of them; once the client reads, every answer comes, in order.
+#[test]
+fn pipelined_answers_wait_for_a_client_that_does_not_read() {
+    const SIZE: usize = 1 << 20;
+    const REQUESTS: usize = 40;
+    let answered = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&answered);
+    let (_server, address) = start(move |app: &mut Application| {
+        app.routing(move |route| {
+            route.get("/big", async move |call| {
+                let number = counter.fetch_add(1, Ordering::SeqCst);
+                let body = vec![number as u8; SIZE];
+                call.respond_bytes(body, ContentType::APPLICATION_OCTET_STREAM).await
+            });
+        });
+    });
+    let mut stream = connect(address);
+    let request = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
+    stream.write_all(request.repeat(REQUESTS).as_bytes()).unwrap();
+    thread::sleep(Duration::from_millis(300));
+    // The kernel's buffers on both ends of a loopback connection hold at most about 10 MB.
+    let before_reading = answered.load(Ordering::SeqCst);
+    assert!(before_reading < REQUESTS / 2, "{before_reading} answers computed ahead");
+    let mut buffered = Vec::new();
+    for number in 0..REQUESTS {
+        let response = read_response(&mut stream, &mut buffered);
+        assert_eq!(response.body.len(), SIZE);
+        assert_eq!(response.body[0], number as u8, "answers in order");
+    }
+}
+
 /// A handler's own `Connection` listing `close`, in any case and among other options, closes
 /// the connection after its response, which says so once, as the handler wrote it; a request
 /// pipelined behind it is not answered.
