@@ -237,7 +237,9 @@ async fn stream_body<S: Transport>(
     let mut writer = BodyWriter::new(&mut sink);
     if let Err(error) = producer.write_to(&mut writer).await {
         // The status is long gone; the only honest signal left is to end the connection without
-        // the last chunk, so the client sees an incomplete body.
+        // the last chunk, so an HTTP/1.1 client sees an incomplete body. An HTTP/1.0 body ends
+        // with the close itself, so there a cut looks like an end: only a reset (an abortive
+        // close) could tell them apart, and it could also destroy what was sent before it.
         eprintln!("mini-ktor: streamed response failed: {error}");
         return Ok(true);
     }

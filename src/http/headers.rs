@@ -176,9 +176,15 @@ impl Headers {
     ///
     /// Ktor: `Headers.getAll`.
     pub fn get_all<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a str> {
-        self.iter()
-            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
+        // As in `position`: no line is as long as `name`, nothing to walk.
+        let lines = match self.lengths & length_bit(name) {
+            0 => &[][..],
+            _ => &self.entries[..],
+        };
+        lines
+            .iter()
+            .filter(move |&&(n, _)| self.resolve(n).eq_ignore_ascii_case(name))
+            .map(|&(_, v)| self.resolve(v))
     }
 
     /// Whether at least one line is named `name`.
