@@ -211,8 +211,8 @@ impl AsyncWrite for BlockingStream {
 impl BlockingStream {
     /// Reads what the kernel already holds, `WouldBlock` if nothing. The socket is non-blocking
     /// only for this one read, which happens only once time is up: at a stop, or in the last
-    /// reads of a lingering close (`Connection::linger`). Both are rare and bounded, so the two extra system
-    /// calls do not matter; every other read blocks.
+    /// reads of a lingering close (`Connection::linger`). Both are rare and bounded, so the two
+    /// extra system calls do not matter; every other read blocks.
     fn read_without_waiting(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.stream.set_nonblocking(true)?;
         let read = self.stream.read(buf);

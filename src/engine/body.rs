@@ -137,8 +137,9 @@ async fn read_chunked<S: Transport>(
 
 /// Writes a response: its head and known body into `output` (for the caller to flush), or, for
 /// a streamed body, the head and then every chunk straight to the stream. The future it returns
-/// gives whether the connection must close afterwards, which a streamed body to an HTTP/1.0
-/// client or a failing producer forces.
+/// gives whether the connection must close afterwards: `close`, or a failing producer. The
+/// caller decides `close`, and must set it for a streamed body to an HTTP/1.0 client, which
+/// the close ends (it also tells the client so in the `Connection` header).
 ///
 /// A plain function that returns a future, not an `async fn`, although the caller only awaits
 /// it: everything but a streamed body is written right here, when it is called, and the future
@@ -165,7 +166,7 @@ pub(crate) fn write_response<'a, S: Transport>(
     let rest = match content {
         OutgoingContent::Stream(producer) => {
             let chunked = version == HttpVersion::Http11;
-            let close = close || !chunked; // HTTP/1.0: the close is what ends the body
+            debug_assert!(chunked || close, "an HTTP/1.0 body is ended by the close");
             let framing = match (bodiless, chunked) {
                 (false, true) => ResponseFraming::Chunked,
                 _ => ResponseFraming::NoBody,

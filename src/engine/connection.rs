@@ -13,8 +13,8 @@
 //! the client already sent the next request (pipelining), it is parsed and answered at once,
 //! and the responses collect in the output buffer; they are written together when no complete
 //! request is left to answer, when they reach 64 KiB, or before the loop waits for the rest of
-//! a request's body. A batch of pipelined requests therefore costs one read and one write. Responses stay in
-//! request order because requests are answered one after the other.
+//! a request's body. A batch of pipelined requests therefore costs one read and one write.
+//! Responses stay in request order because requests are answered one after the other.
 //! Ktor's CIO lets the handler of one request run while the next is parsed (up to 3 queued);
 //! answering in turn is simpler and gives the same order.
 //!
@@ -365,6 +365,8 @@ impl<S: Transport> Connection<'_, S> {
 /// assumes a close otherwise. Returns whether to close.
 fn connection_header(headers: &mut Headers, version: HttpVersion, close: bool) -> bool {
     // `contains` first: it answers the usual case, no `Connection` at all, with one test.
+    // (`get_all` makes the same test, but behind an iterator's set-up, which measured about
+    // ten instructions more per response.)
     let asked_close = headers.contains(HttpHeaders::CONNECTION)
         && headers
             .get_all(HttpHeaders::CONNECTION)
