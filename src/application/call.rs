@@ -16,21 +16,18 @@
 //!
 //! Ktor: `io.ktor.server.application.ApplicationCall` (and `PipelineCall`)
 
-use std::any::{Any, TypeId, type_name};
-use std::borrow::Cow;
+use std::any::TypeId;
 use std::cell::OnceCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
+mod receive;
+mod respond;
+
 use super::request::ApplicationRequest;
-use super::response::{ApplicationResponse, OutgoingContent, text_bytes};
-use super::stream::BodyWriter;
-use super::{
-    Application, ApplicationReceivePipeline, ApplicationSendPipeline, HttpError, ReceiveSubject,
-    ResponseAlreadySent, ResponseMessage,
-};
-use crate::Result;
-use crate::http::{ContentType, HttpHeaders, HttpStatusCode, Parameters};
+use super::response::ApplicationResponse;
+use super::{Application, ApplicationReceivePipeline, ApplicationSendPipeline};
+use crate::http::Parameters;
 use crate::pipeline::PipelineTrace;
 use crate::routing::{CallParameters, RoutingFailure};
 use crate::util::Attributes;
@@ -175,214 +172,6 @@ impl ApplicationCall {
     /// Ktor: `ApplicationCall.isHandled`
     pub fn is_handled(&self) -> bool {
         self.response.is_committed()
-    }
-
-    /// Answers with `message`, through the send pipeline: text, bytes, a status, an
-    /// [`OutgoingContent`], or any type a plugin renders; what nothing can render is answered
-    /// `406 Not Acceptable`. A second respond is an error, "Response has already been sent".
-    ///
-    /// ```
-    /// use mini_ktor::prelude::*;
-    /// use mini_ktor::testing::test_application;
-    ///
-    /// struct Temperature(f32); // a type of the application's own
-    ///
-    /// let client = test_application(|app| {
-    ///     app.routing(|route| {
-    ///         route.get("/", async |call| call.respond(Temperature(21.5)).await);
-    ///     });
-    /// });
-    /// // Nothing renders a Temperature yet.
-    /// assert_eq!(client.get("/").status(), HttpStatusCode::NOT_ACCEPTABLE);
-    /// ```
-    ///
-    /// Ktor: `ApplicationCall.respond(message)`
-    pub async fn respond<T: Any>(&mut self, message: T) -> Result<()> {
-        if self.is_handled() {
-            return Err(ResponseAlreadySent.into());
-        }
-        let message: ResponseMessage = Box::new(message);
-        // Cloned, not taken out while it runs: a `respond` made from inside it (a status page,
-        // say) must find the same pipeline, and an interceptor may still add to the call's copy.
-        match self.send_pipeline.clone() {
-            // This call intercepted its own copy of the pipeline: run that one.
-            Some(own) => own.execute(self, message).await,
-            None => {
-                let application = Arc::clone(&self.application);
-                application.send_pipeline().execute(self, message).await
-            }
-        }
-    }
-
-    /// Answers with `text` as `text/plain; charset=UTF-8` (or the `Content-Type` the handler
-    /// already set). A `&'static str` is sent without being copied.
-    ///
-    /// Not an `async fn`: it returns the future of [`respond_text_with`](Self::respond_text_with)
-    /// as is, where an `async fn` would wrap it in one more, holding the arguments again.
-    ///
-    /// Ktor: `ApplicationCall.respondText(text)`
-    pub fn respond_text(&mut self, text: impl Into<Cow<'static, str>>) -> impl Future<Output = Result<()>> {
-        self.respond_text_with(text, ContentType::TEXT_PLAIN_UTF8)
-    }
-
-    /// Answers with `text` as `content_type`, exactly as given (unless the handler already set
-    /// a `Content-Type`).
-    ///
-    /// Ktor: `ApplicationCall.respondText(text, contentType)`
-    pub async fn respond_text_with(
-        &mut self,
-        text: impl Into<Cow<'static, str>>,
-        content_type: ContentType,
-    ) -> Result<()> {
-        let content = OutgoingContent::Bytes(text_bytes(text.into()));
-        let Some(content) = self.commit_if_plain(content, content_type)? else {
-            return Ok(());
-        };
-        // Boxed: the send pipeline's state would otherwise enlarge every handler's future,
-        // including those of the plain responses, which never need it.
-        Box::pin(self.respond(content)).await
-    }
-
-    /// Answers with raw bytes as `content_type`.
-    ///
-    /// Ktor: `ApplicationCall.respondBytes(bytes, contentType)`
-    pub async fn respond_bytes(
-        &mut self,
-        bytes: impl Into<Cow<'static, [u8]>>,
-        content_type: ContentType,
-    ) -> Result<()> {
-        let content = OutgoingContent::Bytes(bytes.into());
-        let Some(content) = self.commit_if_plain(content, content_type)? else {
-            return Ok(());
-        };
-        Box::pin(self.respond(content)).await // boxed: see `respond_text_with`
-    }
-
-    /// Answers with `status` and an empty body.
-    ///
-    /// Ktor: `ApplicationCall.respond(HttpStatusCode)`
-    pub async fn respond_status(&mut self, status: HttpStatusCode) -> Result<()> {
-        self.respond(status).await
-    }
-
-    /// Answers with a body that `producer` writes piece by piece, sent with
-    /// `Transfer-Encoding: chunked` since its length is not known in advance. The producer runs
-    /// when the engine sends the response, after the pipeline.
-    ///
-    /// Ktor: `ApplicationCall.respondBytesWriter(contentType) { }`
-    pub async fn respond_bytes_writer(
-        &mut self,
-        content_type: ContentType,
-        producer: impl AsyncFnOnce(&mut BodyWriter<'_>) -> Result<()> + 'static,
-    ) -> Result<()> {
-        let content = OutgoingContent::Stream(Box::new(producer));
-        let Some(content) = self.commit_if_plain(content, content_type)? else {
-            return Ok(());
-        };
-        Box::pin(self.respond(content)).await // boxed: see `respond_text_with`
-    }
-
-    /// Answers with `302 Found` (or `301 Moved Permanently`) and a `Location` header.
-    ///
-    /// Ktor: `ApplicationCall.respondRedirect(url, permanent)`
-    pub async fn respond_redirect(
-        &mut self,
-        url: impl Into<Cow<'static, str>>,
-        permanent: bool,
-    ) -> Result<()> {
-        if self.is_handled() {
-            return Err(ResponseAlreadySent.into());
-        }
-        self.response.header(HttpHeaders::LOCATION, url)?;
-        let status = if permanent {
-            HttpStatusCode::MOVED_PERMANENTLY
-        } else {
-            HttpStatusCode::FOUND
-        };
-        self.respond_status(status).await
-    }
-
-    /// Commits ready content, its `Content-Type` set unless the handler set one, when the send
-    /// pipeline would do nothing else with it; otherwise sets the type alike and gives the
-    /// content back for [`respond`](Self::respond). Fails if the call was answered.
-    ///
-    /// Not an `async fn` awaited in each `respond_*` future: one future, not two nested. They
-    /// take the content back with `let ... else`, as a `match` whose arm awaits would keep the
-    /// matched value across the await (24 bytes more in every handler's future). `#[inline]`:
-    /// they are compiled in the application's crate, where a call costs as much as this work.
-    #[inline]
-    fn commit_if_plain(
-        &mut self,
-        content: OutgoingContent,
-        content_type: ContentType,
-    ) -> Result<Option<OutgoingContent>> {
-        // A send pipeline with only its defaults would change nothing: rendered stays rendered.
-        let plain = self.send_pipeline.is_none()
-            && self.trace.is_none()
-            && self.application.send_pipeline().commits_content_as_is();
-        if plain {
-            return self.response.commit(Some(content_type), content).map(|()| None); // fails if answered
-        }
-        if self.is_handled() {
-            return Err(ResponseAlreadySent.into());
-        }
-        self.response.default_content_type(content_type);
-        Ok(Some(content))
-    }
-
-    /// Takes the request body as a `T`, through the receive pipeline: `Vec<u8>`, `String`,
-    /// [`Parameters`] (a form), or any type a plugin produces; another type is a `415
-    /// Unsupported Media Type`. A second receive is an error.
-    ///
-    /// Ktor: `ApplicationCall.receive<T>()`
-    pub async fn receive<T: Any>(&mut self) -> Result<T> {
-        let body = self.request.take_body().await?;
-        self.receive_type = Some(TypeId::of::<T>());
-        let subject: ReceiveSubject = Box::new(body);
-        // Cloned, as in `respond`: a `receive` from inside it finds the same pipeline.
-        let subject = match self.receive_pipeline.clone() {
-            Some(own) => own.execute(self, subject).await?,
-            None => {
-                let application = Arc::clone(&self.application);
-                application.receive_pipeline().execute(self, subject).await?
-            }
-        };
-        match subject.downcast::<T>() {
-            Ok(value) => Ok(*value),
-            Err(_) => {
-                let message = format!("cannot turn the request body into {}", type_name::<T>());
-                Err(HttpError::new(HttpStatusCode::UNSUPPORTED_MEDIA_TYPE, message).into())
-            }
-        }
-    }
-
-    /// The type the current `receive` asked for, for plugins in the receive pipeline.
-    ///
-    /// Ktor: `ApplicationCall.receiveType`
-    pub fn receive_type(&self) -> Option<TypeId> {
-        self.receive_type
-    }
-
-    /// Takes the request body as bytes. A second receive is an error.
-    ///
-    /// Ktor: `ApplicationCall.receive<ByteArray>()`
-    pub async fn receive_bytes(&mut self) -> Result<Vec<u8>> {
-        self.receive().await
-    }
-
-    /// Takes the request body as UTF-8 text; a body that is not UTF-8 is a `400 Bad Request`.
-    ///
-    /// Ktor: `ApplicationCall.receiveText()`
-    pub async fn receive_text(&mut self) -> Result<String> {
-        self.receive().await
-    }
-
-    /// Takes an HTML form's body (`application/x-www-form-urlencoded`) as decoded parameters.
-    /// Another content type is a `415 Unsupported Media Type`.
-    ///
-    /// Ktor: `ApplicationCall.receiveParameters()`
-    pub async fn receive_parameters(&mut self) -> Result<Parameters> {
-        self.receive().await
     }
 
     /// This call's own copy of the send pipeline, made on first use: what is intercepted here
