@@ -93,6 +93,7 @@
 //! |---|---|
 //! | `phase.rs` | [`PipelinePhase`], [`PhaseRelation`], [`InvalidPhase`] |
 //! | `mod.rs` | [`Pipeline`]: its phases, `intercept`, `execute`, sharing |
+//! | `interceptor.rs` | [`Interceptor`] (any matching `async` closure is one), [`Named`] |
 //! | `order.rs` | `add_phase`, `insert_phase_before`, `insert_phase_after` |
 //! | `merge.rs` | `merge`, `merge_phases`, `reset_from` |
 //! | `context.rs` | [`PipelineContext`]: `proceed`, `proceed_with`, `finish` |
@@ -100,6 +101,7 @@
 //! Ktor: `io.ktor.util.pipeline.Pipeline`
 
 mod context;
+mod interceptor;
 mod merge;
 mod order;
 mod phase;
@@ -107,50 +109,13 @@ mod trace;
 
 pub use context::PipelineContext;
 pub(crate) use context::Tracing;
+pub use interceptor::{Interceptor, Named};
 pub use phase::{InvalidPhase, PhaseRelation, PipelinePhase};
 pub use trace::{Outcome, PipelineTrace, TraceEntry};
 
 use std::sync::Arc;
 
-use crate::{BoxFuture, Result};
-
-/// An interceptor: an async function over a [`PipelineContext`].
-///
-/// Any `async` closure of the right shape is one, so `intercept` takes closures directly:
-/// `pipeline.intercept(&PHASE, async |ctx| { ...; ctx.proceed().await })`. The closure is
-/// shared by every worker thread (`Send + Sync`), but the future it returns stays on the worker
-/// that runs the call, so it need not be `Send`.
-///
-/// Ktor: `PipelineInterceptor<TSubject, TContext>` (a `suspend PipelineContext.(TSubject) -> Unit`)
-pub trait Interceptor<S, C>: Send + Sync {
-    /// Runs the interceptor for one pipeline run.
-    ///
-    /// Ktor: invoking the `PipelineInterceptor` with the context and its subject
-    fn intercept<'a>(&'a self, context: &'a mut PipelineContext<'_, S, C>) -> BoxFuture<'a, Result<()>>;
-
-    /// The interceptor's name in a [`PipelineTrace`]: its Rust type name, which for a function
-    /// is its path and for a closure says where it was written.
-    ///
-    /// Ktor: none; Ktor has no pipeline trace
-    fn name(&self) -> &'static str {
-        std::any::type_name::<Self>()
-    }
-}
-
-impl<S, C, F> Interceptor<S, C> for F
-where
-    F: AsyncFn(&mut PipelineContext<'_, S, C>) -> Result<()> + Send + Sync,
-{
-    fn intercept<'a>(&'a self, context: &'a mut PipelineContext<'_, S, C>) -> BoxFuture<'a, Result<()>> {
-        // One allocation per interceptor per run: the price of storing closures of different
-        // types in one list. Ktor pays a similar price in coroutine frames.
-        Box::pin(self(context))
-    }
-
-    fn name(&self) -> &'static str {
-        std::any::type_name::<F>()
-    }
-}
+use crate::Result;
 
 /// A list of interceptors as a pipeline holds it: shared, copied on write.
 type Interceptors<S, C> = Arc<Vec<Arc<dyn Interceptor<S, C>>>>;
@@ -190,37 +155,6 @@ impl<S, C> Clone for PhaseContent<S, C> {
             relation: self.relation,
             interceptors: Arc::clone(&self.interceptors),
         }
-    }
-}
-
-/// An interceptor with a name of its own for the [`PipelineTrace`], instead of its type's:
-/// plugins name theirs after themselves (`Greeting: on_call`).
-///
-/// Ktor: none; Ktor has no pipeline trace, so its interceptors need no names
-pub struct Named<F> {
-    name: &'static str,
-    interceptor: F,
-}
-
-impl<F> Named<F> {
-    /// `interceptor`, traced as `name`.
-    ///
-    /// Ktor: none; Ktor has no pipeline trace
-    pub fn new(name: &'static str, interceptor: F) -> Named<F> {
-        Named { name, interceptor }
-    }
-}
-
-impl<S, C, F> Interceptor<S, C> for Named<F>
-where
-    F: AsyncFn(&mut PipelineContext<'_, S, C>) -> Result<()> + Send + Sync,
-{
-    fn intercept<'a>(&'a self, context: &'a mut PipelineContext<'_, S, C>) -> BoxFuture<'a, Result<()>> {
-        Box::pin((self.interceptor)(context))
-    }
-
-    fn name(&self) -> &'static str {
-        self.name
     }
 }
 
