@@ -293,10 +293,15 @@ fn env_number<T: std::str::FromStr>(name: &str) -> Option<T> {
     }
 }
 
-/// Says on stderr how many connections a graceful stop closed while they were still busy, if
-/// any: a request cut short should not go unnoticed. Both engines' `stop` end with it.
+/// Says on stderr how many connections a graceful stop closed because they were still open at
+/// the end of the grace period, if any: a request cut short should not go unnoticed. The count
+/// is of open connections, not only busy ones: with little or no grace, an idle connection or
+/// one in its lingering close may not have ended yet either. Both engines' `stop` end with it.
 fn report_closed_at_stop(left: usize, grace: Duration) {
     if left > 0 {
-        eprintln!("mini-ktor: {left} connection(s) still busy after the {grace:?} grace period were closed");
+        eprintln!(
+            "mini-ktor: {left} connection(s) still open after the {grace:?} grace period were closed \
+             (a request still being answered on one of them was cut short)"
+        );
     }
 }
