@@ -82,14 +82,24 @@ impl ApplicationEngine for BlockingApplicationEngine {
         let (config, list) = (self.config.connection.clone(), Arc::clone(&connections));
         let mut next_id = 0;
         let acceptor = Acceptor::start(listener, move |stream, remote| {
-            let (application, config, list) = (Arc::clone(&application), config.clone(), Arc::clone(&list));
             let id = next_id;
             next_id += 1;
+            // Registered here, on the acceptor's thread, not by the connection's own thread once
+            // it runs: `stop` waits for the acceptor to end, then for the list to empty, so a
+            // connection accepted just before a stop must be on the list by then. (Registered
+            // by its thread, it was missing whenever that thread had not started yet, and stop
+            // returned while its request was still being answered.)
+            let Some(state) = list.register(id, &stream) else {
+                return; // out of file descriptors, most likely: the connection is closed as it is dropped
+            };
+            let (application, config, own_list) =
+                (Arc::clone(&application), config.clone(), Arc::clone(&list));
             let spawned = thread::Builder::new()
                 .name("mini-ktor-connection".to_string())
-                .spawn(move || serve_thread(id, stream, remote, application, config, list));
+                .spawn(move || serve_thread(id, stream, remote, state, application, config, own_list));
             if let Err(error) = spawned {
                 eprintln!("mini-ktor: cannot start a connection thread: {error}");
+                list.unregister(id);
             }
         })?;
         self.running = Some(Running {
@@ -141,24 +151,42 @@ impl ApplicationEngine for BlockingApplicationEngine {
     }
 }
 
-/// A connection's thread: registers it, serves it, unregisters it.
+impl Connections {
+    /// Puts a new connection on the list, with a handle on its socket for `stop` to shut it
+    /// down. `None` if no handle can be made (no file descriptor left).
+    fn register(&self, id: u64, stream: &std::net::TcpStream) -> Option<Arc<ConnectionState>> {
+        let handle = match stream.try_clone() {
+            Ok(handle) => handle,
+            Err(error) => {
+                eprintln!("mini-ktor: cannot serve a connection: {error}");
+                return None;
+            }
+        };
+        let state = Arc::new(ConnectionState::new(Arc::clone(&self.stopping)));
+        let mut open = self.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        open.insert(id, (handle, Arc::clone(&state)));
+        Some(state)
+    }
+
+    /// Takes an ended connection off the list, and tells a waiting `stop`.
+    fn unregister(&self, id: u64) {
+        let mut open = self.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        open.remove(&id);
+        drop(open);
+        self.ended.notify_all();
+    }
+}
+
+/// A connection's thread: serves it, then takes it off the list of open connections.
 fn serve_thread(
     id: u64,
     stream: std::net::TcpStream,
     remote: SocketAddr,
+    state: Arc<ConnectionState>,
     application: Arc<Application>,
     config: ConnectionConfig,
     connections: Arc<Connections>,
 ) {
-    let state = Arc::new(ConnectionState::new(Arc::clone(&connections.stopping)));
-    let handle = match stream.try_clone() {
-        Ok(handle) => handle,
-        // Out of file descriptors, most likely: the connection is closed as it is dropped.
-        Err(error) => return eprintln!("mini-ktor: cannot serve a connection: {error}"),
-    };
-    if let Ok(mut open) = connections.open.lock() {
-        open.insert(id, (handle, Arc::clone(&state)));
-    }
     let _ = stream.set_nodelay(true);
     // As on Cio: a write that finds no room for this long fails, and the connection ends.
     let _ = stream.set_write_timeout(Some(config.idle_timeout));
@@ -178,10 +206,7 @@ fn serve_thread(
         Err(_) => eprintln!("mini-ktor: a connection's thread panicked; its connection is closed"),
     }
     let _ = stream.stream.shutdown(Shutdown::Both);
-    if let Ok(mut open) = connections.open.lock() {
-        open.remove(&id);
-    }
-    connections.ended.notify_all();
+    connections.unregister(id);
 }
 
 /// A blocking socket behind our async traits: each call blocks its thread until done.
