@@ -134,8 +134,11 @@ impl<S: Transport> Connection<'_, S> {
                 Next::Head(head) => head,
                 Next::Close => return self.flush().await,
                 Next::Refuse(error) => {
-                    // Unparsed, but a request line that got as far as its method may be a HEAD.
-                    let is_head = self.input.pending().starts_with(b"HEAD ");
+                    // Unparsed, but a request line that got as far as its method may be a HEAD,
+                    // after the empty lines the parser skips (RFC 9112 §2.2).
+                    let pending = self.input.pending();
+                    let empty_lines = pending.iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
+                    let is_head = pending[empty_lines..].starts_with(b"HEAD ");
                     return Box::pin(self.refuse(error, is_head)).await;
                 }
             };

@@ -21,13 +21,15 @@ fn malformed_request_gets_400_and_close() {
 }
 
 /// An error answering a `HEAD` has the headers it would have for a `GET`, and no body (RFC 9110
-/// §9.3.2): for a head that cannot be parsed, a target too long, and a body that cannot be read.
+/// §9.3.2): for a head that cannot be parsed (also after the empty lines a client may send
+/// first, RFC 9112 §2.2), a target too long, and a body that cannot be read.
 #[test]
 fn an_error_answering_head_has_no_body() {
     let (_server, address) = start(echo::module);
     let long = format!("HEAD /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(9000));
-    let cases: [(&[u8], &str); 3] = [
+    let cases: [(&[u8], &str); 4] = [
         (b"HEAD / HTTP/1.1\r\nHost: x\r\nContent-Length: x\r\n\r\n", "HTTP/1.1 400 Bad Request"),
+        (b"\r\n\r\nHEAD / HTTP/1.1\r\nContent-Length: x\r\n\r\n", "HTTP/1.1 400 Bad Request"),
         (long.as_bytes(), "HTTP/1.1 414 URI Too Long"),
         (
             b"HEAD / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
