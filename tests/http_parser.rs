@@ -138,6 +138,10 @@ accept! {
         b"GET / HTTP/1.1\r\nHost:\r\n\r\n" => |p| {
         assert_eq!(p.headers[0].1, b"");
     }
+    empty_host_absolute_form: "With an absolute-form target, Host is ignored (RFC 9112 §3.2.2), empty or not.",
+        b"GET http://a/ HTTP/1.1\r\nHost:\r\n\r\n" => |p| {
+        assert_eq!(p.target, "http://a/");
+    }
     host_ipv6_with_port: "An IPv6 literal with a port is a valid Host.",
         b"GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n" => |p| {
         assert_eq!(p.headers[0].1, b"[::1]:8080");
@@ -243,8 +247,6 @@ reject! {
         b"GET / HTTP/1.1\r\nHost: a:\r\n\r\n" => 400;
     host_with_bad_port: "A port is digits only.",
         b"GET / HTTP/1.1\r\nHost: a:8o\r\n\r\n" => 400;
-    empty_host_absolute_form: "An empty Host contradicts an absolute-form authority.",
-        b"GET http://a/ HTTP/1.1\r\nHost:\r\n\r\n" => 400;
 }
 
 /// A request line of the form `GET /aaa…a` with `n` bytes of target.

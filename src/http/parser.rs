@@ -186,10 +186,10 @@ fn read_lines<'b>(
     let start = skip_empty_lines(buf)?;
     let line = request_line(buf, start, limits.max_target)?;
     // Checked before the field lines arrive, so a refused target is refused early.
-    let form = check_target(&buf[line.method.clone()], &buf[line.target.clone()])?;
+    check_target(&buf[line.method.clone()], &buf[line.target.clone()])?;
     let slots = headers.len().min(limits.max_headers);
     let fields = field_lines(buf, line.end, &mut headers[..slots])?;
-    check_host(line.version, form, &fields.hosts)?;
+    check_host(line.version, &fields.hosts)?;
     Ok((line, fields))
 }
 

@@ -33,12 +33,12 @@
 //! - **absolute-form must be an `http` or `https` URI with a valid host** and
 //!   no userinfo (RFC 9110 §4.2.4: a recipient SHOULD treat userinfo as an
 //!   error). Other schemes are not resources this server can serve.
-//! - **An empty `Host` is allowed when the target has no authority**
-//!   (origin-form, asterisk-form). RFC 9112 §3.2 tells clients to send an
-//!   empty Host when the target URI has no authority; with an absolute-form
-//!   target the authority is right there, so an empty Host contradicts it
-//!   and gets 400. The value of a present Host is not compared with the
-//!   absolute-form authority: §3.2.2 says the server MUST ignore Host then.
+//! - **An empty `Host` is allowed.** RFC 9112 §3.2 tells clients to send an
+//!   empty Host when the target URI has no authority (origin-form,
+//!   asterisk-form), and an empty reg-name is a valid `uri-host`. With an
+//!   absolute-form target, §3.2.2 says the server MUST ignore Host, so a Host
+//!   that differs from the target's authority, or is empty, is not refused;
+//!   only one that is no valid `uri-host [ ":" port ]` at all is (§3.2).
 //! - **The port, when its colon is present, needs at least one digit.** The
 //!   grammar allows `example.com:`; Ktor CIO rejects it and no client sends
 //!   it, so an empty port is treated as a typo rather than as "default".
@@ -137,11 +137,7 @@ pub(crate) struct HostLines<'b> {
 
 /// Applies the RFC 9112 §3.2 rules to the `Host` lines of a complete head.
 #[inline]
-pub(crate) fn check_host(
-    version: HttpVersion,
-    form: TargetForm,
-    hosts: &HostLines,
-) -> Result<(), ParseError> {
+pub(crate) fn check_host(version: HttpVersion, hosts: &HostLines) -> Result<(), ParseError> {
     if hosts.more {
         return Err(ParseError::bad_request("more than one Host field"));
     }
@@ -149,11 +145,10 @@ pub(crate) fn check_host(
         // HTTP/1.0 predates Host; RFC 9112 §3.2 only requires it of HTTP/1.1.
         None if version == HttpVersion::Http10 => Ok(()),
         None => Err(ParseError::bad_request("HTTP/1.1 request without Host")),
-        Some(_) if hosts.first_valid => Ok(()),
-        Some([]) if form == TargetForm::Absolute => {
-            Err(ParseError::bad_request("empty Host with an absolute-form target"))
-        }
+        // Empty: what a client sends for a target without an authority; with an absolute-form
+        // target, whose authority is right there, Host is ignored anyway (RFC 9112 §3.2.2).
         Some([]) => Ok(()),
+        Some(_) if hosts.first_valid => Ok(()),
         Some(value) if is_valid_host(value) => Ok(()),
         Some(_) => Err(ParseError::bad_request("invalid Host value")),
     }
