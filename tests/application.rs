@@ -365,10 +365,26 @@ fn the_test_engine_follows_the_wire() {
                 call.response().set_status(HttpStatusCode::NO_CONTENT);
                 call.respond_text("ignored").await
             });
+            route.get("/reset", async |call| {
+                call.response().set_status(HttpStatusCode::RESET_CONTENT);
+                call.respond_text("ignored").await
+            });
+            route.get("/interim", async |call| {
+                call.response().header("X-Handler", "interim")?;
+                call.response().set_status(HttpStatusCode::SWITCHING_PROTOCOLS);
+                call.respond_text("ignored").await
+            });
         });
     });
     assert_eq!(client.get("/from-task").text(), "from a task");
     let empty = client.get("/no-content");
     assert_eq!(empty.status(), HttpStatusCode::NO_CONTENT);
     assert_eq!(empty.text(), "");
+    let reset = client.get("/reset");
+    assert_eq!(reset.status(), HttpStatusCode::RESET_CONTENT);
+    assert_eq!(reset.text(), "");
+    let interim = client.get("/interim");
+    assert_eq!(interim.status(), HttpStatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(interim.headers().get("X-Handler"), None);
+    assert_eq!(interim.text(), "");
 }

@@ -184,9 +184,27 @@ impl ApplicationResponse {
     }
 
     /// Takes the committed status and content out, for the engine to write with the headers.
+    ///
+    /// Two statuses a handler may set cannot go out as they are. A 1xx is interim (RFC 9110
+    /// §15.2): sent as the answer, it would leave the client waiting for the real one, or
+    /// taking the next pipelined response for it. It becomes a bare `500`, logged, as hyper
+    /// makes it. A `205 Reset Content` must have no content (§15.3.6): the content is dropped,
+    /// and the engine says `Content-Length: 0`. Ktor writes both as they are.
     pub(crate) fn take_content(&mut self) -> (HttpStatusCode, OutgoingContent) {
         let content = self.content.take().unwrap_or(OutgoingContent::NoContent);
-        (self.effective_status(), content)
+        let status = self.effective_status();
+        match status.value {
+            100..=199 => {
+                eprintln!(
+                    "mini-ktor: a call was answered {} {}, an interim status; sent 500 instead",
+                    status.value, status.description
+                );
+                self.headers.clear();
+                (HttpStatusCode::INTERNAL_SERVER_ERROR, OutgoingContent::NoContent)
+            }
+            205 => (status, OutgoingContent::NoContent),
+            _ => (status, content),
+        }
     }
 
     /// The headers, for the engine to complete (`Connection`) before writing them.

@@ -226,8 +226,9 @@ impl TestRequest<'_> {
             let mut response = respond_to(&self.client.application, request).await;
             let (status, content) = response.take_content();
             let headers = std::mem::take(response.headers_mut());
-            // As on the wire: a HEAD response has no body, nor do 1xx, 204 and 304, whatever
-            // the handler gave them.
+            // As on the wire: a HEAD response has no body, nor do 204 and 304, whatever the
+            // handler gave them (and `take_content` already emptied a 205 and turned a 1xx
+            // into a 500).
             let body = match content {
                 _ if is_head || status.forbids_body() => Vec::new(),
                 OutgoingContent::NoContent => Vec::new(),
