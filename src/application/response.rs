@@ -191,20 +191,29 @@ impl ApplicationResponse {
     /// makes it. A `205 Reset Content` must have no content (§15.3.6): the content is dropped,
     /// and the engine says `Content-Length: 0`. Ktor writes both as they are.
     pub(crate) fn take_content(&mut self) -> (HttpStatusCode, OutgoingContent) {
-        let content = self.content.take().unwrap_or(OutgoingContent::NoContent);
         let status = self.effective_status();
-        match status.value {
-            100..=199 => {
-                eprintln!(
-                    "mini-ktor: a call was answered {} {}, an interim status; sent 500 instead",
-                    status.value, status.description
-                );
-                self.headers.clear();
-                (HttpStatusCode::INTERNAL_SERVER_ERROR, OutgoingContent::NoContent)
-            }
-            205 => (status, OutgoingContent::NoContent),
-            _ => (status, content),
+        // `200`, by far the most common status, is settled by the first comparison.
+        if status.value != 200 && (status.value < 200 || status.value == 205) {
+            return self.unsendable(status);
         }
+        (status, self.content.take().unwrap_or(OutgoingContent::NoContent))
+    }
+
+    /// What goes out instead of a 1xx or of a 205's content (see `take_content`). Out of line:
+    /// a handler's mistake or a rare status, kept off the path of every other response.
+    #[cold]
+    #[inline(never)]
+    fn unsendable(&mut self, status: HttpStatusCode) -> (HttpStatusCode, OutgoingContent) {
+        self.content = None; // dropped: neither answer has content
+        if status.value == 205 {
+            return (status, OutgoingContent::NoContent);
+        }
+        eprintln!(
+            "mini-ktor: a call was answered {} {}, an interim status; sent 500 instead",
+            status.value, status.description
+        );
+        self.headers.clear();
+        (HttpStatusCode::INTERNAL_SERVER_ERROR, OutgoingContent::NoContent)
     }
 
     /// The headers, for the engine to complete (`Connection`) before writing them.

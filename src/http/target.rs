@@ -145,10 +145,10 @@ pub(crate) fn check_host(version: HttpVersion, hosts: &HostLines) -> Result<(), 
         // HTTP/1.0 predates Host; RFC 9112 §3.2 only requires it of HTTP/1.1.
         None if version == HttpVersion::Http10 => Ok(()),
         None => Err(ParseError::bad_request("HTTP/1.1 request without Host")),
+        Some(_) if hosts.first_valid => Ok(()),
         // Empty: what a client sends for a target without an authority; with an absolute-form
         // target, whose authority is right there, Host is ignored anyway (RFC 9112 §3.2.2).
         Some([]) => Ok(()),
-        Some(_) if hosts.first_valid => Ok(()),
         Some(value) if is_valid_host(value) => Ok(()),
         Some(_) => Err(ParseError::bad_request("invalid Host value")),
     }
