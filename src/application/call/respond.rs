@@ -1,17 +1,19 @@
 //! Answering a call: `respond` and its shortcuts.
 //!
 //! ```text
-//! handler ── respond_text / respond_bytes / respond(message) ──┐
-//!                                                             ▼
-//!        plain content, no send interceptors? ── yes ──► commit to call.response
-//!                                             ── no ───► ApplicationSendPipeline::execute
-//!                                                        (Before … Render … Engine) ─► commit
+//! handler ── respond_text / respond_bytes / respond_bytes_writer ──┐
+//!                                                                 ▼
+//!        no send interceptors, no trace? ── yes ──► commit to call.response
+//!                                        ── no ───┐
+//! handler ── respond(message) ────────────────────┴──► ApplicationSendPipeline::execute
+//!                                                      (Before … Render … Engine) ─► commit
 //! ```
 //!
 //! A respond does not write to the socket: it commits the call's response (status, headers,
-//! content), and the engine writes it once the call pipeline has finished. The send pipeline
-//! runs only when something could change what is sent: an interceptor of the application or of
-//! this call, or a trace being recorded. Otherwise the content is committed at once, which is
+//! content), and the engine writes it once the call pipeline has finished. `respond(message)`
+//! always runs the send pipeline, which renders the message; the shortcuts, whose content is
+//! already rendered, run it only when something could change what is sent: an interceptor of
+//! the application or of this call, or a trace being recorded. Otherwise the content is committed at once, which is
 //! what the pipeline's default interceptors would have done anyway (`commit_if_plain`). Ktor
 //! always runs the pipeline; skipping it here saves the run's boxed futures on every plain
 //! response.
