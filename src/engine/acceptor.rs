@@ -6,6 +6,11 @@
 //! connection and the order to stop, so stopping never needs a trick such as connecting to
 //! ourselves to wake a blocked `accept`.
 //!
+//! Before each accept, the engine may get ready for the connection to come ([`Handoff::prepare`]):
+//! the `Blocking` engine starts its thread then. A connection is accepted only once what serves
+//! it exists, so a server short of threads or file descriptors leaves clients waiting in the
+//! listen backlog, as a failing `accept` does, instead of accepting them only to hang up.
+//!
 //! Ktor: `io.ktor.server.cio.backend.httpServer` (its accept loop), which Ktor CIO runs on its
 //! "connection group" of threads
 
@@ -16,6 +21,31 @@ use std::time::Duration;
 
 use crate::runtime::{self, TcpListener, oneshot, race, sleep};
 
+/// What an engine does with the connections its acceptor accepts.
+pub(crate) trait Handoff: Send + 'static {
+    /// Gets ready for the next connection, before it is accepted. An error is handled as a
+    /// failed `accept` is: the clients wait in the backlog, and the acceptor tries again later.
+    fn prepare(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Takes a new connection: a plain blocking-mode std socket and the client's address.
+    fn accepted(&mut self, stream: std::net::TcpStream, remote: SocketAddr);
+}
+
+/// A closure is a handoff that needs no preparing (the `Cio` engine's).
+impl<F: FnMut(std::net::TcpStream, SocketAddr) + Send + 'static> Handoff for F {
+    fn accepted(&mut self, stream: std::net::TcpStream, remote: SocketAddr) {
+        self(stream, remote)
+    }
+}
+
+/// Resolves to `None` once a stop is requested, or the engine that could request one is gone.
+async fn stop_requested<T>(stopped: &mut oneshot::Receiver<()>) -> Option<T> {
+    let _ = stopped.await;
+    None
+}
+
 /// A running accept loop.
 pub(crate) struct Acceptor {
     stop: Option<oneshot::Sender<()>>,
@@ -23,12 +53,9 @@ pub(crate) struct Acceptor {
 }
 
 impl Acceptor {
-    /// Starts accepting on `listener` in a new thread, calling `accepted` with every new
-    /// connection (a plain blocking-mode std socket and the client's address).
-    pub(crate) fn start(
-        listener: std::net::TcpListener,
-        mut accepted: impl FnMut(std::net::TcpStream, SocketAddr) + Send + 'static,
-    ) -> io::Result<Acceptor> {
+    /// Starts accepting on `listener` in a new thread, handing every new connection to
+    /// `handoff`.
+    pub(crate) fn start(listener: std::net::TcpListener, mut handoff: impl Handoff) -> io::Result<Acceptor> {
         let (stop, mut stopped) = oneshot::channel::<()>();
         let thread = thread::Builder::new()
             .name("mini-ktor-acceptor".to_string())
@@ -43,31 +70,41 @@ impl Acceptor {
                     // Accepts that have failed in a row (see below).
                     let mut failures = 0u64;
                     loop {
-                        let next = race(async { Some(listener.accept_std().await) }, async {
-                            let _ = (&mut stopped).await;
-                            None // stop requested, or the engine was dropped
-                        });
-                        match next.await {
+                        let next = match handoff.prepare() {
+                            Ok(()) => {
+                                let accept = async { Some(listener.accept_std().await) };
+                                race(accept, stop_requested(&mut stopped)).await
+                            }
+                            Err(error) => Some(Err(error)),
+                        };
+                        match next {
                             None => return,
                             Some(Ok((stream, remote))) => {
                                 if failures > 0 {
                                     eprintln!("mini-ktor: accepting again, after {failures} failed tries");
                                     failures = 0;
                                 }
-                                accepted(stream, remote)
+                                handoff.accepted(stream, remote)
                             }
                             Some(Err(error)) => {
-                                // Out of file descriptors, say: the client waits in the listen
-                                // backlog until a descriptor is free. Ktor logs every failure
-                                // and goes on; an error that lasts would then log twenty lines
-                                // a second here, so only the first of a run is logged, and the
-                                // run's length when it ends. The pause keeps an error that
-                                // repeats at once from spinning.
+                                // Out of file descriptors, say, for the socket or for what
+                                // serves it: the client waits in the listen backlog until one
+                                // is free. Ktor logs every failure and goes on; an error that
+                                // lasts would then log twenty lines a second here, so only the
+                                // first of a run is logged, and the run's length when it ends.
+                                // The pause keeps an error that repeats at once from spinning,
+                                // and still listens for a stop.
                                 if failures == 0 {
-                                    eprintln!("mini-ktor: accept failed: {error}");
+                                    eprintln!("mini-ktor: cannot accept connections: {error}");
                                 }
                                 failures += 1;
-                                sleep(Duration::from_millis(50)).await;
+                                let pause = async {
+                                    sleep(Duration::from_millis(50)).await;
+                                    Some(())
+                                };
+                                if race(pause, stop_requested(&mut stopped)).await.is_none() {
+                                    return;
+                                }
                             }
                         }
                     }

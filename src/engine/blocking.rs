@@ -12,6 +12,12 @@
 //! use the socket's own receive timeout (`SO_RCVTIMEO`) instead of the reactor's timers, since a
 //! blocked thread cannot watch a timer.
 //!
+//! A connection's thread is started before the connection is accepted (see
+//! [`ThreadPerConnection`]), so a server out of threads or file descriptors leaves new clients
+//! in the listen backlog rather than accepting them and hanging up. A connection holds three
+//! descriptors: its socket, which the thread shares with the list `stop` works through, and its
+//! runtime's epoll instance and eventfd.
+//!
 //! Graceful stop works as in `Cio`, with a shared list instead of one per worker: idle
 //! connections get their read side shut down (their blocked `read` returns end-of-stream), busy
 //! ones answer with `Connection: close`.
@@ -23,16 +29,16 @@ use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::acceptor::Acceptor;
+use super::acceptor::{Acceptor, Handoff};
 use super::connection::{self, Peer};
 use super::transport::{ConnectionConfig, ConnectionState, Transport};
 use super::{ApplicationEngine, ApplicationEngineFactory, EngineConfig};
 use crate::application::Application;
-use crate::runtime::{self, AsyncRead, AsyncWrite};
+use crate::runtime::{self, AsyncRead, AsyncWrite, oneshot};
 
 /// The thread-per-connection engine factory: `embedded_server(Blocking, port, module)`.
 ///
@@ -65,10 +71,14 @@ struct Running {
     connections: Arc<Connections>,
 }
 
-/// Every open connection: a handle on its socket (to close it from outside) and its state.
+/// An open connection's socket, shared with its thread, and its state.
+type OpenConnection = (Arc<std::net::TcpStream>, Arc<ConnectionState>);
+
+/// Every open connection: its socket (shared with its thread, to shut it down from outside) and
+/// its state.
 #[derive(Default)]
 struct Connections {
-    open: Mutex<HashMap<u64, (std::net::TcpStream, Arc<ConnectionState>)>>,
+    open: Mutex<HashMap<u64, OpenConnection>>,
     /// Signalled when a connection ends, for `stop` waiting for the list to empty.
     ended: Condvar,
     stopping: Arc<AtomicBool>,
@@ -79,29 +89,14 @@ impl ApplicationEngine for BlockingApplicationEngine {
         let listener = std::net::TcpListener::bind((self.config.host.as_str(), self.config.port))?;
         let address = listener.local_addr()?;
         let connections = Arc::new(Connections::default());
-        let (config, list) = (self.config.connection.clone(), Arc::clone(&connections));
-        let mut next_id = 0;
-        let acceptor = Acceptor::start(listener, move |stream, remote| {
-            let id = next_id;
-            next_id += 1;
-            // Registered here, on the acceptor's thread, not by the connection's own thread once
-            // it runs: `stop` waits for the acceptor to end, then for the list to empty, so a
-            // connection accepted just before a stop must be on the list by then. (Registered
-            // by its thread, it was missing whenever that thread had not started yet, and stop
-            // returned while its request was still being answered.)
-            let Some(state) = list.register(id, &stream) else {
-                return; // out of file descriptors, most likely: the connection is closed as it is dropped
-            };
-            let (application, config, own_list) =
-                (Arc::clone(&application), config.clone(), Arc::clone(&list));
-            let spawned = thread::Builder::new()
-                .name("mini-ktor-connection".to_string())
-                .spawn(move || serve_thread(id, stream, remote, state, application, config, own_list));
-            if let Err(error) = spawned {
-                eprintln!("mini-ktor: cannot start a connection thread: {error}");
-                list.unregister(id);
-            }
-        })?;
+        let handoff = ThreadPerConnection {
+            application,
+            config: self.config.connection.clone(),
+            connections: Arc::clone(&connections),
+            next_id: 0,
+            waiting: None,
+        };
+        let acceptor = Acceptor::start(listener, handoff)?;
         self.running = Some(Running {
             acceptor,
             connections,
@@ -151,21 +146,173 @@ impl ApplicationEngine for BlockingApplicationEngine {
     }
 }
 
-impl Connections {
-    /// Puts a new connection on the list, with a handle on its socket for `stop` to shut it
-    /// down. `None` if no handle can be made (no file descriptor left).
-    fn register(&self, id: u64, stream: &std::net::TcpStream) -> Option<Arc<ConnectionState>> {
-        let handle = match stream.try_clone() {
-            Ok(handle) => handle,
-            Err(error) => {
-                eprintln!("mini-ktor: cannot serve a connection: {error}");
-                return None;
-            }
+/// The acceptor's handoff for this engine: a thread per connection, started *before* the
+/// connection is accepted.
+///
+/// A thread, and the runtime it runs handlers in (an epoll instance and an eventfd), are what
+/// a busy server runs out of. Started after the accept, a thread that could not be had meant a
+/// connection accepted and then closed unanswered; started before, it means a client left
+/// waiting in the listen backlog until the acceptor's next try succeeds, as when `accept`
+/// itself fails. The price is one idle thread, the next connection's, waiting at all times.
+/// (A servlet container keeps a pool of such threads; one is the smallest pool that works.)
+struct ThreadPerConnection {
+    application: Arc<Application>,
+    config: ConnectionConfig,
+    connections: Arc<Connections>,
+    next_id: u64,
+    /// Hands the next connection to the thread waiting for it, once `prepare` has started one.
+    waiting: Option<oneshot::Sender<Accepted>>,
+}
+
+/// A connection, on its way to its thread.
+struct Accepted {
+    id: u64,
+    stream: Arc<std::net::TcpStream>,
+    remote: SocketAddr,
+    state: Arc<ConnectionState>,
+}
+
+impl Handoff for ThreadPerConnection {
+    fn prepare(&mut self) -> io::Result<()> {
+        if self.waiting.is_none() {
+            self.waiting = Some(start_thread(&self.application, &self.config, &self.connections)?);
+        }
+        Ok(())
+    }
+
+    fn accepted(&mut self, stream: std::net::TcpStream, remote: SocketAddr) {
+        let id = self.next_id;
+        self.next_id += 1;
+        let stream = Arc::new(stream);
+        // Registered here, on the acceptor's thread, not by the connection's own thread once it
+        // runs: `stop` waits for the acceptor to end, then for the list to empty, so a
+        // connection accepted just before a stop must be on the list by then. (Registered by
+        // its thread, it was missing whenever that thread had not taken it yet, and stop
+        // returned while its request was still being answered.)
+        let state = self.connections.register(id, &stream);
+        let accepted = Accepted {
+            id,
+            stream,
+            remote,
+            state,
         };
+        // `prepare` ran before this accept, so a thread is waiting; only a bug could have
+        // ended it since.
+        let handed = match self.waiting.take() {
+            Some(thread) => thread.send(accepted),
+            None => Err(accepted),
+        };
+        if let Err(unserved) = handed {
+            eprintln!("mini-ktor: no thread took a connection; it is closed unanswered");
+            self.connections.unregister(unserved.id);
+        }
+    }
+}
+
+/// Starts a thread that will serve the next connection, and returns once its runtime is made
+/// (or could not be): what comes back hands the connection to it.
+///
+/// Waiting for the thread blocks the acceptor's thread for as long as a thread takes to
+/// start, which it would spend starting one after the accept anyway.
+fn start_thread(
+    application: &Arc<Application>,
+    config: &ConnectionConfig,
+    connections: &Arc<Connections>,
+) -> io::Result<oneshot::Sender<Accepted>> {
+    let (hand, take) = oneshot::channel::<Accepted>();
+    let (report, ready) = mpsc::sync_channel::<io::Result<()>>(1);
+    let (application, config, connections) =
+        (Arc::clone(application), config.clone(), Arc::clone(connections));
+    let thread = thread::Builder::new()
+        .name("mini-ktor-connection".to_string())
+        .spawn(move || {
+            let report_ready = report.clone();
+            // `block_on` gives the handler what it may use (timers, `spawn`); our reads never
+            // wait in it.
+            let run = || {
+                runtime::try_block_on(async move {
+                    let _ = report_ready.send(Ok(()));
+                    // An error here: the engine stopped before a connection came.
+                    if let Ok(accepted) = take.await {
+                        serve(accepted, &application, &config, connections).await;
+                    }
+                })
+            };
+            // A panic here comes from application code the pipeline does not run, a streamed
+            // body's producer: it ends this connection only, as a panicking task does on Cio
+            // (the connection's `Registered` closes it as the panic unwinds).
+            match catch_unwind(AssertUnwindSafe(run)) {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => drop(report.send(Err(error))), // no runtime: nothing was served
+                Err(_) => eprintln!("mini-ktor: a connection's thread panicked; its connection is closed"),
+            }
+        });
+    if let Err(error) = thread {
+        return Err(io::Error::new(
+            error.kind(),
+            format!("cannot start a thread: {error}"),
+        ));
+    }
+    match ready.recv() {
+        Ok(Ok(())) => Ok(hand),
+        Ok(Err(error)) => Err(io::Error::new(
+            error.kind(),
+            format!("cannot make a thread's runtime: {error}"),
+        )),
+        Err(_) => Err(io::Error::other("a new thread ended before it was ready")),
+    }
+}
+
+/// Serves a connection on its thread, inside the thread's runtime.
+async fn serve(
+    accepted: Accepted,
+    application: &Arc<Application>,
+    config: &ConnectionConfig,
+    connections: Arc<Connections>,
+) {
+    let Accepted {
+        id,
+        stream,
+        remote,
+        state,
+    } = accepted;
+    let _registered = Registered {
+        id,
+        stream: Arc::clone(&stream),
+        connections,
+    };
+    let _ = stream.set_nodelay(true);
+    // As on Cio: a write that finds no room for this long fails, and the connection ends.
+    let _ = stream.set_write_timeout(Some(config.idle_timeout));
+    let local = stream.local_addr().unwrap_or(remote);
+    let mut stream = BlockingStream { stream };
+    let peer = Peer { local, remote };
+    // Served, or ended by an I/O error: the client's affair.
+    let _ = connection::serve(&mut stream, application, peer, config, &state).await;
+}
+
+/// A connection on the list of open ones, for as long as it lives: dropped when it ends, or
+/// when a panic unwinds its thread, it closes the socket and takes the connection off the list.
+struct Registered {
+    id: u64,
+    stream: Arc<std::net::TcpStream>,
+    connections: Arc<Connections>,
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        let _ = self.stream.shutdown(Shutdown::Both);
+        self.connections.unregister(self.id);
+    }
+}
+
+impl Connections {
+    /// Puts a new connection on the list, with its socket, for `stop` to shut it down.
+    fn register(&self, id: u64, stream: &Arc<std::net::TcpStream>) -> Arc<ConnectionState> {
         let state = Arc::new(ConnectionState::new(Arc::clone(&self.stopping)));
         let mut open = self.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        open.insert(id, (handle, Arc::clone(&state)));
-        Some(state)
+        open.insert(id, (Arc::clone(stream), Arc::clone(&state)));
+        state
     }
 
     /// Takes an ended connection off the list, and tells a waiting `stop`.
@@ -177,55 +324,23 @@ impl Connections {
     }
 }
 
-/// A connection's thread: serves it, then takes it off the list of open connections.
-fn serve_thread(
-    id: u64,
-    stream: std::net::TcpStream,
-    remote: SocketAddr,
-    state: Arc<ConnectionState>,
-    application: Arc<Application>,
-    config: ConnectionConfig,
-    connections: Arc<Connections>,
-) {
-    let _ = stream.set_nodelay(true);
-    // As on Cio: a write that finds no room for this long fails, and the connection ends.
-    let _ = stream.set_write_timeout(Some(config.idle_timeout));
-    let local = stream.local_addr().unwrap_or(remote);
-    let mut stream = BlockingStream { stream };
-    let peer = Peer { local, remote };
-    // `block_on` gives the handler what it may use (timers, `spawn`); our reads never wait in it.
-    // Its reactor needs two file descriptors of its own; without them the connection is closed
-    // below, unserved, and the thread ends as any other does (no panic, nothing left open).
-    let serve = connection::serve(&mut stream, &application, peer, &config, &state);
-    // A panic here comes from application code the pipeline does not run, a streamed body's
-    // producer: it ends this connection only, as a panicking task does on Cio, and the clean-up
-    // below still runs (without it the handle kept for `stop` would hold the socket open).
-    match catch_unwind(AssertUnwindSafe(|| runtime::try_block_on(serve))) {
-        Ok(Ok(_served)) => {} // served, or ended by an I/O error: the client's affair
-        Ok(Err(error)) => eprintln!("mini-ktor: cannot serve a connection: {error}"),
-        Err(_) => eprintln!("mini-ktor: a connection's thread panicked; its connection is closed"),
-    }
-    let _ = stream.stream.shutdown(Shutdown::Both);
-    connections.unregister(id);
-}
-
 /// A blocking socket behind our async traits: each call blocks its thread until done.
 ///
 /// Ktor: the servlet container's blocking `ServletInputStream` / `ServletOutputStream`
 pub struct BlockingStream {
-    stream: std::net::TcpStream,
+    stream: Arc<std::net::TcpStream>,
 }
 
 impl AsyncRead for BlockingStream {
     async fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.stream.set_read_timeout(None)?;
-        self.stream.read(buf)
+        (&*self.stream).read(buf)
     }
 }
 
 impl AsyncWrite for BlockingStream {
     async fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self.stream.write(buf) {
+        match (&*self.stream).write(buf) {
             // An expired SO_SNDTIMEO comes back as EAGAIN; say what it means, as Cio does.
             Err(error) if error.kind() == io::ErrorKind::WouldBlock => Err(io::ErrorKind::TimedOut.into()),
             other => other,
@@ -240,7 +355,7 @@ impl BlockingStream {
     /// extra system calls do not matter; every other read blocks.
     fn read_without_waiting(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.stream.set_nonblocking(true)?;
-        let read = self.stream.read(buf);
+        let read = (&*self.stream).read(buf);
         self.stream.set_nonblocking(false)?;
         read
     }
@@ -256,7 +371,7 @@ impl Transport for BlockingStream {
             self.read_without_waiting(buf)
         } else {
             self.stream.set_read_timeout(Some(remaining))?;
-            self.stream.read(buf)
+            (&*self.stream).read(buf)
         };
         match read {
             // Nothing arrived in time: the kernel reports an expired SO_RCVTIMEO as EAGAIN, as
@@ -290,7 +405,9 @@ mod tests {
         let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
         let (server, _) = listener.accept().unwrap();
         server.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        let mut stream = BlockingStream { stream: server };
+        let mut stream = BlockingStream {
+            stream: Arc::new(server),
+        };
         let mut buf = [0; 16];
 
         client.write_all(b"GET /").unwrap();
