@@ -110,6 +110,24 @@ refuses! {
     trailer_too_large: "Trailers over max_head are refused with 431.",
         ChunkedDecoder::from_limits(&Limits { max_head: 8, ..Limits::default() }),
         b"0\r\nX-Long: 12345\r\n\r\n" => 431;
+    too_many_trailers: "More trailer lines than max_headers are refused with 431.",
+        ChunkedDecoder::from_limits(&Limits { max_headers: 2, ..Limits::default() }),
+        b"0\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n" => 431;
+    too_many_trailers_by_default: "The default limit is 100 trailer lines, as for a head.",
+        default(), &[b"0\r\n".as_slice(), &b"A: 1\r\n".repeat(101), b"\r\n"].concat() => 431;
+}
+
+/// Exactly `max_headers` trailer lines are accepted.
+#[test]
+fn trailers_at_line_limit() {
+    let decoder = ChunkedDecoder::from_limits(&Limits {
+        max_headers: 2,
+        ..Limits::default()
+    });
+    let result = decode_with(decoder, b"1\r\na\r\n0\r\nA: 1\r\nB: 2\r\n\r\n");
+    assert_eq!(result.map(|(b, _)| b), Ok(b"a".to_vec()));
+    let by_default = [b"0\r\n".as_slice(), &b"A: 1\r\n".repeat(100), b"\r\n"].concat();
+    assert!(decode_all(&by_default).is_ok());
 }
 
 /// A size line exactly at max_chunk_line is accepted.

@@ -46,8 +46,10 @@
 //!   chunk-ext). `5 \r\n` is refused: lenient size parsing is a classic
 //!   smuggling vector, when a proxy reads the size differently.
 //! - **Trailers are validated like header lines and discarded.** Nothing in
-//!   this crate reads trailers yet. They are bounded by a trailer limit
-//!   (`max_head` when built with [`ChunkedDecoder::from_limits`]) with 431.
+//!   this crate reads trailers yet. They are bounded as a head is, in bytes
+//!   and in field lines (`max_head` and `max_headers` when built with
+//!   [`ChunkedDecoder::from_limits`]), with 431: a byte limit alone would let
+//!   through thousands of tiny lines that the head's line limit refuses.
 //! - The body limit is enforced on announced sizes, so an oversized chunk is
 //!   refused (413) before its data is read.
 //!
@@ -127,9 +129,12 @@ pub struct ChunkedDecoder {
     total: u64,
     /// Bytes of the trailer section so far, final CRLF included.
     trailer: usize,
+    /// Field lines of the trailer section so far.
+    trailer_lines: usize,
     max_chunk_line: usize,
     max_body: u64,
     max_trailer: usize,
+    max_trailer_lines: usize,
     /// Set by the first error; every later call returns it.
     error: Option<ParseError>,
 }
@@ -137,7 +142,7 @@ pub struct ChunkedDecoder {
 impl ChunkedDecoder {
     /// A decoder refusing size lines longer than `max_chunk_line` (400) and
     /// bodies larger than `max_body` (413). Trailers may take up to the
-    /// default `max_head` of [`Limits`].
+    /// default `max_head` and `max_headers` of [`Limits`].
     ///
     /// Ktor: `decodeChunked(input, out)`.
     pub fn new(max_chunk_line: usize, max_body: u64) -> ChunkedDecoder {
@@ -147,20 +152,23 @@ impl ChunkedDecoder {
             line: 0,
             total: 0,
             trailer: 0,
+            trailer_lines: 0,
             max_chunk_line,
             max_body,
             max_trailer: Limits::default().max_head,
+            max_trailer_lines: Limits::default().max_headers,
             error: None,
         }
     }
 
     /// A decoder using `max_chunk_line`, `max_body` and, for trailers,
-    /// `max_head` from `limits`.
+    /// `max_head` and `max_headers` from `limits`.
     ///
     /// Ktor: `decodeChunked(input, out)`.
     pub fn from_limits(limits: &Limits) -> ChunkedDecoder {
         ChunkedDecoder {
             max_trailer: limits.max_head,
+            max_trailer_lines: limits.max_headers,
             ..ChunkedDecoder::new(limits.max_chunk_line, limits.max_body)
         }
     }
@@ -268,7 +276,7 @@ impl ChunkedDecoder {
             TrailerStart => match b {
                 b'\r' => EndLf,
                 b' ' | b'\t' => return Err(bad("obs-fold in chunked trailer")),
-                _ if syntax::is(b, TCHAR) => TrailerName,
+                _ if syntax::is(b, TCHAR) => self.start_trailer_line()?,
                 _ => return Err(bad("invalid byte in trailer field name")),
             },
             TrailerName => match b {
@@ -288,6 +296,16 @@ impl ChunkedDecoder {
             Data | Done => self.state,
         };
         Ok(())
+    }
+
+    /// At the first byte of a trailer field line: one more line, if the limit allows.
+    fn start_trailer_line(&mut self) -> Result<State, ParseError> {
+        self.trailer_lines += 1;
+        if self.trailer_lines > self.max_trailer_lines {
+            let status = HttpStatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE;
+            return Err(ParseError::new(status, "too many chunked trailer fields"));
+        }
+        Ok(State::TrailerName)
     }
 
     /// After a size line: start the chunk-data, or the trailers when the

@@ -49,7 +49,7 @@ pub struct Limits {
     pub max_head: usize,
     /// Most field lines in a head (default 100); more gives 431. The number
     /// of slots passed to [`parse_request`](super::parse_request) lowers it
-    /// further.
+    /// further. Also bounds a chunked body's trailer.
     pub max_headers: usize,
     /// Largest body, after chunked decoding (default 1 MiB); larger gives 413.
     pub max_body: u64,
