@@ -234,6 +234,7 @@ async fn stream_body<S: Transport>(
         stream,
         chunked,
         scratch: Vec::new(),
+        broken: false,
     };
     let mut writer = BodyWriter::new(&mut sink);
     if let Err(error) = producer.write_to(&mut writer).await {
@@ -241,7 +242,11 @@ async fn stream_body<S: Transport>(
         // the last chunk, so an HTTP/1.1 client sees an incomplete body. An HTTP/1.0 body ends
         // with the close itself, so there a cut looks like an end: only a reset (an abortive
         // close) could tell them apart, and it could also destroy what was sent before it.
-        eprintln!("mini-ktor: streamed response failed: {error}");
+        // Logged only when the producer failed on its own: a client that went away is its own
+        // affair (Ktor logs a `ChannelIOException` at DEBUG level only).
+        if !sink.broken {
+            eprintln!("mini-ktor: streamed response failed: {error}");
+        }
         return Ok(true);
     }
     if chunked {
@@ -256,17 +261,22 @@ struct SocketSink<'s, S> {
     chunked: bool,
     /// Reused for each chunk: size line, data, CRLF, written in one go.
     scratch: Vec<u8>,
+    /// Whether a write to the socket failed: the client reset the connection, or stopped reading.
+    broken: bool,
 }
 
 impl<S: Transport> ByteSink for SocketSink<'_, S> {
     fn send<'a>(&'a mut self, bytes: &'a [u8]) -> BoxFuture<'a, io::Result<()>> {
         Box::pin(async move {
-            if !self.chunked {
-                return self.stream.write_all(bytes).await;
-            }
-            self.scratch.clear();
-            http::encode_chunk(&mut self.scratch, bytes);
-            self.stream.write_all(&self.scratch).await
+            let written = if self.chunked {
+                self.scratch.clear();
+                http::encode_chunk(&mut self.scratch, bytes);
+                self.stream.write_all(&self.scratch).await
+            } else {
+                self.stream.write_all(bytes).await
+            };
+            self.broken |= written.is_err();
+            written
         })
     }
 }

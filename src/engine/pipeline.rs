@@ -113,8 +113,16 @@ pub(crate) fn failure_status(error: &Error) -> HttpStatusCode {
 /// Logs a failed call on stderr, as Ktor's engine logs an unhandled exception:
 /// `500 Internal Server Error: GET - /path. Exception ...`.
 ///
+/// Only failures answered with a server error (5xx) are logged. A 4xx failure is the client's
+/// doing (a malformed body, one too large, one that never came), which Ktor logs at its DEBUG
+/// level only; this crate has no levels, and logging those here would let any client write
+/// lines into the server's log at will, one per request.
+///
 /// Ktor: the `logError` of `defaultEnginePipeline`'s failure handling
 pub(crate) fn log_failure(call: &ApplicationCall, status: HttpStatusCode, error: &Error) {
+    if status.value < 500 {
+        return;
+    }
     let request = call.request();
     eprintln!(
         "{status}: {} - {}. Exception {error}",
