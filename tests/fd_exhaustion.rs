@@ -53,7 +53,19 @@ fn blocking_without_descriptors_for_a_thread_leaves_clients_in_the_backlog() {
         return blocking_scenario();
     }
     let stderr = in_child("blocking_without_descriptors_for_a_thread_leaves_clients_in_the_backlog");
-    assert_logged_once(&stderr, "cannot make a thread's runtime");
+    assert_logged_once(&stderr, "cannot start a thread with a runtime");
+}
+
+#[test]
+fn blocking_stops_while_it_cannot_start_a_thread() {
+    if std::env::var_os(CHILD).is_some() {
+        return stop_scenario();
+    }
+    let stderr = in_child("blocking_stops_while_it_cannot_start_a_thread");
+    assert!(
+        stderr.contains("cannot start a thread with a runtime"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -140,6 +152,39 @@ fn blocking_scenario() {
     // Everything the connections took is given back once their threads end.
     assert_eq!(settled(before), before, "a descriptor was left open");
     server.stop(Duration::ZERO, Duration::from_secs(1));
+}
+
+/// In the child, under a limit of 64 descriptors: the acceptor is failing to start the next
+/// connection's thread, over and over, when the server is stopped. The stop must still reach
+/// it (its pauses between tries listen for it), and `stop` return.
+fn stop_scenario() {
+    let mut server = embedded_server(Blocking, 0, |app| {
+        app.routing(|route| {
+            route.get("/", async |call| call.respond_text("ok").await);
+        });
+    });
+    server.start(false).expect("server starts");
+    let address = server.local_address().expect("bound");
+    let mut held = every_descriptor();
+    held.truncate(held.len() - 2);
+    let mut client = TcpStream::connect(address).expect("connects");
+    client.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    client.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut answer = [0; 17];
+    client.read_exact(&mut answer).expect("answered");
+    thread::sleep(Duration::from_millis(200)); // the acceptor fails a few times meanwhile
+
+    // A watchdog: a stop that never returns ends the child, and fails the test, after 10 s.
+    let (done, stopped) = std::sync::mpsc::channel::<()>();
+    thread::spawn(move || {
+        if stopped.recv_timeout(Duration::from_secs(10)).is_err() {
+            eprintln!("stop did not return while the acceptor was failing");
+            std::process::exit(1);
+        }
+    });
+    server.stop(Duration::ZERO, Duration::from_secs(1));
+    let _ = done.send(());
+    drop(held);
 }
 
 /// In the child, under a limit of 64 descriptors: a client connects when the only descriptor

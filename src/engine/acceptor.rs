@@ -40,12 +40,6 @@ impl<F: FnMut(std::net::TcpStream, SocketAddr) + Send + 'static> Handoff for F {
     }
 }
 
-/// Resolves to `None` once a stop is requested, or the engine that could request one is gone.
-async fn stop_requested<T>(stopped: &mut oneshot::Receiver<()>) -> Option<T> {
-    let _ = stopped.await;
-    None
-}
-
 /// A running accept loop.
 pub(crate) struct Acceptor {
     stop: Option<oneshot::Sender<()>>,
@@ -54,62 +48,11 @@ pub(crate) struct Acceptor {
 
 impl Acceptor {
     /// Starts accepting on `listener` in a new thread, handing every new connection to
-    /// `handoff`.
-    pub(crate) fn start(listener: std::net::TcpListener, mut handoff: impl Handoff) -> io::Result<Acceptor> {
-        let (stop, mut stopped) = oneshot::channel::<()>();
-        let thread = thread::Builder::new()
-            .name("mini-ktor-acceptor".to_string())
-            .spawn(move || {
-                runtime::block_on(async move {
-                    let listener = match TcpListener::from_std(listener) {
-                        Ok(listener) => listener,
-                        Err(error) => {
-                            return eprintln!("mini-ktor: cannot watch the listening socket: {error}");
-                        }
-                    };
-                    // Accepts that have failed in a row (see below).
-                    let mut failures = 0u64;
-                    loop {
-                        let next = match handoff.prepare() {
-                            Ok(()) => {
-                                let accept = async { Some(listener.accept_std().await) };
-                                race(accept, stop_requested(&mut stopped)).await
-                            }
-                            Err(error) => Some(Err(error)),
-                        };
-                        match next {
-                            None => return,
-                            Some(Ok((stream, remote))) => {
-                                if failures > 0 {
-                                    eprintln!("mini-ktor: accepting again, after {failures} failed tries");
-                                    failures = 0;
-                                }
-                                handoff.accepted(stream, remote)
-                            }
-                            Some(Err(error)) => {
-                                // Out of file descriptors, say, for the socket or for what
-                                // serves it: the client waits in the listen backlog until one
-                                // is free. Ktor logs every failure and goes on; an error that
-                                // lasts would then log twenty lines a second here, so only the
-                                // first of a run is logged, and the run's length when it ends.
-                                // The pause keeps an error that repeats at once from spinning,
-                                // and still listens for a stop.
-                                if failures == 0 {
-                                    eprintln!("mini-ktor: cannot accept connections: {error}");
-                                }
-                                failures += 1;
-                                let pause = async {
-                                    sleep(Duration::from_millis(50)).await;
-                                    Some(())
-                                };
-                                if race(pause, stop_requested(&mut stopped)).await.is_none() {
-                                    return;
-                                }
-                            }
-                        }
-                    }
-                })
-            })?;
+    /// `handoff`. Fails if the thread, or the runtime it accepts in, cannot be made.
+    pub(crate) fn start(listener: std::net::TcpListener, handoff: impl Handoff) -> io::Result<Acceptor> {
+        let (stop, stopped) = oneshot::channel::<()>();
+        let main = move || accept_loop(listener, handoff, stopped);
+        let thread = runtime::start_thread("mini-ktor-acceptor".to_string(), main)?;
         Ok(Acceptor {
             stop: Some(stop),
             thread: Some(thread),
@@ -131,4 +74,62 @@ impl Acceptor {
         }
         self.wait();
     }
+}
+
+/// Accepts until a stop is requested, in the acceptor thread's `block_on`.
+async fn accept_loop(
+    listener: std::net::TcpListener,
+    mut handoff: impl Handoff,
+    mut stopped: oneshot::Receiver<()>,
+) {
+    let listener = match TcpListener::from_std(listener) {
+        Ok(listener) => listener,
+        Err(error) => return eprintln!("mini-ktor: cannot watch the listening socket: {error}"),
+    };
+    // Accepts that have failed in a row (see below).
+    let mut failures = 0u64;
+    loop {
+        let next = match handoff.prepare() {
+            Ok(()) => {
+                let accept = async { Some(listener.accept_std().await) };
+                race(accept, stop_requested(&mut stopped)).await
+            }
+            Err(error) => Some(Err(error)),
+        };
+        match next {
+            None => return,
+            Some(Ok((stream, remote))) => {
+                if failures > 0 {
+                    eprintln!("mini-ktor: accepting again, after {failures} failed tries");
+                    failures = 0;
+                }
+                handoff.accepted(stream, remote)
+            }
+            Some(Err(error)) => {
+                // Out of file descriptors, say, for the socket or for what serves it: the
+                // client waits in the listen backlog until one is free. Ktor logs every
+                // failure and goes on; an error that lasts would then log twenty lines a
+                // second here, so only the first of a run is logged, and the run's length when
+                // it ends. The pause keeps an error that repeats at once from spinning, and
+                // still listens for a stop.
+                if failures == 0 {
+                    eprintln!("mini-ktor: cannot accept connections: {error}");
+                }
+                failures += 1;
+                let pause = async {
+                    sleep(Duration::from_millis(50)).await;
+                    Some(())
+                };
+                if race(pause, stop_requested(&mut stopped)).await.is_none() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Resolves to `None` once a stop is requested, or the engine that could request one is gone.
+async fn stop_requested<T>(stopped: &mut oneshot::Receiver<()>) -> Option<T> {
+    let _ = stopped.await;
+    None
 }

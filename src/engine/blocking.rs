@@ -27,10 +27,8 @@
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, mpsc};
-use std::thread;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use super::acceptor::{Acceptor, Handoff};
@@ -220,46 +218,24 @@ fn start_thread(
     connections: &Arc<Connections>,
 ) -> io::Result<oneshot::Sender<Accepted>> {
     let (hand, take) = oneshot::channel::<Accepted>();
-    let (report, ready) = mpsc::sync_channel::<io::Result<()>>(1);
     let (application, config, connections) =
         (Arc::clone(application), config.clone(), Arc::clone(connections));
-    let thread = thread::Builder::new()
-        .name("mini-ktor-connection".to_string())
-        .spawn(move || {
-            let report_ready = report.clone();
-            // `block_on` gives the handler what it may use (timers, `spawn`); our reads never
-            // wait in it.
-            let run = || {
-                runtime::try_block_on(async move {
-                    let _ = report_ready.send(Ok(()));
-                    // An error here: the engine stopped before a connection came.
-                    if let Ok(accepted) = take.await {
-                        serve(accepted, &application, &config, connections).await;
-                    }
-                })
-            };
-            // A panic here comes from application code the pipeline does not run, a streamed
-            // body's producer: it ends this connection only, as a panicking task does on Cio
-            // (the connection's `Registered` closes it as the panic unwinds).
-            match catch_unwind(AssertUnwindSafe(run)) {
-                Ok(Ok(())) => {}
-                Ok(Err(error)) => drop(report.send(Err(error))), // no runtime: nothing was served
-                Err(_) => eprintln!("mini-ktor: a connection's thread panicked; its connection is closed"),
-            }
-        });
-    if let Err(error) = thread {
-        return Err(io::Error::new(
+    // The handler runs inside the thread's `block_on`, which gives it what it may use (timers,
+    // `spawn`); our reads never wait in it. A panic there (from application code the pipeline
+    // does not run, a streamed body's producer) ends this connection only, as a panicking task
+    // does on Cio: the connection's `Registered` closes it as the panic unwinds the thread.
+    let main = move || async move {
+        // An error here: the engine stopped before a connection came.
+        if let Ok(accepted) = take.await {
+            serve(accepted, &application, &config, connections).await;
+        }
+    };
+    match runtime::start_thread("mini-ktor-connection".to_string(), main) {
+        Ok(_detached) => Ok(hand),
+        Err(error) => Err(io::Error::new(
             error.kind(),
-            format!("cannot start a thread: {error}"),
-        ));
-    }
-    match ready.recv() {
-        Ok(Ok(())) => Ok(hand),
-        Ok(Err(error)) => Err(io::Error::new(
-            error.kind(),
-            format!("cannot make a thread's runtime: {error}"),
+            format!("cannot start a thread with a runtime: {error}"),
         )),
-        Err(_) => Err(io::Error::other("a new thread ended before it was ready")),
     }
 }
 

@@ -67,11 +67,11 @@ mod timer;
 #[cfg(test)]
 mod test_support;
 
-pub(crate) use executor::try_block_on;
 pub use executor::{block_on, spawn};
 pub use future::{Race, race, yield_now};
 pub use io::{AsyncRead, AsyncWrite};
 pub use join::{JoinError, JoinHandle};
 pub use net::{TcpListener, TcpStream};
+pub(crate) use pool::start_thread;
 pub use pool::{Runtime, RuntimeHandle, available_parallelism, current_worker};
 pub use timer::{Elapsed, ReusableTimer, Sleep, Timeout, after, sleep, sleep_until, timeout};

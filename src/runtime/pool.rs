@@ -124,17 +124,14 @@ impl Runtime {
             let message = "a Runtime needs at least one worker";
             return Err(io::Error::new(io::ErrorKind::InvalidInput, message));
         }
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<io::Result<()>>();
         let mut senders = Vec::with_capacity(workers);
         let mut threads = Vec::with_capacity(workers);
         let mut outcome = Ok(());
         for index in 0..workers {
             let (jobs_tx, jobs_rx) = mpsc::channel();
-            let ready = ready_tx.clone();
-            let spawned = thread::Builder::new()
-                .name(format!("mini-ktor-worker-{index}"))
-                .spawn(move || worker_main(index, jobs_rx, ready));
-            match spawned {
+            match start_thread(format!("mini-ktor-worker-{index}"), move || {
+                worker_main(index, jobs_rx)
+            }) {
                 Ok(thread) => {
                     senders.push(jobs_tx);
                     threads.push(thread);
@@ -144,13 +141,6 @@ impl Runtime {
                     break;
                 }
             }
-        }
-        // Every started thread reports once: ready, or the error that stopped it.
-        for _ in 0..threads.len() {
-            let report = ready_rx
-                .recv()
-                .unwrap_or_else(|_| Err(io::Error::other("worker died")));
-            outcome = outcome.and(report);
         }
         let runtime = Runtime {
             handle: RuntimeHandle {
@@ -260,20 +250,45 @@ impl RuntimeHandle {
 }
 
 /// The body of worker thread `index`: a `block_on` running the job loop.
-fn worker_main(
-    index: usize,
-    mut jobs: mpsc::Receiver<Message>,
-    ready: std::sync::mpsc::Sender<io::Result<()>>,
-) {
+fn worker_main(index: usize, mut jobs: mpsc::Receiver<Message>) -> impl Future<Output = ()> {
     WORKER_INDEX.set(Some(index));
-    let started = try_block_on(async {
-        let _ = ready.send(Ok(()));
+    async move {
         while let Some(Message::Run(job)) = jobs.recv().await {
             job();
         }
-    });
-    if let Err(error) = started {
-        let _ = ready.send(Err(error));
+    }
+}
+
+/// Starts a thread named `name` that runs the future `main()` returns in a `block_on` of its
+/// own, and returns once that thread's runtime exists: its epoll instance and eventfd are the
+/// file descriptors a thread can lack, and the caller learns of it here, as an error, rather
+/// than from a thread that panics later on its own. `main` is called on the new thread, so
+/// the future need not be `Send`.
+///
+/// Every thread with a runtime of its own starts this way: a [`Runtime`]'s workers, the
+/// engines' acceptor, and the `Blocking` engine's connection threads.
+///
+/// Kotlin: `newSingleThreadContext(name)`, then `runBlocking` on it
+pub(crate) fn start_thread<F, Fut>(name: String, main: F) -> io::Result<thread::JoinHandle<()>>
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: Future<Output = ()>,
+{
+    let (report, ready) = std::sync::mpsc::sync_channel::<io::Result<()>>(1);
+    let thread = thread::Builder::new().name(name).spawn(move || {
+        let report_ready = report.clone();
+        let made = try_block_on(async move {
+            let _ = report_ready.send(Ok(()));
+            main().await
+        });
+        if let Err(error) = made {
+            let _ = report.send(Err(error));
+        }
+    })?;
+    match ready.recv() {
+        Ok(Ok(())) => Ok(thread),
+        Ok(Err(error)) => Err(error),
+        Err(_) => Err(io::Error::other("a new thread ended before its runtime was made")),
     }
 }
 
