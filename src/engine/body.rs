@@ -135,35 +135,35 @@ async fn read_chunked<S: Transport>(
     }
 }
 
-/// Writes a response: its head and known body into `output` (for the caller to flush), or, for
-/// a streamed body, the head and then every chunk straight to the stream. The future it returns
-/// gives whether the connection must close afterwards: `close`, or a failing producer. The
-/// caller decides `close`, and must set it for a streamed body to an HTTP/1.0 client, which
-/// the close ends (it also tells the client so in the `Connection` header).
+/// Writes a response: its head and known body into `output`, for the caller to flush, or, for
+/// a streamed body, its head only. Returns what is left to send: nothing, with whether the
+/// connection must close afterwards (`close`), or the streamed body, which the caller sends
+/// with [`Streamed::send`]. The caller decides `close`, and must set it for a streamed body to
+/// an HTTP/1.0 client, which the close ends (it also tells the client so in the `Connection`
+/// header).
 ///
-/// A plain function that returns a future, not an `async fn`, although the caller only awaits
-/// it: everything but a streamed body is written right here, when it is called, and the future
-/// is left with nothing to do but say so. An `async fn` would first move all eight arguments
-/// into its state and only then, on the first poll, read them back to do the same work; for a
-/// known body, the common case, that state was the larger part of the cost outside the head.
-/// Inlined into its two callers in `connection.rs` (the request loop and `refuse`): as a
-/// function of its own, which the compiler chose without the attribute, the call with eight
-/// arguments and the registers saved around it cost more than the state had.
-#[allow(clippy::too_many_arguments)] // each is a separate fact about this one response
+/// A plain function that hands back what is left, not an `async fn` nor a function returning
+/// a future, although a streamed body must be awaited: everything else is written right here,
+/// when it is called, and a future would have nothing to do but say so. Yet the caller would
+/// build it, poll it and drop it, for every response: 70 instructions per pipelined request
+/// (callgrind), against a `match` in the caller. An `async fn` would even move all its
+/// arguments into its state first. Inlined into its two
+/// callers in `connection.rs` (the request loop and `refuse`): as a function of its own,
+/// which the compiler chose without the attribute, the call with seven arguments and the
+/// registers saved around it cost more than its work.
 #[inline(always)]
-pub(crate) fn write_response<'a, S: Transport>(
-    stream: &'a mut S,
-    output: &'a mut OutputBuffer,
+pub(crate) fn write_response(
+    output: &mut OutputBuffer,
     status: HttpStatusCode,
     headers: &Headers,
     content: OutgoingContent,
     is_head: bool,
     version: HttpVersion,
     close: bool,
-) -> impl Future<Output = io::Result<bool>> + use<'a, S> {
+) -> Rest {
     // 1xx, 204 and 304 responses never have a body (nor Content-Length).
     let bodiless = status.forbids_body();
-    let rest = match content {
+    match content {
         OutgoingContent::Stream(producer) => {
             let chunked = version == HttpVersion::Http11;
             debug_assert!(chunked || close, "an HTTP/1.0 body is ended by the close");
@@ -174,11 +174,11 @@ pub(crate) fn write_response<'a, S: Transport>(
             output.push_head(status, headers, framing, close);
             match is_head || bodiless {
                 true => Rest::Done { close },
-                false => Rest::Stream {
+                false => Rest::Stream(Streamed {
                     producer,
                     chunked,
                     close,
-                },
+                }),
             }
         }
         known => {
@@ -193,66 +193,69 @@ pub(crate) fn write_response<'a, S: Transport>(
             }
             Rest::Done { close }
         }
-    };
-    async move {
-        match rest {
-            Rest::Done { close } => Ok(close),
-            // Boxed: the producer's state would otherwise be part of every connection's future,
-            // which an idle connection keeps allocated; only streamed responses pay for it.
-            Rest::Stream {
-                producer,
-                chunked,
-                close,
-            } => Box::pin(stream_body(stream, output, producer, chunked, close)).await,
-        }
     }
 }
 
 /// What is left of a response once [`write_response`] has written its head.
-enum Rest {
+pub(crate) enum Rest {
     /// Nothing: the body, if any, is in the output buffer too. `close`: whether the connection
     /// must close after it.
     Done { close: bool },
-    /// A streamed body to send, chunked or (HTTP/1.0) raw.
-    Stream {
-        producer: Box<dyn StreamBody>,
-        chunked: bool,
-        close: bool,
-    },
+    /// A streamed body to send.
+    Stream(Streamed),
 }
 
-/// Sends a streamed body after its head: one chunk per write, then the last chunk.
-async fn stream_body<S: Transport>(
-    stream: &mut S,
-    output: &mut OutputBuffer,
+/// A streamed body whose head is in the output buffer, to send chunked or (HTTP/1.0) raw.
+pub(crate) struct Streamed {
     producer: Box<dyn StreamBody>,
     chunked: bool,
     close: bool,
-) -> io::Result<bool> {
-    flush(stream, output).await?;
-    let mut sink = SocketSink {
-        stream,
-        chunked,
-        scratch: Vec::new(),
-        broken: false,
-    };
-    let mut writer = BodyWriter::new(&mut sink);
-    if let Err(error) = producer.write_to(&mut writer).await {
-        // The status is long gone; the only honest signal left is to end the connection without
-        // the last chunk, so an HTTP/1.1 client sees an incomplete body. An HTTP/1.0 body ends
-        // with the close itself, so there a cut looks like an end: only a reset (an abortive
-        // close) could tell them apart, and it could also destroy what was sent before it.
-        // Logged only when the producer failed on its own: a client that went away is its own
-        // affair (Ktor logs a `ChannelIOException` at DEBUG level only).
-        if !sink.broken {
-            eprintln!("mini-ktor: streamed response failed: {error}");
+}
+
+impl Streamed {
+    /// Sends the body: what is in `output` first (its head with it), then one chunk per write,
+    /// then the last chunk. Gives whether the connection must close afterwards: the response's
+    /// `close`, or a failing producer.
+    ///
+    /// Callers box this future: the producer's state would otherwise be part of every
+    /// connection's future, which an idle connection keeps allocated; only streamed responses
+    /// pay for it.
+    pub(crate) async fn send<S: Transport>(
+        self,
+        stream: &mut S,
+        output: &mut OutputBuffer,
+    ) -> io::Result<bool> {
+        let Streamed {
+            producer,
+            chunked,
+            close,
+        } = self;
+        flush(stream, output).await?;
+        let mut sink = SocketSink {
+            stream,
+            chunked,
+            scratch: Vec::new(),
+            broken: false,
+        };
+        let mut writer = BodyWriter::new(&mut sink);
+        if let Err(error) = producer.write_to(&mut writer).await {
+            // The status is long gone; the only honest signal left is to end the connection
+            // without the last chunk, so an HTTP/1.1 client sees an incomplete body. An
+            // HTTP/1.0 body ends with the close itself, so there a cut looks like an end: only
+            // a reset (an abortive close) could tell them apart, and it could also destroy what
+            // was sent before it. Logged only when the producer failed on its own: a client
+            // that went away is its own affair (Ktor logs a `ChannelIOException` at DEBUG level
+            // only).
+            if !sink.broken {
+                eprintln!("mini-ktor: streamed response failed: {error}");
+            }
+            return Ok(true);
         }
-        return Ok(true);
+        if chunked {
+            http::encode_last_chunk(output.bytes_mut());
+        }
+        Ok(close)
     }
-    if chunked {
-        http::encode_last_chunk(output.bytes_mut());
-    }
-    Ok(close)
 }
 
 /// A streamed body's way to the socket: each write is one chunk (or raw bytes on HTTP/1.0).

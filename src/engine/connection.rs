@@ -43,7 +43,7 @@ use std::time::{Duration, Instant};
 
 mod expect;
 
-use super::body::{BodyRead, read_body, write_response};
+use super::body::{BodyRead, Rest, read_body, write_response};
 use super::head::{Head, parse_head};
 use super::input::InputBuffer;
 use super::output::OutputBuffer;
@@ -203,8 +203,7 @@ impl<S: Transport> Connection<'_, S> {
                 || !matches!(deferred, Deferred::Read)
                 || self.state.is_stopping();
             let close = connection_header(response.headers_mut(), version, close);
-            let close = write_response(
-                self.stream,
+            let written = write_response(
                 &mut self.output,
                 status,
                 response.headers(),
@@ -212,8 +211,11 @@ impl<S: Transport> Connection<'_, S> {
                 is_head,
                 version,
                 close,
-            )
-            .await?;
+            );
+            let close = match written {
+                Rest::Done { close } => close,
+                Rest::Stream(body) => Box::pin(body.send(self.stream, &mut self.output)).await?,
+            };
             self.storage.keep(call);
             if close {
                 self.flush().await?;
@@ -318,8 +320,8 @@ impl<S: Transport> Connection<'_, S> {
         let mut headers = Headers::new();
         headers.append(HttpHeaders::CONTENT_TYPE, "text/plain; charset=UTF-8");
         let content = OutgoingContent::Bytes(error.reason.as_bytes().into());
-        write_response(
-            self.stream,
+        // Known bytes: all of it goes into the output buffer, nothing is left to stream.
+        let _ = write_response(
             &mut self.output,
             error.status,
             &headers,
@@ -327,8 +329,7 @@ impl<S: Transport> Connection<'_, S> {
             is_head,
             HttpVersion::Http11,
             true,
-        )
-        .await?;
+        );
         self.flush().await?;
         self.linger().await
     }
