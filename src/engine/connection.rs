@@ -130,7 +130,7 @@ impl<S: Transport> Connection<'_, S> {
                 Some(next) => next,
                 None => self.next_head().await?,
             };
-            let head = match next {
+            let mut head = match next {
                 Next::Head(head) => head,
                 Next::Close => return self.flush().await,
                 Next::Refuse(error) => {
@@ -147,9 +147,8 @@ impl<S: Transport> Connection<'_, S> {
             let empty = matches!(head.framing, BodyFraming::None | BodyFraming::ContentLength(0));
             let defer_body = head.expects_continue && !empty;
             let started = self.request_started.take();
-            let body = if defer_body || head.framing == BodyFraming::None {
-                Vec::new()
-            } else {
+            // The call's request has an empty body until it is given one here.
+            if !defer_body && head.framing != BodyFraming::None {
                 // One timeout for the whole request: the body gets what the head left of it. (A
                 // head that came whole, unwaited for, arrived just now.)
                 let started = started.unwrap_or_else(Instant::now);
@@ -160,11 +159,11 @@ impl<S: Transport> Connection<'_, S> {
                 let (input, output) = (&mut self.input, &mut self.output);
                 let body = read_body(self.stream, input, output, head.framing, limits, deadline);
                 match Box::pin(body).await? {
-                    BodyRead::Complete(body) => body,
+                    BodyRead::Complete(body) => head.call.request_mut().set_body(body),
                     BodyRead::Closed => return Ok(()),
                     BodyRead::Invalid(error) => return Box::pin(self.refuse(error, is_head)).await,
                 }
-            };
+            }
 
             let Head {
                 mut call,
@@ -175,7 +174,7 @@ impl<S: Transport> Connection<'_, S> {
                 ..
             } = head;
             let (local, remote) = (self.peer.local, self.peer.remote);
-            if let Err(error) = call.request_mut().start(method, version, body, local, remote) {
+            if let Err(error) = call.request_mut().start(method, version, local, remote) {
                 let error = ParseError::new(error.status, "invalid request target");
                 return Box::pin(self.refuse(error, is_head)).await;
             }
