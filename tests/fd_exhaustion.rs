@@ -18,6 +18,7 @@ use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use mini_ktor::engine::EmbeddedServer;
 use mini_ktor::prelude::*;
 
 /// Set in the child process: run the scenario instead of starting a child.
@@ -118,29 +119,14 @@ fn exchange(address: SocketAddr) -> Vec<u8> {
 /// the next thread cannot get its runtime, so the next client waits in the backlog until
 /// descriptors are given back, and is served then.
 fn blocking_scenario() {
-    let mut server = embedded_server(Blocking, 0, |app| {
-        app.routing(|route| {
-            route.get("/", async |call| call.respond_text("ok").await);
-        });
-    });
-    server.start(false).expect("server starts");
-    let address = server.local_address().expect("bound");
+    let (mut server, address) = start_blocking();
     // One request served first, so that everything the server keeps is open already (the
     // thread for the next connection among it).
     let answer = String::from_utf8(exchange(address)).unwrap();
     assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
     let before = settled(usize::MAX);
 
-    let mut held = every_descriptor();
-    held.truncate(held.len() - 2);
-    let mut first = TcpStream::connect(address).expect("connects");
-    first.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    first.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
-    let mut answer = [0; 17];
-    first
-        .read_exact(&mut answer)
-        .expect("accepted and answered without a descriptor to spare");
-    assert_eq!(&answer, b"HTTP/1.1 200 OK\r\n");
+    let (held, first) = served_with_no_descriptor_to_spare(address);
     // Long enough for the acceptor to fail to start the next thread a few times (it tries
     // every 50 ms) while the first connection holds the last descriptors.
     thread::sleep(Duration::from_millis(300));
@@ -154,10 +140,8 @@ fn blocking_scenario() {
     server.stop(Duration::ZERO, Duration::from_secs(1));
 }
 
-/// In the child, under a limit of 64 descriptors: the acceptor is failing to start the next
-/// connection's thread, over and over, when the server is stopped. The stop must still reach
-/// it (its pauses between tries listen for it), and `stop` return.
-fn stop_scenario() {
+/// A `Blocking` server whose one route answers `ok`, and its address.
+fn start_blocking() -> (EmbeddedServer<Blocking>, SocketAddr) {
     let mut server = embedded_server(Blocking, 0, |app| {
         app.routing(|route| {
             route.get("/", async |call| call.respond_text("ok").await);
@@ -165,13 +149,35 @@ fn stop_scenario() {
     });
     server.start(false).expect("server starts");
     let address = server.local_address().expect("bound");
+    (server, address)
+}
+
+/// Uses up every descriptor but two, the client's socket and the accepted one, and has a
+/// request answered on a new keep-alive connection: by the thread that was waiting for it.
+/// Returns what holds the descriptors, and the connection, still open.
+fn served_with_no_descriptor_to_spare(address: SocketAddr) -> (Vec<File>, TcpStream) {
     let mut held = every_descriptor();
     held.truncate(held.len() - 2);
     let mut client = TcpStream::connect(address).expect("connects");
     client.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     client.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
     let mut answer = [0; 17];
-    client.read_exact(&mut answer).expect("answered");
+    client
+        .read_exact(&mut answer)
+        .expect("accepted and answered without a descriptor to spare");
+    assert_eq!(&answer, b"HTTP/1.1 200 OK\r\n");
+    (held, client)
+}
+
+/// In the child, under a limit of 64 descriptors: the acceptor is failing to start the next
+/// connection's thread, over and over, when the server is stopped. The stop must still reach
+/// it (its pauses between tries listen for it), and `stop` return.
+fn stop_scenario() {
+    let (mut server, address) = start_blocking();
+    // As above: the thread for the next connection is waiting once a first one was served.
+    exchange(address);
+    settled(usize::MAX);
+    let (held, _client) = served_with_no_descriptor_to_spare(address);
     thread::sleep(Duration::from_millis(200)); // the acceptor fails a few times meanwhile
 
     // A watchdog: a stop that never returns ends the child, and fails the test, after 10 s.
