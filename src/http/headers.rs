@@ -123,18 +123,20 @@ impl Headers {
         };
         let base = self.text.len();
         self.text.push_str(fields);
-        self.entries.reserve(head.headers.len());
-        for header in head.headers {
-            let stored = |part: &[u8]| {
-                let start = address(part)
-                    .wrapping_sub(address(fields.as_bytes()))
-                    .wrapping_add(base);
-                Text::Stored(start, start.wrapping_add(part.len()))
-            };
-            self.lengths |= length_bit(header.name);
-            self.entries
-                .push((stored(header.name.as_bytes()), stored(header.value)));
-        }
+        let stored = |part: &[u8]| {
+            let start = address(part)
+                .wrapping_sub(address(fields.as_bytes()))
+                .wrapping_add(base);
+            Text::Stored(start, start.wrapping_add(part.len()))
+        };
+        // `extend` from a slice's iterator, whose length is known, makes room once and then
+        // writes the lines without the capacity check each `push` makes.
+        let mut lengths = self.lengths;
+        self.entries.extend(head.headers.iter().map(|header| {
+            lengths |= length_bit(header.name);
+            (stored(header.name.as_bytes()), stored(header.value))
+        }));
+        self.lengths = lengths;
         true
     }
 
