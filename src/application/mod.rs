@@ -240,6 +240,8 @@ impl Application {
         }
         let root = self.routing.get_or_insert_with(Route::root);
         build(root);
+        // An index built by an earlier call holds what the routes ran then.
+        root.forget_constant_index();
         // A plugin installed on the application and again on a route would run twice for the
         // calls routed there; Ktor refuses that too (`DuplicatePluginException`).
         let on_the_application = |name: &str| self.plugins.contains(name);

@@ -22,26 +22,49 @@
 //! # Data flow
 //!
 //! ```text
-//! first call:  tree ──collect──► (path, [(method, child indices)]) ──► PathTable (seed, pilots, slots)
-//! each call:   path ──hash(seed)──► bucket ──its pilot──► one slot ──same path?──► method ──► route
+//! first call:  tree ──collect──► (path, [(method, child indices)])
+//!                   ──each route's endpoint──► (path, [(method, endpoint)]) ──► PathTable (seed, pilots, slots)
+//! each call:   path ──hash(seed)──► bucket ──its pilot──► one slot ──same path?──► method ──► endpoint
 //! ```
 //!
 //! The paths are kept in a perfect hash table (`path_table.rs`): built once, when the tree is
-//! frozen, it finds a path with one slot read and one compare.
+//! frozen, it finds a path with one slot read and one compare. What it finds for a method is
+//! the route's endpoint (its handlers and merged pipeline, see `pipeline.rs`), copied into the
+//! index when it is built, so a lookup need not walk down the tree to the route's node: that
+//! walk, a bounds-checked step per segment, and the check of the node's merged-pipeline cache
+//! cost about 40 instructions per call. Copying costs a few `Arc`s per route, once.
 //!
 //! Ktor: `io.ktor.server.routing.RoutingPathTree` (the fast path of `RoutingResolveContext`)
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::path_table::PathTable;
-use super::{Route, RouteSelector};
+use super::pipeline::Endpoint;
+use super::{Route, RouteHandler, RouteSelector};
 use crate::application::ApplicationCall;
+use crate::pipeline::Pipeline;
+
 use crate::http::HttpMethod;
 
-/// For each method a constant path answers, the child indices from the root to the method's node.
-type Methods = Vec<(HttpMethod, Vec<usize>)>;
+/// For each method a constant path answers, the child indices from the root to the method's
+/// node: what `collect` finds.
+type Found = Vec<(HttpMethod, Vec<usize>)>;
+
+/// For each method a constant path answers, what its route runs.
+type Methods = Vec<(HttpMethod, OwnedEndpoint)>;
+
+/// A route's [`Endpoint`], copied into the index: its handlers and its merged pipeline, which
+/// share what they hold with the route's own (`Arc`s).
+struct OwnedEndpoint {
+    handlers: Vec<Arc<dyn RouteHandler>>,
+    pipeline: Pipeline<(), ApplicationCall>,
+}
 
 /// Constant paths (`/a/b`, `/` for the root) to the routes answering them.
+///
+/// Built when the tree is frozen, on the first call, it copies what each route runs; an
+/// index built earlier is dropped by [`Route::forget_constant_index`] when the tree changes.
 pub(crate) struct ConstantIndex {
     routes: PathTable<Methods>,
 }
@@ -54,22 +77,33 @@ impl ConstantIndex {
             return None;
         }
         // Sorted, so that the same tree always gives the same table.
-        let mut routes = BTreeMap::new();
-        collect(root, String::new(), &mut Vec::new(), &mut routes);
+        let mut found = BTreeMap::new();
+        collect(root, String::new(), &mut Vec::new(), &mut found);
+        let endpoint = |indices: &[usize]| {
+            let lineage = lineage(root, indices);
+            let Endpoint { handlers, pipeline } = lineage[lineage.len() - 1].endpoint(|| lineage);
+            OwnedEndpoint {
+                handlers: handlers.to_vec(),
+                pipeline: pipeline.clone(),
+            }
+        };
+        let routes = found.into_iter().map(|(path, methods): (String, Found)| {
+            let methods = methods
+                .into_iter()
+                .map(|(method, indices)| (method, endpoint(&indices)))
+                .collect();
+            (path, methods)
+        });
         Some(ConstantIndex {
-            routes: PathTable::build(routes.into_iter().collect()),
+            routes: PathTable::build(routes.collect()),
         })
     }
 
-    /// The route answering `call`, if the fast path applies and knows it: the node, and the
-    /// child indices that lead to it from the root (for [`lineage`]). Inlined into `route_for`,
-    /// its one caller: the call, and the answer passed through memory, cost 24 instructions.
+    /// What the route answering `call` runs, if the fast path applies and knows it. Inlined
+    /// into `route_for`, its one caller: the call, and the answer passed through memory, cost
+    /// 24 instructions.
     #[inline]
-    pub(crate) fn lookup<'r, 'i>(
-        &'i self,
-        root: &'r Route,
-        call: &ApplicationCall,
-    ) -> Option<(&'r Route, &'i [usize])> {
+    pub(crate) fn lookup(&self, call: &ApplicationCall) -> Option<Endpoint<'_>> {
         let request = call.request();
         // Only a path that decoding left as it was: an escape (`%2F` above all) could make the
         // segments differ from what the text shows.
@@ -81,17 +115,17 @@ impl ConstantIndex {
         // search, which decides what an empty segment means.
         let method = request.method();
         let methods = self.routes.get(request.path())?;
-        let (_, indices) = methods.iter().find(|(m, _)| m == method)?;
-        let node = indices
-            .iter()
-            .fold(root, |node, &position| &node.children[position]);
-        Some((node, indices))
+        let (_, endpoint) = methods.iter().find(|(m, _)| m == method)?;
+        Some(Endpoint {
+            handlers: &endpoint.handlers,
+            pipeline: &endpoint.pipeline,
+        })
     }
 }
 
 /// Records the method routes right below `node`, whose path is `path`, then descends through
 /// constant children; `indices` leads from the root to `node`.
-fn collect(node: &Route, path: String, indices: &mut Vec<usize>, routes: &mut BTreeMap<String, Methods>) {
+fn collect(node: &Route, path: String, indices: &mut Vec<usize>, routes: &mut BTreeMap<String, Found>) {
     for (position, child) in node.children.iter().enumerate() {
         indices.push(position);
         match &child.selector {
@@ -118,7 +152,7 @@ fn collect(node: &Route, path: String, indices: &mut Vec<usize>, routes: &mut BT
 
 /// The nodes from `root` down the child `indices`, both ends included: what the search would
 /// have given as the route's lineage. Needed only to build a route's merged pipeline, once.
-pub(crate) fn lineage<'r>(root: &'r Route, indices: &[usize]) -> Vec<&'r Route> {
+fn lineage<'r>(root: &'r Route, indices: &[usize]) -> Vec<&'r Route> {
     let mut lineage = Vec::with_capacity(indices.len() + 1);
     let mut node = root;
     lineage.push(node);
@@ -199,8 +233,9 @@ mod tests {
         ApplicationCall::new(Arc::clone(application), request)
     }
 
-    /// Wherever the fast path answers, it answers what the search answers; it answers for
-    /// plain constant routes and stays out of everything else.
+    /// Wherever the fast path answers, it answers what the search answers (the same route's
+    /// handlers and pipeline); it answers for plain constant routes and stays out of everything
+    /// else.
     #[test]
     fn fast_path_agrees_with_the_search() {
         let application = application();
@@ -224,20 +259,23 @@ mod tests {
         ];
         for (method, target, fast) in requests {
             let call = call(&application, method, target);
-            let found = index.lookup(root, &call);
+            let found = index.lookup(&call);
             assert_eq!(found.is_some(), fast, "{target}");
-            let Some((node, indices)) = found else { continue };
-            let found = lineage(root, indices);
-            assert!(
-                std::ptr::eq(node, found[found.len() - 1]),
-                "{target}: the node ends the lineage"
-            );
+            let Some(found) = found else { continue };
             let context = RoutingResolveContext::new(&call).unwrap();
             let RoutingResolveResult::Success { lineage, .. } = root.resolve(&context) else {
                 panic!("the search finds no route for {target}");
             };
-            let same =
-                found.len() == lineage.len() && found.iter().zip(&lineage).all(|(a, b)| std::ptr::eq(*a, *b));
+            // Every route of this tree has a handler of its own: the same handlers, the same route.
+            let route = lineage[lineage.len() - 1];
+            let same = found.handlers.len() == route.handlers.len()
+                && found
+                    .handlers
+                    .iter()
+                    .zip(&route.handlers)
+                    .all(|(a, b)| Arc::ptr_eq(a, b))
+                && found.pipeline.interceptor_count()
+                    == route.call_pipeline(|| lineage.clone()).interceptor_count();
             assert!(same, "{target}: the fast path and the search disagree");
         }
     }

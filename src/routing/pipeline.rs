@@ -29,7 +29,8 @@
 //! # Caching
 //!
 //! Merging is work, so each node keeps its merged pipeline in a `OnceLock`, filled by the first
-//! call that resolves to it. The merge needs the nodes above, which a node does not link to; the
+//! call that resolves to it (for a constant route, when the fast path's index is built, which
+//! keeps a copy: `fast_path.rs`). The merge needs the nodes above, which a node does not link to; the
 //! resolver hands them over, and since the tree is frozen inside the shared application the
 //! path from the root to a node never changes, so the first merge is right for every later call.
 //! `OnceLock` (not `OnceCell`) because worker threads share the application: two first calls
@@ -123,13 +124,49 @@ impl Route {
         })
     }
 
-    /// Calls this node's handlers in turn, as their interceptors in the merged pipeline would:
-    /// each one unless the call is already answered, an error ending the run.
-    pub(crate) async fn run_handlers(&self, call: &mut ApplicationCall) -> Result<()> {
-        for handler in &self.handlers {
-            if !call.is_handled() {
-                handler.handle(call).await?;
+    /// What a call chosen for this node runs: its handlers in its merged pipeline (see
+    /// [`call_pipeline`](Self::call_pipeline) for `lineage`).
+    pub(crate) fn endpoint<'r>(&'r self, lineage: impl FnOnce() -> Vec<&'r Route>) -> Endpoint<'r> {
+        Endpoint {
+            handlers: &self.handlers,
+            pipeline: self.call_pipeline(lineage),
+        }
+    }
+}
+
+/// What runs for a call routed to a node: the node's handlers, and its merged pipeline, which
+/// ends with them. Borrowed from the node, or from the fast path's index, which keeps a copy
+/// of both for each constant route so that a lookup need not walk down the tree to the node.
+#[derive(Clone, Copy)]
+pub(crate) struct Endpoint<'r> {
+    pub(crate) handlers: &'r [Arc<dyn RouteHandler>],
+    pub(crate) pipeline: &'r Pipeline<(), ApplicationCall>,
+}
+
+impl Endpoint<'_> {
+    /// Runs the merged pipeline for `call`, the handlers last.
+    pub(crate) async fn run(self, call: &mut ApplicationCall) -> Result<()> {
+        // A pipeline holding nothing but the route's handlers does what calling them in turn
+        // does, which saves a boxed future and the `proceed` loop per call. The other two ways
+        // are boxed so that their larger state is not part of every call's future.
+        match call.trace() {
+            None if self.pipeline.interceptor_count() == self.handlers.len() => {
+                // Each handler unless the call is already answered, an error ending the run, as
+                // their interceptors in the merged pipeline do.
+                for handler in self.handlers {
+                    if !call.is_handled() {
+                        handler.handle(call).await?;
+                    }
+                }
             }
+            None => Box::pin(self.pipeline.execute(call, ())).await?,
+            Some(trace) => Box::pin(self.pipeline.execute_traced(call, (), &trace, "route")).await?,
+        };
+        // A handler that set a status without responding gets it sent here, as in Ktor.
+        if !call.is_handled()
+            && let Some(status) = call.response().status()
+        {
+            Box::pin(call.respond_status(status)).await?; // boxed: a rare path, see `answer_unhandled`
         }
         Ok(())
     }

@@ -24,12 +24,12 @@
 //!
 //! Ktor: `io.ktor.server.routing.RoutingRoot` (`interceptor`, `executeResult`)
 
-use super::fast_path::{ConstantIndex, lineage};
+use super::fast_path::ConstantIndex;
+use super::pipeline::Endpoint;
 use super::{Route, RoutingResolveContext, RoutingResolveResult};
 use crate::Result;
 use crate::application::{Application, ApplicationCall};
 use crate::http::{HttpMethod, HttpStatusCode, Parameters};
-use crate::pipeline::Pipeline;
 
 /// Why routing found no route for a call: what the fallback answers with.
 ///
@@ -61,28 +61,33 @@ impl Route {
     /// Ktor: `RoutingRoot.interceptor`
     pub(crate) async fn execute_call(&self, call: &mut ApplicationCall) -> Result<()> {
         match self.route_for(call)? {
-            Some((route, pipeline)) => route.run(pipeline, call).await,
+            Some(endpoint) => endpoint.run(call).await,
             None => Ok(()),
         }
     }
 
-    /// Resolves `call` (fast path first), puts the path parameters on it and returns the
-    /// chosen route with its pipeline; or records the failure and returns `None`. Not `async`:
-    /// resolution never waits, and its state (the search's context and result) then stays out
-    /// of the call's future.
-    fn route_for(
-        &self,
-        call: &mut ApplicationCall,
-    ) -> Result<Option<(&Route, &Pipeline<(), ApplicationCall>)>> {
+    /// Resolves `call` (fast path first), puts the path parameters on it and returns what the
+    /// chosen route runs; or records the failure and returns `None`. Not `async`: resolution
+    /// never waits, and its state (the search's context and result) then stays out of the
+    /// call's future.
+    fn route_for(&self, call: &mut ApplicationCall) -> Result<Option<Endpoint<'_>>> {
         let index = self.constant_index.get_or_init(|| ConstantIndex::build(self));
-        if let Some((route, indices)) = index.as_ref().and_then(|index| index.lookup(self, call)) {
+        if let Some(endpoint) = index.as_ref().and_then(|index| index.lookup(call)) {
             // A constant route captures nothing; the call's parameters stay as they are unless
             // an earlier routing left some.
             if !call.path_parameters().is_empty() {
                 call.set_path_parameters(Parameters::new());
             }
-            return Ok(Some((route, route.call_pipeline(|| lineage(self, indices)))));
+            return Ok(Some(endpoint));
         }
+        self.search(call)
+    }
+
+    /// [`route_for`](Self::route_for) when the fast path does not know the answer: the search
+    /// of `resolve.rs`. Out of line, so that its large state (the context, the lineage, the
+    /// parameters) does not make every call through the fast path set up a large frame.
+    #[inline(never)]
+    fn search(&self, call: &mut ApplicationCall) -> Result<Option<Endpoint<'_>>> {
         let context = RoutingResolveContext::new(call)?;
         match self.resolve(&context) {
             RoutingResolveResult::Success {
@@ -90,32 +95,13 @@ impl Route {
             } => {
                 call.set_path_parameters(parameters);
                 let route = lineage[lineage.len() - 1];
-                Ok(Some((route, route.call_pipeline(move || lineage))))
+                Ok(Some(route.endpoint(move || lineage)))
             }
             RoutingResolveResult::Failure { status, allow, .. } => {
                 call.routing_failure = Some(RoutingFailure { status, allow });
                 Ok(None)
             }
         }
-    }
-
-    /// Runs this route's merged `pipeline` for `call`, the route's handlers last.
-    async fn run(&self, pipeline: &Pipeline<(), ApplicationCall>, call: &mut ApplicationCall) -> Result<()> {
-        // A pipeline holding nothing but this route's handlers does what calling them in turn
-        // does, which saves a boxed future and the `proceed` loop per call. The other two ways
-        // are boxed so that their larger state is not part of every call's future.
-        match call.trace() {
-            None if pipeline.interceptor_count() == self.handlers.len() => self.run_handlers(call).await?,
-            None => Box::pin(pipeline.execute(call, ())).await?,
-            Some(trace) => Box::pin(pipeline.execute_traced(call, (), &trace, "route")).await?,
-        };
-        // A handler that set a status without responding gets it sent here, as in Ktor.
-        if !call.is_handled()
-            && let Some(status) = call.response().status()
-        {
-            Box::pin(call.respond_status(status)).await?; // boxed: a rare path, see `answer_unhandled`
-        }
-        Ok(())
     }
 }
 

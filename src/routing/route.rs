@@ -89,7 +89,8 @@ pub struct Route {
     /// nearest installation of a plugin joins a call's merged pipeline.
     pub(super) plugins: Vec<(&'static str, Pipeline<(), ApplicationCall>)>,
     /// The root's index of constant routes (see `fast_path.rs`), built on the first call;
-    /// `None` inside when the tree does not qualify. Unused below the root.
+    /// `None` inside when the tree does not qualify. Unused below the root. Emptied by every
+    /// `routing` block, since it copies what each route runs.
     pub(super) constant_index: OnceLock<Option<ConstantIndex>>,
 }
 
@@ -311,6 +312,13 @@ impl Route {
                 .iter()
                 .find_map(|child| child.find_installed(wanted))
         })
+    }
+
+    /// Drops the root's index of constant routes, which holds copies of the routes' handlers
+    /// and merged pipelines: called whenever a `routing` block may have changed the tree, so
+    /// that the next call builds a new one.
+    pub(crate) fn forget_constant_index(&mut self) {
+        self.constant_index.take();
     }
 
     /// Empties the merged-pipeline cache of this node and every node below.
