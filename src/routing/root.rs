@@ -70,6 +70,11 @@ impl Route {
     /// chosen route runs; or records the failure and returns `None`. Not `async`: resolution
     /// never waits, and its state (the search's context and result) then stays out of the
     /// call's future.
+    ///
+    /// `#[inline]` into `execute_call`, its one caller: a call, the frame it sets up and the
+    /// answer returned through memory cost 15 instructions per request (callgrind, pipelined
+    /// `hello`).
+    #[inline]
     fn route_for(&self, call: &mut ApplicationCall) -> Result<Option<Endpoint<'_>>> {
         let index = self.constant_index.get_or_init(|| ConstantIndex::build(self));
         if let Some(endpoint) = index.as_ref().and_then(|index| index.lookup(call)) {
