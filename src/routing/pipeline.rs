@@ -135,39 +135,10 @@ impl Route {
 }
 
 /// What runs for a call routed to a node: the node's handlers, and its merged pipeline, which
-/// ends with them. Borrowed from the node, or from the fast path's index, which keeps a copy
-/// of both for each constant route so that a lookup need not walk down the tree to the node.
-#[derive(Clone, Copy)]
+/// ends with them (`Route::execute_call` runs them). Borrowed from the node, or from the fast
+/// path's index, which keeps a copy of both for each constant route so that a lookup need not
+/// walk down the tree to the node.
 pub(crate) struct Endpoint<'r> {
     pub(crate) handlers: &'r [Arc<dyn RouteHandler>],
     pub(crate) pipeline: &'r Pipeline<(), ApplicationCall>,
-}
-
-impl Endpoint<'_> {
-    /// Runs the merged pipeline for `call`, the handlers last.
-    pub(crate) async fn run(self, call: &mut ApplicationCall) -> Result<()> {
-        // A pipeline holding nothing but the route's handlers does what calling them in turn
-        // does, which saves a boxed future and the `proceed` loop per call. The other two ways
-        // are boxed so that their larger state is not part of every call's future.
-        match call.trace() {
-            None if self.pipeline.interceptor_count() == self.handlers.len() => {
-                // Each handler unless the call is already answered, an error ending the run, as
-                // their interceptors in the merged pipeline do.
-                for handler in self.handlers {
-                    if !call.is_handled() {
-                        handler.handle(call).await?;
-                    }
-                }
-            }
-            None => Box::pin(self.pipeline.execute(call, ())).await?,
-            Some(trace) => Box::pin(self.pipeline.execute_traced(call, (), &trace, "route")).await?,
-        };
-        // A handler that set a status without responding gets it sent here, as in Ktor.
-        if !call.is_handled()
-            && let Some(status) = call.response().status()
-        {
-            Box::pin(call.respond_status(status)).await?; // boxed: a rare path, see `answer_unhandled`
-        }
-        Ok(())
-    }
 }
