@@ -194,7 +194,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::application::{Application, ApplicationRequest};
+    use crate::application::{Application, ApplicationCallPipeline, ApplicationRequest};
     use crate::http::{Headers, HttpVersion};
     use crate::routing::{RoutingResolveContext, RoutingResolveResult};
 
@@ -278,6 +278,33 @@ mod tests {
                     == route.call_pipeline(|| lineage.clone()).interceptor_count();
             assert!(same, "{target}: the fast path and the search disagree");
         }
+    }
+
+    /// A `routing` block run after a call was routed (the index then built) is seen by the
+    /// next call: the index, which copies what each route runs, is built again.
+    #[test]
+    fn a_later_routing_block_is_seen() {
+        let mut application = Arc::new(Application::new());
+        let app = Arc::get_mut(&mut application).unwrap();
+        app.routing(|route| {
+            route.get("/a", async |call| call.respond_text("a").await);
+        });
+        let answer = |application: &Arc<Application>| {
+            let mut call = call(application, HttpMethod::Get, "/a");
+            crate::runtime::block_on(application.execute(&mut call)).unwrap();
+            call.response().headers().get("X-Later").map(str::to_string)
+        };
+        assert_eq!(answer(&application), None);
+        let app = Arc::get_mut(&mut application).unwrap();
+        app.routing(|route| {
+            route.route("/a", |a| {
+                a.intercept(ApplicationCallPipeline::PLUGINS, async |ctx| {
+                    ctx.call().response().header("X-Later", "yes")?;
+                    Ok(())
+                });
+            });
+        });
+        assert_eq!(answer(&application).as_deref(), Some("yes"));
     }
 
     /// A tree with a header or query condition anywhere gets no index: those could tie.
