@@ -43,9 +43,8 @@ use super::path_table::PathTable;
 use super::pipeline::Endpoint;
 use super::{Route, RouteHandler, RouteSelector};
 use crate::application::ApplicationCall;
-use crate::pipeline::Pipeline;
-
 use crate::http::HttpMethod;
+use crate::pipeline::Pipeline;
 
 /// For each method a constant path answers, the child indices from the root to the method's
 /// node: what `collect` finds.
@@ -63,8 +62,8 @@ struct OwnedEndpoint {
 
 /// Constant paths (`/a/b`, `/` for the root) to the routes answering them.
 ///
-/// Built when the tree is frozen, on the first call, it copies what each route runs; an
-/// index built earlier is dropped by [`Route::forget_constant_index`] when the tree changes.
+/// Built on the first call, once the tree is frozen, it copies what each route runs; every
+/// `routing` block drops an index built before it ([`Route::forget_constant_index`]).
 pub(crate) struct ConstantIndex {
     routes: PathTable<Methods>,
 }
