@@ -63,12 +63,14 @@ impl ApplicationRequest {
     ) -> Result<ApplicationRequest, HttpError> {
         let mut request = ApplicationRequest::empty();
         (request.uri, request.headers) = (uri, headers);
-        request.start(method, version, local, remote)?;
+        request.set_addresses(local, remote);
+        request.start(method, version)?;
         request.set_body(body);
         Ok(request)
     }
 
-    /// A request with nothing in it yet: the engine copies a head into its
+    /// A request with nothing in it yet: the engine sets its addresses
+    /// ([`set_addresses`](Self::set_addresses)), copies a head into its
     /// [`head_storage`](Self::head_storage), then [`start`](Self::start)s it. Its body is
     /// empty, as a request without one has; the engine sets any other with
     /// [`set_body`](Self::set_body).
@@ -100,17 +102,14 @@ impl ApplicationRequest {
     /// percent-encoded UTF-8. The body is not touched: empty unless [`set_body`](Self::set_body)
     /// gave one.
     ///
+    /// The addresses are not set here but by [`set_addresses`](Self::set_addresses): they
+    /// stay the same for every request on a connection, and a recycled request keeps them.
+    ///
     /// `#[inline]`: the engine calls it once per request, and passing its arguments (two
-    /// socket addresses, then also the body) into a call's frame and the call itself cost
+    /// socket addresses then, and the body) into a call's frame and the call itself cost
     /// about 30 instructions, a fifth of its work.
     #[inline]
-    pub(crate) fn start(
-        &mut self,
-        method: HttpMethod,
-        version: HttpVersion,
-        local: SocketAddr,
-        remote: SocketAddr,
-    ) -> Result<(), HttpError> {
+    pub(crate) fn start(&mut self, method: HttpMethod, version: HttpVersion) -> Result<(), HttpError> {
         let parts = TargetParts::of(&self.uri);
         // A path with no escapes is served from `uri`. An absolute-form target without a path
         // (`http://host`) has the path `/`, kept as if decoded.
@@ -128,8 +127,13 @@ impl ApplicationRequest {
         };
         (self.path_range, self.query_range) = (parts.path, parts.query);
         (self.method, self.version) = (method, version);
-        (self.local, self.remote) = (local, remote);
         Ok(())
+    }
+
+    /// Sets the addresses of the connection's two ends; the engine sets them when a call
+    /// starts to serve a connection, not for every request (see `engine/storage.rs`).
+    pub(crate) fn set_addresses(&mut self, local: SocketAddr, remote: SocketAddr) {
+        (self.local, self.remote) = (local, remote);
     }
 
     /// The request method.
@@ -221,10 +225,10 @@ impl ApplicationRequest {
     }
 
     /// Empties the request once its call is over, keeping the capacity of its target and
-    /// headers for the next request on the connection (see `engine/storage.rs`) and dropping
-    /// what else it holds: its body, its decoded path and query. `#[inline]`: a handful of
-    /// stores and tests, cheaper than the function call around them (see
-    /// `ApplicationCall::recycle`, its one caller).
+    /// headers, and its addresses, for the next request on the connection (see
+    /// `engine/storage.rs`) and dropping what else it holds: its body, its decoded path and
+    /// query. `#[inline]`: a handful of stores and tests, cheaper than the function call
+    /// around them (see `ApplicationCall::recycle`, its one caller).
     #[inline]
     pub(crate) fn recycle(&mut self) {
         self.uri.clear();

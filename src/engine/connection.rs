@@ -173,8 +173,7 @@ impl<S: Transport> Connection<'_, S> {
                 keep_alive,
                 ..
             } = head;
-            let (local, remote) = (self.peer.local, self.peer.remote);
-            if let Err(error) = call.request_mut().start(method, version, local, remote) {
+            if let Err(error) = call.request_mut().start(method, version) {
                 let error = ParseError::new(error.status, "invalid request target");
                 return Box::pin(self.refuse(error, is_head)).await;
             }
@@ -232,7 +231,13 @@ impl<S: Transport> Connection<'_, S> {
             return None; // after the last request of a batch: nothing to parse, not even slots
         }
         let limits = &self.config.limits;
-        match parse_head(self.input.pending(), limits, &mut self.storage, self.application) {
+        match parse_head(
+            self.input.pending(),
+            limits,
+            &mut self.storage,
+            self.application,
+            &self.peer,
+        ) {
             Ok(Some((head, consumed))) => {
                 self.input.consume(consumed);
                 Some(Next::Head(head))
@@ -276,6 +281,7 @@ impl<S: Transport> Connection<'_, S> {
                     }
                     self.output = spare::take_output();
                     self.storage = spare::take_storage();
+                    self.storage.adopt(self.application, &self.peer);
                     deadline
                 }
             } else {

@@ -11,6 +11,7 @@
 
 use std::sync::Arc;
 
+use super::connection::Peer;
 use super::storage::CallStorage;
 use crate::application::{Application, ApplicationCall};
 use crate::http::{
@@ -50,6 +51,7 @@ pub(crate) fn parse_head(
     limits: &Limits,
     storage: &mut CallStorage,
     application: &Arc<Application>,
+    peer: &Peer,
 ) -> Result<Option<(Head, usize)>, ParseError> {
     // The smallest tier, where nearly every connection stays, is tried here, and the larger
     // ones out of line: their arrays (8 KiB for the largest) would otherwise be this
@@ -63,13 +65,14 @@ pub(crate) fn parse_head(
             limits,
             storage,
             application,
+            peer,
         );
         if !too_few_slots(&parsed, 0, slots, limits) {
             return parsed;
         }
         storage.slot_tier = 1;
     }
-    parse_with_larger_tiers(buffer, limits, storage, application)
+    parse_with_larger_tiers(buffer, limits, storage, application, peer)
 }
 
 /// [`parse_head`] from the tier in `storage` on, the smallest excepted.
@@ -79,6 +82,7 @@ fn parse_with_larger_tiers(
     limits: &Limits,
     storage: &mut CallStorage,
     application: &Arc<Application>,
+    peer: &Peer,
 ) -> Result<Option<(Head, usize)>, ParseError> {
     let mut tier = storage.slot_tier.clamp(1, TIERS.len() - 1);
     loop {
@@ -91,6 +95,7 @@ fn parse_with_larger_tiers(
                 limits,
                 storage,
                 application,
+                peer,
             ),
             _ => parse_with(
                 buffer,
@@ -98,6 +103,7 @@ fn parse_with_larger_tiers(
                 limits,
                 storage,
                 application,
+                peer,
             ),
         };
         if !too_few_slots(&parsed, tier, slots, limits) {
@@ -130,6 +136,7 @@ fn parse_with<'b>(
     limits: &Limits,
     storage: &mut CallStorage,
     application: &Arc<Application>,
+    peer: &Peer,
 ) -> Result<Option<(Head, usize)>, ParseError> {
     let (head, consumed) = match http::parse_request(buffer, slots, limits)? {
         Status::Complete(parsed) => parsed,
@@ -137,7 +144,7 @@ fn parse_with<'b>(
     };
     let framing = http::request_body_framing(&head, limits)?;
     let expects_continue = http::expects_continue(&head)?;
-    let mut call = storage.take_call(application);
+    let mut call = storage.take_call(application, peer);
     let (target, headers) = call.request_mut().head_storage();
     // Header values are bytes (obs-text is allowed); handlers get text. Nearly every head is
     // UTF-8 as a whole, already checked by the parser, and its field lines are copied in one
@@ -182,12 +189,17 @@ mod tests {
     #[test]
     fn every_head_gets_enough_slots() {
         let application = Application::from_module(|_| {});
+        let nowhere = std::net::SocketAddr::from(([0, 0, 0, 0], 0));
+        let peer = Peer {
+            local: nowhere,
+            remote: nowhere,
+        };
         let limits = Limits::default();
         let mut storage = CallStorage::default();
         let mut tiers = Vec::new();
         for lines in [1, 8, 2, 9, 32, 1, 33, 100, 3, 101] {
             let head = head_with(lines);
-            match parse_head(&head, &limits, &mut storage, &application) {
+            match parse_head(&head, &limits, &mut storage, &application, &peer) {
                 Ok(Some((parsed, consumed))) => {
                     assert_eq!(consumed, head.len());
                     assert_eq!(parsed.call.request().headers().len(), lines, "{lines} lines");
@@ -212,7 +224,7 @@ mod tests {
             ..Limits::default()
         };
         let mut storage = CallStorage::default();
-        let error = parse_head(&head_with(6), &few, &mut storage, &application).err();
+        let error = parse_head(&head_with(6), &few, &mut storage, &application, &peer).err();
         assert_eq!(
             error.map(|e| e.status),
             Some(HttpStatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE)

@@ -17,13 +17,15 @@
 //! ```
 //!
 //! While the connection is idle its storage waits on the worker's shelf of spares
-//! (`spare.rs`), like its buffers. Ktor gets the same effect from the JVM's allocator, whose
+//! (`spare.rs`), like its buffers, and the connection that takes it next
+//! [`adopt`](CallStorage::adopt)s it: its call gets that connection's addresses. Ktor gets the same effect from the JVM's allocator, whose
 //! short-lived objects are almost free; hyper reuses its header map per connection likewise.
 //!
 //! Ktor: none; `CIOApplicationCall` is allocated afresh for every request
 
 use std::sync::Arc;
 
+use super::connection::Peer;
 use crate::application::{Application, ApplicationCall, ApplicationRequest};
 
 /// The call kept from one request for the next.
@@ -41,16 +43,33 @@ pub(crate) struct CallStorage {
 const LARGEST: usize = 16 * 1024;
 
 impl CallStorage {
-    /// The call for the next request of `application`: the kept one, or a new one.
-    pub(crate) fn take_call(&mut self, application: &Arc<Application>) -> Box<ApplicationCall> {
+    /// The call for the next request of `application` on the connection between `peer`'s
+    /// addresses: the kept one, or a new one.
+    pub(crate) fn take_call(&mut self, application: &Arc<Application>, peer: &Peer) -> Box<ApplicationCall> {
         match self.call.take() {
-            // Spare storage is shared by a worker's connections; in a process serving two
-            // applications (tests do) a kept call may belong to the other one.
-            Some(call) if Arc::ptr_eq(call.application(), application) => call,
-            _ => Box::new(ApplicationCall::new(
-                Arc::clone(application),
-                ApplicationRequest::empty(),
-            )),
+            Some(call) => call,
+            None => {
+                let mut request = ApplicationRequest::empty();
+                request.set_addresses(peer.local, peer.remote);
+                Box::new(ApplicationCall::new(Arc::clone(application), request))
+            }
+        }
+    }
+
+    /// Fits storage taken from the worker's spares (`spare.rs`) to the connection taking it, so
+    /// that [`take_call`](Self::take_call) need not check anything per request: a kept call of
+    /// another application is dropped (a process may serve two; tests do), and the kept call
+    /// gets this connection's addresses. A call keeps its addresses from request to request
+    /// while it stays on one connection, so setting them here, and in `take_call` for a new
+    /// call, is enough; setting them for every request instead, the simpler way, cost about
+    /// 16 instructions per request.
+    pub(crate) fn adopt(&mut self, application: &Arc<Application>, peer: &Peer) {
+        if let Some(call) = &mut self.call {
+            if Arc::ptr_eq(call.application(), application) {
+                call.request_mut().set_addresses(peer.local, peer.remote);
+            } else {
+                self.call = None;
+            }
         }
     }
 

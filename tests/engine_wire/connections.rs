@@ -357,3 +357,34 @@ fn request_knows_the_local_and_remote_addresses() {
     assert_eq!(String::from_utf8_lossy(&response.body), expected);
     assert_eq!(stream.peer_addr().unwrap(), address);
 }
+
+/// Two connections served by one worker each see their own addresses, though the call a
+/// connection keeps for its next request waits on the worker's spares while it is idle, and
+/// the other connection may take it from there (its addresses are set when it changes hands,
+/// not for every request).
+#[test]
+fn connections_on_one_worker_each_see_their_own_addresses() {
+    let (_server, address) = start_with(
+        |app| {
+            app.routing(|route| {
+                route.get("/addresses", async |call| {
+                    let request = call.request();
+                    let text = format!("{} {}", request.local_address(), request.remote_address());
+                    call.respond_text(text).await
+                });
+            });
+        },
+        |server| server.workers(1),
+    );
+    let mut first = connect(address);
+    let mut second = connect(address);
+    let (mut first_buffered, mut second_buffered) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        for (stream, buffered) in [(&mut first, &mut first_buffered), (&mut second, &mut second_buffered)] {
+            stream.write_all(b"GET /addresses HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+            let response = read_response(stream, buffered);
+            let expected = format!("{} {}", stream.peer_addr().unwrap(), stream.local_addr().unwrap());
+            assert_eq!(String::from_utf8_lossy(&response.body), expected);
+        }
+    }
+}
