@@ -64,14 +64,16 @@ impl ApplicationRequest {
         let mut request = ApplicationRequest::empty();
         (request.uri, request.headers) = (uri, headers);
         request.set_addresses(local, remote);
-        request.start(method, version)?;
+        request.set_request_line(method, version);
+        request.start()?;
         request.set_body(body);
         Ok(request)
     }
 
     /// A request with nothing in it yet: the engine sets its addresses
     /// ([`set_addresses`](Self::set_addresses)), copies a head into its
-    /// [`head_storage`](Self::head_storage), then [`start`](Self::start)s it. Its body is
+    /// [`head_storage`](Self::head_storage) and
+    /// [`set_request_line`](Self::set_request_line), then [`start`](Self::start)s it. Its body is
     /// empty, as a request without one has; the engine sets any other with
     /// [`set_body`](Self::set_body).
     pub(crate) fn empty() -> ApplicationRequest {
@@ -97,19 +99,24 @@ impl ApplicationRequest {
         (&mut self.uri, &mut self.headers)
     }
 
-    /// Completes a request whose target and headers are in place: finds the path and the query
-    /// in the target and decodes the path, failing with 400 when it is not valid
-    /// percent-encoded UTF-8. The body is not touched: empty unless [`set_body`](Self::set_body)
-    /// gave one.
+    /// Sets the method and the version, as the request line has them.
+    pub(crate) fn set_request_line(&mut self, method: HttpMethod, version: HttpVersion) {
+        (self.method, self.version) = (method, version);
+    }
+
+    /// Completes a request whose target, headers, method and version are in place: finds the
+    /// path and the query in the target and decodes the path, failing with 400 when it is not
+    /// valid percent-encoded UTF-8. The body is not touched: empty unless
+    /// [`set_body`](Self::set_body) gave one.
     ///
     /// The addresses are not set here but by [`set_addresses`](Self::set_addresses): they
     /// stay the same for every request on a connection, and a recycled request keeps them.
     ///
-    /// `#[inline]`: the engine calls it once per request, and passing its arguments (two
-    /// socket addresses then, and the body) into a call's frame and the call itself cost
-    /// about 30 instructions, a fifth of its work.
+    /// `#[inline]`: the engine calls it once per request, and passing its arguments (then the
+    /// method, the version, two socket addresses and the body) into a call's frame and the
+    /// call itself cost about 30 instructions, a fifth of its work.
     #[inline]
-    pub(crate) fn start(&mut self, method: HttpMethod, version: HttpVersion) -> Result<(), HttpError> {
+    pub(crate) fn start(&mut self) -> Result<(), HttpError> {
         let parts = TargetParts::of(&self.uri);
         // A path with no escapes is served from `uri`. An absolute-form target without a path
         // (`http://host`) has the path `/`, kept as if decoded.
@@ -126,7 +133,6 @@ impl ApplicationRequest {
             None
         };
         (self.path_range, self.query_range) = (parts.path, parts.query);
-        (self.method, self.version) = (method, version);
         Ok(())
     }
 

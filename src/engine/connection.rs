@@ -52,7 +52,7 @@ use super::spare;
 use super::storage::CallStorage;
 use super::transport::{ConnectionConfig, ConnectionState, Transport, must_wait};
 use crate::application::{Application, OutgoingContent};
-use crate::http::{BodyFraming, Headers, HttpHeaders, HttpMethod, HttpStatusCode, HttpVersion, ParseError};
+use crate::http::{BodyFraming, Headers, HttpHeaders, HttpStatusCode, HttpVersion, ParseError};
 use crate::runtime::after;
 use expect::Deferred;
 
@@ -142,7 +142,7 @@ impl<S: Transport> Connection<'_, S> {
                     return Box::pin(self.refuse(error, is_head)).await;
                 }
             };
-            let is_head = head.method == HttpMethod::Head;
+            let is_head = head.is_head;
             // An empty body is there already: a `100 Continue` for it would only cost a round trip.
             let empty = matches!(head.framing, BodyFraming::None | BodyFraming::ContentLength(0));
             let defer_body = head.expects_continue && !empty;
@@ -167,13 +167,12 @@ impl<S: Transport> Connection<'_, S> {
 
             let Head {
                 mut call,
-                method,
                 version,
                 framing,
                 keep_alive,
                 ..
             } = head;
-            if let Err(error) = call.request_mut().start(method, version) {
+            if let Err(error) = call.request_mut().start() {
                 let error = ParseError::new(error.status, "invalid request target");
                 return Box::pin(self.refuse(error, is_head)).await;
             }
