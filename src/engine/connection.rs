@@ -191,7 +191,8 @@ impl<S: Transport> Connection<'_, S> {
                 (respond(self.application, call).await, Deferred::Read)
             };
             let response = call.response();
-            let (status, content) = response.take_content();
+            let content = response.take_sendable_content();
+            let status = response.effective_status();
             // A streamed body to an HTTP/1.0 client is ended by the close (no chunked there).
             let close_delimited =
                 version == HttpVersion::Http10 && matches!(content, OutgoingContent::Stream(_));
