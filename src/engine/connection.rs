@@ -44,7 +44,7 @@ use std::time::{Duration, Instant};
 mod expect;
 
 use super::body::{BodyRead, Rest, read_body, write_response};
-use super::head::{Head, parse_head};
+use super::head::{Head, ParseContext, parse_head};
 use super::input::InputBuffer;
 use super::output::OutputBuffer;
 use super::pipeline::respond;
@@ -230,14 +230,12 @@ impl<S: Transport> Connection<'_, S> {
         if self.input.is_empty() {
             return None; // after the last request of a batch: nothing to parse, not even slots
         }
-        let limits = &self.config.limits;
-        match parse_head(
-            self.input.pending(),
-            limits,
-            &mut self.storage,
-            self.application,
-            &self.peer,
-        ) {
+        let context = ParseContext {
+            limits: &self.config.limits,
+            application: self.application,
+            peer: &self.peer,
+        };
+        match parse_head(self.input.pending(), &mut self.storage, &context) {
             Ok(Some((head, consumed))) => {
                 self.input.consume(consumed);
                 Some(Next::Head(head))
