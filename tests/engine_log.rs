@@ -27,18 +27,22 @@ const REPEATS: usize = 5;
 
 #[test]
 fn cio_logs_server_failures_only() {
-    if std::env::var_os(CHILD).is_some() {
-        return scenario(embedded_server(Cio, 0, module).workers(1));
-    }
-    check(&in_child("cio_logs_server_failures_only"));
+    let Some(stderr) = in_child("cio_logs_server_failures_only", || {
+        scenario(embedded_server(Cio, 0, module).workers(1))
+    }) else {
+        return; // in the child, which played the scenario
+    };
+    check(&stderr);
 }
 
 #[test]
 fn blocking_logs_server_failures_only() {
-    if std::env::var_os(CHILD).is_some() {
-        return scenario(embedded_server(Blocking, 0, module));
-    }
-    check(&in_child("blocking_logs_server_failures_only"));
+    let Some(stderr) = in_child("blocking_logs_server_failures_only", || {
+        scenario(embedded_server(Blocking, 0, module))
+    }) else {
+        return; // in the child, which played the scenario
+    };
+    check(&stderr);
 }
 
 /// The child's stderr holds one line per server failure, and nothing about the clients'.
@@ -63,7 +67,12 @@ fn check(stderr: &str) {
 }
 
 /// Runs the test named `test` again in a child process and returns what it wrote to stderr.
-fn in_child(test: &str) -> String {
+/// In that child (the test's second run), plays `scenario` instead and returns `None`.
+fn in_child(test: &str, scenario: impl FnOnce()) -> Option<String> {
+    if std::env::var_os(CHILD).is_some() {
+        scenario();
+        return None;
+    }
     let output = Command::new(std::env::current_exe().unwrap())
         .args(["--exact", test, "--nocapture", "--test-threads", "1"])
         .env(CHILD, "1")
@@ -75,10 +84,10 @@ fn in_child(test: &str) -> String {
     assert!(stdout.contains("1 passed"), "the scenario did not run:\n{stdout}");
     // The test harness's own lines are not the engine's: keep only what follows the
     // scenario's start.
-    stderr
+    let engine_lines = stderr
         .split_once("scenario starts\n")
-        .map(|(_, after)| after.to_string())
-        .unwrap_or(stderr)
+        .map(|(_, after)| after.to_string());
+    Some(engine_lines.unwrap_or(stderr))
 }
 
 fn module(app: &mut Application) {

@@ -31,7 +31,12 @@ fn open_descriptors() -> usize {
 
 /// Runs the test named `test` again in a child process limited to 64 descriptors, checks that
 /// its scenario ran and passed without a panic, and returns what the child wrote to stderr.
-fn in_child(test: &str) -> String {
+/// In that child (the test's second run), plays `scenario` instead and returns `None`.
+fn in_child(test: &str, scenario: fn()) -> Option<String> {
+    if std::env::var_os(CHILD).is_some() {
+        scenario();
+        return None;
+    }
     let output = Command::new("sh")
         .arg("-c")
         .arg(r#"ulimit -n 64 && exec "$0" --exact "$1" --nocapture"#)
@@ -45,24 +50,25 @@ fn in_child(test: &str) -> String {
     assert!(output.status.success(), "child failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("1 passed"), "the scenario did not run:\n{stdout}");
     assert!(!stderr.contains("panicked"), "a thread panicked:\n{stderr}");
-    stderr
+    Some(stderr)
 }
 
 #[test]
 fn blocking_without_descriptors_for_a_thread_leaves_clients_in_the_backlog() {
-    if std::env::var_os(CHILD).is_some() {
-        return blocking_scenario();
-    }
-    let stderr = in_child("blocking_without_descriptors_for_a_thread_leaves_clients_in_the_backlog");
+    let Some(stderr) = in_child(
+        "blocking_without_descriptors_for_a_thread_leaves_clients_in_the_backlog",
+        blocking_scenario,
+    ) else {
+        return; // in the child, which played the scenario
+    };
     assert_logged_once(&stderr, "cannot start a thread with a runtime");
 }
 
 #[test]
 fn blocking_stops_while_it_cannot_start_a_thread() {
-    if std::env::var_os(CHILD).is_some() {
-        return stop_scenario();
-    }
-    let stderr = in_child("blocking_stops_while_it_cannot_start_a_thread");
+    let Some(stderr) = in_child("blocking_stops_while_it_cannot_start_a_thread", stop_scenario) else {
+        return; // in the child, which played the scenario
+    };
     assert!(
         stderr.contains("cannot start a thread with a runtime"),
         "{stderr}"
@@ -71,10 +77,12 @@ fn blocking_stops_while_it_cannot_start_a_thread() {
 
 #[test]
 fn a_failing_accept_is_logged_once_and_the_client_served_later() {
-    if std::env::var_os(CHILD).is_some() {
-        return accept_scenario();
-    }
-    let stderr = in_child("a_failing_accept_is_logged_once_and_the_client_served_later");
+    let Some(stderr) = in_child(
+        "a_failing_accept_is_logged_once_and_the_client_served_later",
+        accept_scenario,
+    ) else {
+        return; // in the child, which played the scenario
+    };
     assert_logged_once(&stderr, "cannot accept connections");
 }
 
