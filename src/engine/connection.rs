@@ -368,20 +368,28 @@ impl<S: Transport> Connection<'_, S> {
 
 /// Decides the response's `Connection` header: a handler's `Connection` listing `close`
 /// (`close`, `Close, x`) closes the connection, RFC 9112 §9.6, and goes out as it is (the
-/// writer then adds no second one); an HTTP/1.0 client kept alive is told so, since it
-/// assumes a close otherwise. Returns whether to close.
+/// writer then adds no second one). A handler's other `Connection` (`keep-alive`, say) is
+/// replaced: by `close` when the connection closes anyway, rather than sent beside the
+/// writer's `close` to contradict it, and by `keep-alive` to an HTTP/1.0 client kept alive,
+/// which must be told so, since it assumes a close otherwise. Returns whether to close.
 fn connection_header(headers: &mut Headers, version: HttpVersion, close: bool) -> bool {
     // `contains` first: it answers the usual case, no `Connection` at all, with one test.
     // (`get_all` makes the same test, but behind an iterator's set-up, which measured about
     // ten instructions more per response.)
-    let asked_close = headers.contains(HttpHeaders::CONNECTION)
+    let handler_said = headers.contains(HttpHeaders::CONNECTION);
+    let asked_close = handler_said
         && headers
             .get_all(HttpHeaders::CONNECTION)
             .any(|value| crate::http::lists_close(value.as_bytes()));
-    if !close && !asked_close && version == HttpVersion::Http10 {
+    if asked_close {
+        return true;
+    }
+    if close && handler_said {
+        headers.set(HttpHeaders::CONNECTION, "close");
+    } else if !close && version == HttpVersion::Http10 {
         headers.set(HttpHeaders::CONNECTION, "keep-alive");
     }
-    close || asked_close
+    close
 }
 
 /// Writes out everything in `output`: in one try that does not wait, nearly always, and what

@@ -127,6 +127,33 @@ fn handler_connection_close_closes() {
     }
 }
 
+/// A handler's `Connection` without `close` on a connection that closes anyway (the client
+/// asked for the close, or spoke HTTP/1.0 without keep-alive) goes out as one
+/// `Connection: close`, not beside it: two lines would contradict each other.
+#[test]
+fn handler_connection_on_a_closing_connection_says_close_once() {
+    let (_server, address) = start(|app: &mut Application| {
+        app.routing(|route| {
+            route.get("/", async |call| {
+                call.response().header("Connection", "keep-alive")?;
+                call.respond_text("last").await
+            });
+        });
+    });
+    for request in [
+        "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "GET / HTTP/1.0\r\n\r\n",
+    ] {
+        let mut stream = connect(address);
+        stream.write_all(request.repeat(2).as_bytes()).unwrap();
+        let all = String::from_utf8(read_to_close(&mut stream)).unwrap();
+        assert!(all.starts_with("HTTP/1.1 200 OK\r\n"), "{all}");
+        assert_eq!(all.matches("\r\nConnection:").count(), 1, "{all}");
+        assert!(all.contains("\r\nConnection: close\r\n"), "{all}");
+        assert!(all.ends_with("\r\n\r\nlast"), "one response only: {all}");
+    }
+}
+
 /// A response after which the server closes is read whole even when the client has already
 /// sent another request: the server shuts its side and reads what arrives until the client
 /// closes (RFC 9112 §9.6), rather than closing with unread bytes, which makes the kernel reset
