@@ -188,11 +188,13 @@ impl ApplicationResponse {
 
     /// Takes the committed status and content out, for the engine to write with the headers.
     ///
-    /// Two statuses a handler may set cannot go out as they are. A 1xx is interim (RFC 9110
+    /// Some statuses a handler may set cannot go out as they are. A 1xx is interim (RFC 9110
     /// §15.2): sent as the answer, it would leave the client waiting for the real one, or
-    /// taking the next pipelined response for it. It becomes a bare `500`, logged, as hyper
-    /// makes it. A `205 Reset Content` must have no content (§15.3.6): the content is dropped,
-    /// and the engine says `Content-Length: 0`. Ktor writes both as they are.
+    /// taking the next pipelined response for it. A code outside 100-599 is no status at all
+    /// (§15: "All valid status codes are within the range of 100 to 599"). Either becomes a
+    /// bare `500`, logged, as hyper makes a 1xx. A `205 Reset Content` must have no content
+    /// (§15.3.6): the content is dropped, and the engine says `Content-Length: 0`. Ktor writes
+    /// all of them as they are.
     pub(crate) fn take_content(&mut self) -> (HttpStatusCode, OutgoingContent) {
         let content = self.take_sendable_content();
         (self.effective_status(), content)
@@ -206,16 +208,17 @@ impl ApplicationResponse {
     pub(crate) fn take_sendable_content(&mut self) -> OutgoingContent {
         let status = self.effective_status();
         // `200`, by far the most common status, is settled by the first comparison.
-        if status.value != 200 && (status.value < 200 || status.value == 205) {
+        if status.value != 200 && (status.value < 200 || status.value == 205 || status.value > 599) {
             self.unsendable(status);
             return OutgoingContent::NoContent;
         }
         self.content.take().unwrap_or(OutgoingContent::NoContent)
     }
 
-    /// Makes a response with a 1xx or a 205 sendable (see `take_content`): drops its content,
-    /// and turns a 1xx into a bare `500`. Out of line: a handler's mistake or a rare status,
-    /// kept off the path of every other response.
+    /// Makes a response with a 1xx, a 205 or a code outside 100-599 sendable (see
+    /// `take_content`): drops its content, and turns all but the 205 into a bare `500`. Out
+    /// of line: a handler's mistake or a rare status, kept off the path of every other
+    /// response.
     #[cold]
     #[inline(never)]
     fn unsendable(&mut self, status: HttpStatusCode) {
@@ -223,8 +226,12 @@ impl ApplicationResponse {
         if status.value == 205 {
             return;
         }
+        let what = match status.value {
+            100..=199 => "an interim status",
+            _ => "not a status code (100 to 599)",
+        };
         eprintln!(
-            "mini-ktor: a call was answered {} {}, an interim status; sent 500 instead",
+            "mini-ktor: a call was answered {} {}, {what}; sent 500 instead",
             status.value, status.description
         );
         self.headers.clear();

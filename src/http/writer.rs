@@ -41,8 +41,8 @@
 //!   with CR, LF or another CTL, is never written: that is header injection.
 //!   The response API should refuse them when they are set; this is the last
 //!   line of defence, not the main one. An invalid reason phrase is replaced
-//!   by an empty one (allowed: it is optional), and a code outside 100-999 by
-//!   500.
+//!   by an empty one (allowed: it is optional), and a code outside 100-599
+//!   (RFC 9110 §15) by 500.
 //! - **Numbers are formatted by hand into a stack buffer.** `write!` through
 //!   `std::io::Write` would work too, but it goes through `fmt::Arguments` and
 //!   dynamic dispatch for a job that is a few divisions by ten; in a release
@@ -174,7 +174,7 @@ pub(crate) fn write_response_head_undated(
         out.extend_from_slice(&OK_AND_DATE_LINES);
     } else {
         let status = match status.value {
-            100..=999 => status,
+            100..=599 => status,
             _ => HttpStatusCode::INTERNAL_SERVER_ERROR,
         };
         push_status_line(out, status);
@@ -257,7 +257,7 @@ fn push_end(out: &mut Vec<u8>, body: ResponseFraming, close_line: bool) {
     }
 }
 
-/// Appends the status line of `status`, whose value is within 100-999.
+/// Appends the status line of `status`, whose value is within 100-599.
 #[inline]
 fn push_status_line(out: &mut Vec<u8>, status: HttpStatusCode) {
     // A listed status with its own reason phrase comes whole from the status table; its

@@ -227,8 +227,8 @@ impl TestRequest<'_> {
             let (status, content) = response.take_content();
             let headers = std::mem::take(response.headers_mut());
             // As on the wire: a HEAD response has no body, nor do 204 and 304, whatever the
-            // handler gave them (and `take_content` already emptied a 205 and turned a 1xx
-            // into a 500).
+            // handler gave them (and `take_content` already emptied a 205 and turned a 1xx, or a
+            // code outside 100-599, into a 500).
             let body = match content {
                 _ if is_head || status.forbids_body() => Vec::new(),
                 OutgoingContent::NoContent => Vec::new(),

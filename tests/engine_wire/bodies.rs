@@ -265,8 +265,9 @@ fn streamed_response_to_http_1_0_ends_with_close() {
     assert!(all.ends_with("\r\n\r\n1\n2\n3\n"), "{all}");
 }
 
-/// A status a handler may set but cannot send as it is: a 1xx is interim, so it goes out as a
-/// bare 500 (RFC 9110 §15.2), and a 205 without its content (§15.3.6). The connection goes on.
+/// A status a handler may set but cannot send as it is: a 1xx is interim and a code past 599 is
+/// none (RFC 9110 §15.2, §15), so each goes out as a bare 500, and a 205 without its content
+/// (§15.3.6). The connection goes on.
 #[test]
 fn statuses_that_cannot_be_sent_as_they_are() {
     let (_server, address) = start(|app| {
@@ -280,24 +281,30 @@ fn statuses_that_cannot_be_sent_as_they_are() {
                 call.response().set_status(HttpStatusCode::RESET_CONTENT);
                 call.respond_text("not sent either").await
             });
+            route.get("/past-599", async |call| {
+                call.response().header("X-Handler", "past 599")?;
+                call.response().set_status(HttpStatusCode::new(600, "Six Hundred"));
+                call.respond_text("not sent").await
+            });
         });
     });
     let mut stream = connect(address);
     let request = |path: &str| format!("GET /{path} HTTP/1.1\r\nHost: x\r\n\r\n");
-    let requests = [request("interim"), request("reset"), request("interim")].concat();
-    stream.write_all(requests.as_bytes()).unwrap();
+    let requests = [request("interim"), request("reset"), request("past-599"), request("interim")];
+    stream.write_all(requests.concat().as_bytes()).unwrap();
     let mut buffered = Vec::new();
     for status_line in [
         "HTTP/1.1 500 Internal Server Error",
         "HTTP/1.1 205 Reset Content",
         "HTTP/1.1 500 Internal Server Error",
+        "HTTP/1.1 500 Internal Server Error",
     ] {
         let response = read_response(&mut stream, &mut buffered);
         assert_eq!(response.status_line, status_line);
         assert_eq!(response.header("content-length"), Some("0"));
-        assert_eq!(response.header("x-handler"), None, "a 500 has none of the 1xx's headers");
+        assert_eq!(response.header("x-handler"), None, "a 500 has none of the handler's headers");
         assert!(response.body.is_empty());
     }
     stream.shutdown(Shutdown::Write).unwrap();
-    assert!(read_to_close(&mut stream).is_empty(), "no bytes after the three answers");
+    assert!(read_to_close(&mut stream).is_empty(), "no bytes after the four answers");
 }

@@ -29,7 +29,7 @@ fn reference_head(
     date: [u8; 29],
 ) {
     let status = match status.value {
-        100..=999 => status,
+        100..=599 => status,
         _ => HttpStatusCode::INTERNAL_SERVER_ERROR,
     };
     out.extend_from_slice(b"HTTP/1.1 ");
