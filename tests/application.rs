@@ -243,6 +243,121 @@ fn form_body_is_received_as_parameters() {
     assert_eq!(response.text(), r#"ada lovelace ["admin", "dev!"]"#);
 }
 
+/// Text and forms are decoded in the `Content-Type`'s charset (UTF-8 without one); bytes
+/// that are not in it are a 400, a charset that is not decoded here a 415, and a form's
+/// escapes decode as UTF-8 whatever the charset.
+#[test]
+fn bodies_are_decoded_in_their_charset() {
+    let client = test_application(|app| {
+        app.routing(|route| {
+            route.post("/text", async |call| {
+                let text = call.receive_text().await?;
+                call.respond_text(format!("{text:?}")).await
+            });
+            route.post("/form", async |call| {
+                let form = call.receive_parameters().await?;
+                call.respond_text(format!("{:?}", form.get("a"))).await
+            });
+        });
+    });
+    let form = "application/x-www-form-urlencoded";
+    let cases: &[(&str, &str, &[u8], HttpStatusCode, &str)] = &[
+        (
+            "/text",
+            "text/plain",
+            b"caf\xC3\xA9",
+            HttpStatusCode::OK,
+            r#""café""#,
+        ),
+        (
+            "/text",
+            "text/plain; charset=utf-8",
+            b"caf\xC3\xA9",
+            HttpStatusCode::OK,
+            r#""café""#,
+        ),
+        (
+            "/text",
+            "text/plain; charset=ISO-8859-1",
+            b"caf\xE9",
+            HttpStatusCode::OK,
+            r#""café""#,
+        ),
+        (
+            "/text",
+            "text/plain; charset=us-ascii",
+            b"cafe",
+            HttpStatusCode::OK,
+            r#""cafe""#,
+        ),
+        (
+            "/text",
+            "text/plain",
+            b"caf\xE9",
+            HttpStatusCode::BAD_REQUEST,
+            "request body is not valid UTF-8",
+        ),
+        (
+            "/text",
+            "text/plain; charset=ascii",
+            b"caf\xE9",
+            HttpStatusCode::BAD_REQUEST,
+            "request body is not valid ascii",
+        ),
+        (
+            "/text",
+            "text/plain; charset=UTF-16LE",
+            b"h\0i\0",
+            HttpStatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "request body is in charset \"UTF-16LE\"; UTF-8, ISO-8859-1 and US-ASCII are supported",
+        ),
+        (
+            "/form",
+            form,
+            b"a=caf\xC3\xA9",
+            HttpStatusCode::OK,
+            r#"Some("café")"#,
+        ),
+        (
+            "/form",
+            &format!("{form}; charset=latin1"),
+            b"a=caf\xE9",
+            HttpStatusCode::OK,
+            r#"Some("café")"#,
+        ),
+        (
+            "/form",
+            &format!("{form}; charset=latin1"),
+            b"a=caf%C3%A9",
+            HttpStatusCode::OK,
+            r#"Some("café")"#,
+        ),
+        (
+            "/form",
+            form,
+            b"a=caf\xE9",
+            HttpStatusCode::BAD_REQUEST,
+            "form body is not valid UTF-8",
+        ),
+        (
+            "/form",
+            &format!("{form}; charset=koi8-r"),
+            b"a=1",
+            HttpStatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "form body is in charset \"koi8-r\"; UTF-8, ISO-8859-1 and US-ASCII are supported",
+        ),
+    ];
+    for (path, content_type, body, status, text) in cases {
+        let response = client
+            .request(HttpMethod::Post, path)
+            .header("Content-Type", content_type)
+            .body(body.to_vec())
+            .send();
+        assert_eq!(response.status(), *status, "{path} {content_type} {body:?}");
+        assert_eq!(response.text(), *text, "{path} {content_type} {body:?}");
+    }
+}
+
 /// A body of another content type is refused with 415 when read as a form.
 #[test]
 fn non_form_body_is_415_for_receive_parameters() {

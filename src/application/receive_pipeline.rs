@@ -13,8 +13,8 @@
 //! | requested | produced | when it cannot |
 //! |---|---|---|
 //! | `Vec<u8>` | the bytes, unchanged | – |
-//! | `String` | the bytes as UTF-8 | `400 Bad Request` |
-//! | [`Parameters`] | an `application/x-www-form-urlencoded` body, decoded | `415 Unsupported Media Type` for another content type |
+//! | `String` | the bytes decoded in the `Content-Type`'s charset, UTF-8 without one | `400 Bad Request` for bytes not in it, `415 Unsupported Media Type` for a charset other than UTF-8, ISO-8859-1 and US-ASCII |
+//! | [`Parameters`] | an `application/x-www-form-urlencoded` body, decoded the same way, then its escapes as UTF-8 | `415 Unsupported Media Type` for another content type, and as for `String` |
 //!
 //! When the subject is still not a `T` at the end, the call fails with `415 Unsupported Media
 //! Type`, as Ktor's `CannotTransformContentToTypeException` does.
@@ -26,6 +26,7 @@ use std::sync::Arc;
 
 use super::{ApplicationCall, HttpError};
 use crate::Result;
+use crate::http::charset::{self, CharsetError};
 use crate::http::{self, ContentType, HttpHeaders, HttpStatusCode, Parameters};
 use crate::pipeline::{Interceptor, Named, Pipeline, PipelineContext, PipelinePhase};
 
@@ -154,27 +155,50 @@ async fn transform_default(ctx: &mut PipelineContext<'_, ReceiveSubject, Applica
     if !ctx.subject().is::<Vec<u8>>() || wanted == Some(TypeId::of::<Vec<u8>>()) {
         return Ok(()); // already transformed, or the bytes are what was asked for
     }
-    if wanted == Some(TypeId::of::<String>()) {
-        let text = String::from_utf8(ctx.take_subject::<Vec<u8>>())
-            .map_err(|_| HttpError::bad_request("request body is not valid UTF-8"))?;
-        ctx.set_subject(Box::new(text));
-    } else if wanted == Some(TypeId::of::<Parameters>()) {
-        let content_type = ctx
-            .call()
-            .request()
-            .header(HttpHeaders::CONTENT_TYPE)
-            .unwrap_or_default();
-        let media_type = ContentType::new(content_type.to_string());
-        if !media_type
-            .media_type()
-            .eq_ignore_ascii_case(ContentType::FORM_URL_ENCODED.as_str())
-        {
-            let message = format!("expected a form body, got Content-Type {content_type:?}");
-            return Err(HttpError::new(HttpStatusCode::UNSUPPORTED_MEDIA_TYPE, message).into());
-        }
-        let text = String::from_utf8(ctx.take_subject::<Vec<u8>>())
-            .map_err(|_| HttpError::bad_request("form body is not valid UTF-8"))?;
-        ctx.set_subject(Box::new(http::parse_query(&text)));
+    let wants_text = wanted == Some(TypeId::of::<String>());
+    if !wants_text && wanted != Some(TypeId::of::<Parameters>()) {
+        return Ok(()); // a type for another interceptor, or for none (then 415, below)
     }
+    let content_type = ctx.call().request().header(HttpHeaders::CONTENT_TYPE);
+    let content_type = ContentType::new(content_type.unwrap_or_default().to_string());
+    if wants_text {
+        let text = decode(ctx.take_subject::<Vec<u8>>(), &content_type, "request body")?;
+        ctx.set_subject(Box::new(text));
+        return Ok(());
+    }
+    if !content_type
+        .media_type()
+        .eq_ignore_ascii_case(ContentType::FORM_URL_ENCODED.as_str())
+    {
+        let message = format!(
+            "expected a form body, got Content-Type {:?}",
+            content_type.as_str()
+        );
+        return Err(HttpError::new(HttpStatusCode::UNSUPPORTED_MEDIA_TYPE, message).into());
+    }
+    // The charset decodes the body; the escapes in it decode as UTF-8 whatever it is, as
+    // Ktor's `parseQueryString` decodes them.
+    let text = decode(ctx.take_subject::<Vec<u8>>(), &content_type, "form body")?;
+    ctx.set_subject(Box::new(http::parse_query(&text)));
     Ok(())
+}
+
+/// The body's text in the charset of `content_type`, or the error to answer: `400` for bytes
+/// that are not in it, `415` for a charset this crate does not decode.
+///
+/// Ktor: the `readText(charset = call.request.contentCharset() ?: Charsets.UTF_8)` of
+/// `installDefaultTransformations`
+fn decode(body: Vec<u8>, content_type: &ContentType, what: &str) -> Result<String> {
+    let charset = content_type.charset();
+    charset::decode(body, charset).map_err(|error| {
+        let name = charset.unwrap_or("UTF-8");
+        match error {
+            CharsetError::Malformed => HttpError::bad_request(format!("{what} is not valid {name}")),
+            CharsetError::Unsupported => HttpError::new(
+                HttpStatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!("{what} is in charset {name:?}; UTF-8, ISO-8859-1 and US-ASCII are supported"),
+            ),
+        }
+        .into()
+    })
 }

@@ -116,6 +116,70 @@ impl ContentType {
     pub fn media_type(&self) -> &str {
         self.value.split(';').next().unwrap_or_default().trim()
     }
+
+    /// The value of the `charset` parameter, if there is one, without its quotes.
+    ///
+    /// ```
+    /// use mini_ktor::http::ContentType;
+    ///
+    /// assert_eq!(ContentType::new("text/plain; Charset=\"latin1\"").charset(), Some("latin1"));
+    /// assert_eq!(ContentType::TEXT_PLAIN.charset(), None);
+    /// ```
+    ///
+    /// Ktor: `ContentType.charset()`
+    pub fn charset(&self) -> Option<&str> {
+        parameter(&self.value, "charset")
+    }
+}
+
+/// The value of the parameter `name` (compared without regard to case) in a header value made
+/// of a first part and `; name=value` parameters, a quoted value without its quotes.
+///
+/// ```text
+/// parameters      = *( OWS ";" OWS [ parameter ] )
+/// parameter       = parameter-name "=" parameter-value
+/// parameter-value = ( token / quoted-string )
+/// ```
+///
+/// Quoted values are followed to their closing quote, so a `;` inside one (`boundary="a;b"`)
+/// does not start a parameter; escapes in them are left as they are, since no charset name
+/// has one. RFC 9110 §5.6.6.
+fn parameter<'v>(value: &'v str, name: &str) -> Option<&'v str> {
+    let mut rest = value.split_once(';')?.1;
+    loop {
+        rest = rest.trim_start_matches([' ', '\t', ';']);
+        let (this_name, after) = rest.split_once('=')?;
+        // RFC 9110 allows no whitespace around `=`; senders that put some are still understood.
+        let after = after.trim_start_matches([' ', '\t']);
+        let (found, after_value) = match after.strip_prefix('"') {
+            Some(quoted) => {
+                let end = quoted_end(quoted)?;
+                (&quoted[..end], &quoted[end + 1..])
+            }
+            None => {
+                let end = after.find(';').unwrap_or(after.len());
+                (after[..end].trim_end_matches([' ', '\t']), &after[end..])
+            }
+        };
+        if this_name.trim_end_matches([' ', '\t']).eq_ignore_ascii_case(name) {
+            return Some(found);
+        }
+        rest = after_value.split_once(';')?.1;
+    }
+}
+
+/// Where the closing quote of a quoted-string is, given what follows its opening quote.
+fn quoted_end(quoted: &str) -> Option<usize> {
+    let mut escaped = false;
+    for (at, char) in quoted.char_indices() {
+        match char {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return Some(at),
+            _ => {}
+        }
+    }
+    None
 }
 
 impl fmt::Display for ContentType {
@@ -133,6 +197,35 @@ mod tests {
     #[should_panic(expected = "a content type has no control characters")]
     fn control_characters_are_refused() {
         ContentType::new("text/plain\r\nSet-Cookie: a=b");
+    }
+
+    /// The charset is found among other parameters, in any case, quoted or not, and not
+    /// inside another parameter's quoted value.
+    #[test]
+    fn charset_among_parameters() {
+        let cases = [
+            ("text/plain", None),
+            ("text/plain;", None),
+            ("text/plain; charset=UTF-8", Some("UTF-8")),
+            ("text/plain;charset=utf-8", Some("utf-8")),
+            ("text/plain ; CHARSET = latin1 ", Some("latin1")),
+            ("text/plain; format=flowed; charset=us-ascii", Some("us-ascii")),
+            (
+                "text/plain; charset=\"ISO-8859-1\"; format=flowed",
+                Some("ISO-8859-1"),
+            ),
+            (
+                "multipart/form-data; boundary=\"a; charset=x\"; charset=utf-8",
+                Some("utf-8"),
+            ),
+            ("multipart/form-data; boundary=\"a\\\"; charset=x\"", None),
+            ("text/plain; charset=\"unclosed", None),
+            ("text/plain; format=flowed", None),
+            ("text/plain; charsets=x", None),
+        ];
+        for (value, charset) in cases {
+            assert_eq!(ContentType::new(value).charset(), charset, "{value}");
+        }
     }
 
     /// The media type is the part before the parameters.

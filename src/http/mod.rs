@@ -36,6 +36,7 @@
 //! | [`url`] | path and query decoding | `decodeURLPart`, `parseQueryString` | 3986 |
 //! | [`parameters`] | query parameter multimap | `io.ktor.http.Parameters` | — |
 //! | [`content_type`] | media types for `Content-Type` | `io.ktor.http.ContentType` | 9110 §8.3 |
+//! | [`charset`] | body text in the `Content-Type`'s charset | `receiveText()`'s decoding | 9110 §8.3.2 |
 //! | [`cookie`] | `Cookie` parsing, `Set-Cookie` rendering | `io.ktor.http.Cookie` | 6265 |
 //!
 //! # One request, end to end
@@ -79,6 +80,7 @@
 //! - **IMF-fixdate**: HTTP's date format, `Sun, 06 Nov 1994 08:49:37 GMT`.
 //! - **percent-encoding**: `%XX`, one byte written as two hex digits in a URI.
 
+pub mod charset;
 pub mod chunked;
 pub mod content_type;
 pub mod cookie;

@@ -67,7 +67,10 @@ impl ApplicationCall {
         self.receive().await
     }
 
-    /// Takes the request body as UTF-8 text; a body that is not UTF-8 is a `400 Bad Request`.
+    /// Takes the request body as text, decoded in the charset its `Content-Type` names, UTF-8
+    /// when it names none. Bytes that are not valid in the charset are a `400 Bad Request`
+    /// (Ktor puts U+FFFD in their place), and a charset other than UTF-8, ISO-8859-1 and
+    /// US-ASCII is a `415 Unsupported Media Type` ([`crate::http::charset`]).
     ///
     /// Ktor: `ApplicationCall.receiveText()`
     pub async fn receive_text(&mut self) -> Result<String> {
@@ -75,7 +78,9 @@ impl ApplicationCall {
     }
 
     /// Takes an HTML form's body (`application/x-www-form-urlencoded`) as decoded parameters.
-    /// Another content type is a `415 Unsupported Media Type`.
+    /// Another content type is a `415 Unsupported Media Type`. The body is text in its charset,
+    /// as for [`receive_text`](Self::receive_text); the `%XX` escapes in it are UTF-8 whatever
+    /// the charset, as in Ktor's `parseQueryString`.
     ///
     /// Ktor: `ApplicationCall.receiveParameters()`
     pub async fn receive_parameters(&mut self) -> Result<Parameters> {
