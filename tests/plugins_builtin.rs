@@ -250,7 +250,7 @@ fn status_pages_maps_errors_by_type() {
     assert_eq!(storage.text(), "storage: disk on fire");
     let other = client.get("/other");
     assert_eq!(other.status(), HttpStatusCode::INTERNAL_SERVER_ERROR);
-    assert_eq!(other.text(), "something else");
+    assert_eq!(other.text(), "", "the engine's 500 has no body");
 }
 
 /// When a type is registered twice, the first registration answers.
@@ -349,7 +349,7 @@ fn status_pages_500_page_answers_unhandled_errors() {
     assert_eq!(response.text(), "Sorry, something went wrong.");
 }
 
-/// A status handler that fails leaves the call to the engine: a 500 with the error's message.
+/// A status handler that fails leaves the call to the engine: a bare 500.
 #[test]
 fn status_pages_failing_status_handler_becomes_a_500() {
     let client = test_application(|app| {
@@ -361,7 +361,7 @@ fn status_pages_failing_status_handler_becomes_a_500() {
     });
     let response = client.get("/missing");
     assert_eq!(response.status(), HttpStatusCode::INTERNAL_SERVER_ERROR);
-    assert_eq!(response.text(), "the error page is broken");
+    assert_eq!(response.text(), "");
 }
 
 // --- AutoHeadResponse ---

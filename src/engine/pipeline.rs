@@ -7,8 +7,11 @@
 //! and is the safety net under every handler:
 //!
 //! - an error that escaped the whole pipeline becomes a response: an [`HttpError`] with its
-//!   own status and message, anything else `500 Internal Server Error` with the error's message
-//!   as the body, as Ktor's `handleFailure` does;
+//!   own status and its message as the body, anything else a `500 Internal Server Error` with
+//!   no body, as Ktor's `handleFailure` answers every failure. The error's own text goes to the
+//!   log only: it is written for the server's operator, and may say more about the server
+//!   (a file, a database, a panic's location) than a client should learn. An `HttpError`'s
+//!   message is written for the client, which Ktor's exceptions are not, so it is sent;
 //! - a *panic* in a handler or interceptor is caught at the same place and becomes a 500 too.
 //!   Only this call is affected: the worker thread and its other connections carry on.
 //!
@@ -74,23 +77,21 @@ fn report_trace(sink: &TraceSink, call: &ApplicationCall) {
 }
 
 /// Answers a call whose pipeline failed, unless a response was already committed (then the
-/// client gets that one, and the error is only logged).
+/// client gets that one, and the error is only logged): an [`HttpError`] with its status and
+/// message, any other error with a bare `500`.
 ///
 /// Ktor: `handleFailure` and `defaultExceptionStatusCode`
 fn respond_failure(call: &mut ApplicationCall, error: Error) {
     let status = failure_status(&error);
-    let message = match error.downcast_ref::<HttpError>() {
-        Some(http) => http.message.clone(),
-        None => error.to_string(),
-    };
     log_failure(call, status, &error);
     if call.is_handled() {
         return;
     }
-    let content = if message.is_empty() {
-        OutgoingContent::NoContent
-    } else {
-        OutgoingContent::Bytes(message.into_bytes().into())
+    let content = match error.downcast_ref::<HttpError>() {
+        Some(http) if !http.message.is_empty() => {
+            OutgoingContent::Bytes(http.message.clone().into_bytes().into())
+        }
+        _ => OutgoingContent::NoContent,
     };
     let response = call.response();
     response.set_status(status);
@@ -110,8 +111,9 @@ pub(crate) fn failure_status(error: &Error) -> HttpStatusCode {
     }
 }
 
-/// Logs a failed call on stderr, as Ktor's engine logs an unhandled exception:
-/// `500 Internal Server Error: GET - /path. Exception ...`.
+/// Logs a failed call on stderr in the shape of Ktor's line for an unhandled exception,
+/// `500 Internal Server Error: GET - /path`, followed by `. Exception ` and the error, where
+/// Ktor prints the exception's stack trace.
 ///
 /// Only failures answered with a server error (5xx) are logged. A 4xx failure is the client's
 /// doing (a malformed body, one too large, one that never came), which Ktor logs at its DEBUG

@@ -30,7 +30,7 @@
 //! commits its answer outside the send pipeline, so StatusPages gives that answer itself,
 //! through `respond`, whenever a `status` handler is registered for the status the engine
 //! would use (and logs the error as the engine would). The body is then the status handler's,
-//! not the error's message.
+//! where the engine's would be empty (or an `HttpError`'s message).
 //!
 //! # Statuses: the `ResponseBodyReadyForSend` hook
 //!
