@@ -165,9 +165,14 @@ impl ApplicationRequest {
         &self.uri
     }
 
-    /// The decoded path, without the query.
+    /// The path without the query, percent-decoded: `/a%20b?x=1` gives `/a b`.
     ///
-    /// Ktor: `ApplicationRequest.path()`
+    /// Ktor's `path()` returns the path as received, still encoded, which here is the part
+    /// of [`uri`](Self::uri) before `?`. Decoded, `%2F` and `/` look the same, so code that
+    /// must tell `/a%2Fb` from `/a/b` (as routing does, which splits the raw path first)
+    /// reads `uri`.
+    ///
+    /// Ktor: `ApplicationRequest.path()`, which does not decode
     pub fn path(&self) -> &str {
         match &self.decoded_path {
             Some(decoded) => decoded,

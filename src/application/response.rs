@@ -203,8 +203,8 @@ impl ApplicationResponse {
     /// [`take_content`](Self::take_content) without the status, which
     /// [`effective_status`](Self::effective_status) gives afterwards (a 1xx is then `500`).
     /// The engine's connection loop uses the two: the status, 24 bytes, is then built
-    /// straight where the writer wants it, where out of `take_content`'s pair it was copied
-    /// twice on the way (12 instructions per request, measured).
+    /// straight where the writer wants it, where out of `take_content`'s pair it would be
+    /// copied twice on the way (12 instructions per request, measured).
     pub(crate) fn take_sendable_content(&mut self) -> OutgoingContent {
         let status = self.effective_status();
         // `200`, by far the most common status, is settled by the first comparison.

@@ -45,6 +45,17 @@
 //! - **Decoding borrows when it can**: a path without `%` comes back as
 //!   `Cow::Borrowed`, so the common case allocates nothing.
 //!
+//! - **A query splits as a browser splits a form** (WHATWG's
+//!   `application/x-www-form-urlencoded` parser), which differs from Ktor's
+//!   `parseQueryString` at the edges: `?flag` is `flag` with the value `""`
+//!   (Ktor: a name with no values, so `get` finds none); `?=v` keeps the
+//!   empty name (Ktor drops the pair); `+` is a space in names as in values
+//!   (Ktor: in values only); and spaces around names and values are kept
+//!   (Ktor trims them). Ktor also stops after 1,000 pairs; here the request
+//!   target's and the body's size limits bound the count. The browser's rules
+//!   are the ones the other side of a form follows, and they are one rule for
+//!   names and values alike.
+//!
 //! # Ktor counterpart
 //!
 //! `io.ktor.http.decodeURLPart`, `decodeURLQueryComponent`,
@@ -213,7 +224,8 @@ pub fn decode_path(path: &str) -> Result<Cow<'_, str>, ParseError> {
 /// Parses a query string (or an `application/x-www-form-urlencoded` body)
 /// into parameters. Pairs are separated by `&`; empty pairs are skipped; a
 /// pair without `=` is a name with an empty value; only the first `=`
-/// separates, so `a=b=c` gives `a` = `b=c`.
+/// separates, so `a=b=c` gives `a` = `b=c`. (How this differs from Ktor's
+/// parser: the module docs.)
 ///
 /// Ktor: `io.ktor.http.parseQueryString`.
 pub fn parse_query(query: &str) -> Parameters {

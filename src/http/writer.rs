@@ -33,8 +33,11 @@
 //! - **Framing headers belong to the writer.** `Content-Length` and
 //!   `Transfer-Encoding` set by a handler are skipped: the engine knows how
 //!   it will actually send the body, and a second, disagreeing value would
-//!   be the response-splitting mirror of request smuggling. Ktor goes
-//!   further: setting them on a response throws `UnsafeHeaderException`.
+//!   be the response-splitting mirror of request smuggling. The response
+//!   API refuses them when a handler sets them (`ApplicationResponse::header`,
+//!   stricter than Ktor, which throws `UnsafeHeaderException` for
+//!   `Transfer-Encoding` and `Upgrade` only); skipping them here also covers
+//!   callers of this public module that bring headers of their own.
 //! - **A handler's `Date` replaces the automatic one**, in the handler's
 //!   position. That also makes the output reproducible in tests.
 //! - **Invalid lines are dropped.** A name that is not a token, or a value
