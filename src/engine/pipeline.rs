@@ -81,6 +81,7 @@ fn report_trace(sink: &TraceSink, call: &ApplicationCall) {
 /// message, any other error with a bare `500`.
 ///
 /// Ktor: `handleFailure` and `defaultExceptionStatusCode`
+#[cold] // a failure is the rare way out of `respond`: kept out of its code
 fn respond_failure(call: &mut ApplicationCall, error: Error) {
     let status = failure_status(&error);
     log_failure(call, status, &error);
