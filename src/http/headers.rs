@@ -265,8 +265,9 @@ impl Headers {
         self.find(name)
     }
 
-    /// The walk behind [`position`](Self::position), kept out of line so that the quick
-    /// answer above costs no more than its test wherever it is inlined.
+    /// The walk behind [`position`](Self::position), for a name of a length some line has. It
+    /// carries no inline attribute: the compiler decides whether to inline it where `position`
+    /// is inlined, or to call it.
     fn find(&self, name: &str) -> Option<usize> {
         self.entries
             .iter()
