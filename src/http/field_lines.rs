@@ -82,7 +82,8 @@ pub(super) fn field_lines<'b>(buf: &'b [u8], start: usize, slots: &mut [Header<'
         *slot = Header { name: "", value };
         count = 1;
         rest = next;
-        // And the head often ends right there (wrk's and curl's do).
+        // And the head often ends right there: wrk's (4.1) does, `Host` alone; curl's goes on
+        // with `User-Agent` and `Accept`.
         if let [b'\r', b'\n', after @ ..] = rest {
             let end = buf.len() - after.len();
             return Ok(Fields {
