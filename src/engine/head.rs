@@ -43,10 +43,20 @@ pub(crate) struct Head {
 /// next tier (the last one's 431 stands, as do `limits.max_headers`).
 ///
 /// Clients send the same kind of head again and again on a connection (wrk one line, a
-/// browser 10 to 20), so the tier that fitted the last head is where the next parse starts:
-/// each connection's storage remembers it (and never steps down, which would only save a few
-/// instructions on a short head after a long one). A browser's first request is read twice,
-/// once with too few slots; after that, none is.
+/// browser 10 to 20), so the tier that fitted the last head is where the next parse starts.
+/// The [`CallStorage`] the head was parsed into remembers it (and never steps down, which
+/// would only save a few instructions on a short head after a long one). While a connection
+/// is busy, its storage stays with it: a browser's first request is read twice, once with too
+/// few slots, and the requests after it once.
+///
+/// But storages move between connections: an idle connection puts its storage on the worker's
+/// shelf (`spare.rs`) and, when it wakes, takes the one shelved last, or a new one, with that
+/// storage's tier. So a browser's connection may wake with a tier-0 storage and read its next
+/// head twice again, and a connection of short heads may wake with a higher tier and prepare
+/// more slots than it needs on every request until its storage moves again: an extra parse
+/// per wake-up, or a few instructions per request. Keeping the tier in the connection instead
+/// would make it follow the client, at the price of one more value carried through every idle
+/// wait and into `parse_head`.
 const TIERS: [usize; 3] = [8, 32, 256];
 
 /// What parsing a head needs besides the bytes and the call storage: the limits the head is

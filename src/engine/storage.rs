@@ -33,8 +33,8 @@ use crate::application::{Application, ApplicationCall, ApplicationRequest};
 pub(crate) struct CallStorage {
     /// The last call, recycled; `None` before the first request.
     call: Option<Box<ApplicationCall>>,
-    /// Which tier of header slots the last head needed: where the next parse starts
-    /// (`head.rs`).
+    /// The largest tier of header slots a head parsed into this storage has needed, on
+    /// whichever connection: where the next parse starts (`head.rs`).
     pub(crate) slot_tier: usize,
 }
 
