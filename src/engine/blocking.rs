@@ -148,8 +148,8 @@ impl ApplicationEngine for BlockingApplicationEngine {
 /// connection is accepted.
 ///
 /// A thread, and the runtime it runs handlers in (an epoll instance and an eventfd), are what
-/// a busy server runs out of. Started after the accept, a thread that could not be had meant a
-/// connection accepted and then closed unanswered; started before, it means a client left
+/// a busy server runs out of. Started after the accept, a thread that could not be had would
+/// mean a connection accepted and then closed unanswered; started before, it means a client left
 /// waiting in the listen backlog until the acceptor's next try succeeds, as when `accept`
 /// itself fails. The price is one idle thread, the next connection's, waiting at all times.
 /// (A servlet container keeps a pool of such threads; one is the smallest pool that works.)
@@ -185,8 +185,8 @@ impl Handoff for ThreadPerConnection {
         // Registered here, on the acceptor's thread, not by the connection's own thread once it
         // runs: `stop` waits for the acceptor to end, then for the list to empty, so a
         // connection accepted just before a stop must be on the list by then. (Registered by
-        // its thread, it was missing whenever that thread had not taken it yet, and stop
-        // returned while its request was still being answered.)
+        // its thread instead, it would be missing until that thread took it, and `stop` could
+        // return while its request was still being answered.)
         let state = self.connections.register(id, &stream);
         let accepted = Accepted {
             id,

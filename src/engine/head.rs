@@ -23,8 +23,8 @@ use crate::http::{
 ///
 /// The method and the version are set on the call's request already; the connection gets
 /// what it needs of them here, as a bool and a byte. (Carrying the method, 24 bytes with its
-/// `Other(Box<str>)`, to set it later made this value, moved several times on its way to the
-/// connection loop, half as large again: about 30 instructions more per request.)
+/// `Other(Box<str>)`, to set it later would make this value, moved several times on its way to
+/// the connection loop, half as large again: about 30 instructions more per request.)
 pub(crate) struct Head {
     /// The call to answer it, its request's target, headers, method and version in place.
     pub(crate) call: Box<ApplicationCall>,

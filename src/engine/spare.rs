@@ -2,12 +2,11 @@
 //!
 //! An idle keep-alive connection should cost almost nothing, so while it waits for its next
 //! request it holds no input or output buffer, nor the storage its calls are built in
-//! (`storage.rs`; see `connection.rs`). Freeing them and
-//! allocating fresh ones at every wake-up would cost an allocation, a free and, for the input
-//! buffer, zeroing 4 KiB, for every batch of requests: under pipelined load that was about a
-//! tenth of the time per request. So a connection going idle puts its buffers *here*, on a
-//! short per-thread shelf, and the next connection on that worker that wakes takes them back
-//! (the call storage likewise):
+//! (`storage.rs`; see `connection.rs`). Freeing them and allocating fresh ones at every
+//! wake-up would cost an allocation, a free and, for the input buffer, zeroing 4 KiB, for
+//! every batch of requests: under pipelined load, about a tenth of the time per request. So a
+//! connection going idle puts its buffers *here*, on a short per-thread shelf, and the next
+//! connection on that worker that wakes takes them back (the call storage likewise):
 //!
 //! ```text
 //! connection A goes idle ──give──►  [ spare buffers of this worker ]  ──take──► connection B wakes
@@ -15,7 +14,7 @@
 //!
 //! The shelf is thread-local: each `Cio` worker runs its connections on one thread, so no lock
 //! is needed and a buffer stays in that core's cache. It keeps at most [`SHELF`] buffers of
-//! each kind, and none larger than [`LARGEST`]; what does not fit is freed as before, so a
+//! each kind, and none larger than [`LARGEST`]; what does not fit is freed at once, so a
 //! burst of large requests or many idle connections leaves nothing behind. (The `Blocking`
 //! engine's threads each have a shelf too; it empties when the thread ends.)
 //!

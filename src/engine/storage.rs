@@ -18,8 +18,9 @@
 //!
 //! While the connection is idle its storage waits on the worker's shelf of spares
 //! (`spare.rs`), like its buffers, and the connection that takes it next
-//! [`adopt`](CallStorage::adopt)s it: its call gets that connection's addresses. Ktor gets the same effect from the JVM's allocator, whose
-//! short-lived objects are almost free; hyper reuses its header map per connection likewise.
+//! [`adopt`](CallStorage::adopt)s it: its call gets that connection's addresses. Ktor gets the
+//! same effect from the JVM's allocator, whose short-lived objects are almost free; hyper
+//! reuses its header map per connection likewise.
 //!
 //! Ktor: none; `CIOApplicationCall` is allocated afresh for every request
 
@@ -61,8 +62,8 @@ impl CallStorage {
     /// another application is dropped (a process may serve two; tests do), and the kept call
     /// gets this connection's addresses. A call keeps its addresses from request to request
     /// while it stays on one connection, so setting them here, and in `take_call` for a new
-    /// call, is enough; setting them for every request instead, the simpler way, cost about
-    /// 16 instructions per request.
+    /// call, is enough; setting them for every request instead, the simpler way, would cost
+    /// about 16 instructions per request.
     pub(crate) fn adopt(&mut self, application: &Arc<Application>, peer: &Peer) {
         if let Some(call) = &mut self.call {
             if Arc::ptr_eq(call.application(), application) {

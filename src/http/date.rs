@@ -31,19 +31,20 @@
 //!   needs no lock; a process-wide cache would need a `Mutex` or a seqlock,
 //!   and it would make every worker thread contend on one cache line.
 //! - The cache remembers its second as the two instants that bound it, and
-//!   a hit is `start <= now < end`: two comparisons of `SystemTime`s. Turning
-//!   `now` into Unix seconds first (`duration_since(UNIX_EPOCH)`, with its
-//!   borrow and its `Result`) cost more than the rest of the lookup together.
-//!   Comparing both bounds, not only the end, keeps a clock set backwards from
-//!   reusing a later second's text. The clock itself is still read on every
-//!   call: `SystemTime::now` is a vDSO call, no system call, and an `Instant`
-//!   would cost the same read while needing a second clock to be mapped to
-//!   this one. That read is now most of the cost of a cached date (30 to
-//!   50 ns on the machine the benches ran on). hyper keeps the same kind of
-//!   thread-local cache and also reads `SystemTime::now` for each response,
-//!   but compares it only with the instant of its next update, so after the
-//!   clock is set back it serves the later second's text until the clock
-//!   catches up; the lower bound here costs one comparison more.
+//!   a hit is `start <= now < end`: two comparisons of `SystemTime`s.
+//!   Turning `now` into Unix seconds first (`duration_since(UNIX_EPOCH)`,
+//!   with its borrow and its `Result`) would cost more than the rest of the
+//!   lookup together. Comparing both bounds, not only the end, keeps a
+//!   clock set backwards from reusing a later second's text. The clock
+//!   itself is still read on every call: `SystemTime::now` is a vDSO call,
+//!   no system call, and an `Instant` would cost the same read while
+//!   needing a second clock to be mapped to this one. That read is most of
+//!   the cost of a cached date (30 to 50 ns on the machine the benches ran
+//!   on). hyper keeps the same kind of thread-local cache and also reads
+//!   `SystemTime::now` for each response, but compares it only with the
+//!   instant of its next update, so after the clock is set back it serves
+//!   the later second's text until the clock catches up; the lower bound
+//!   here costs one comparison more.
 //! - The engine reads the clock once per *write*, not per response: the
 //!   writer leaves a placeholder in each response's `Date` line and the
 //!   connection's output buffer fills them all just before the bytes go out
@@ -110,7 +111,7 @@ pub fn http_date_now() -> [u8; 29] {
 }
 
 /// [`http_date_now`] written straight into `dst`, the response writer's `Date`
-/// line: returned by value, the 29 bytes were copied to the stack twice on
+/// line: returned by value, the 29 bytes would be copied to the stack twice on
 /// their way there.
 #[inline]
 pub(crate) fn put_http_date_now(dst: &mut [u8; 29]) {
@@ -124,7 +125,7 @@ fn put_cached_date_at(now: SystemTime, dst: &mut [u8; 29]) {
     CACHE.with(|cache| {
         // Two reads of the cell, the bounds first and then the text, and a store in each
         // branch: the compiler then copies the text straight into `dst`, where one read and one
-        // `*dst = match ...` made it go through copies on the stack.
+        // `*dst = match ...` would make it go through copies on the stack.
         let CachedSecond { start, end, .. } = cache.get();
         if start <= now && now < end {
             *dst = cache.get().text;

@@ -23,7 +23,8 @@
 //! comes from searching the headers by name. Most requests carry none of
 //! these fields, so the parser notes which of them it saw while reading the
 //! names (`RequestHead::may_have`), and a search for an absent field is
-//! skipped. A field that is present is searched for exactly as before.
+//! skipped. A field that is present is searched for just as if nothing had
+//! been noted, so the answer is the same.
 //!
 //! # Ktor counterpart
 //!

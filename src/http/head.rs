@@ -157,7 +157,7 @@ pub(crate) enum Field {
 /// after the parser's own, for fields that most requests do not have. The parser already
 /// looks at each name (it must find `Host`), so it notes these as well, a length check and a
 /// word comparison per name, and each search is skipped when its field is absent. When it is
-/// present, the search runs as before, so the answers cannot differ.
+/// present, the search runs just as it would without the bits, so the answers cannot differ.
 ///
 /// # Why the address
 ///

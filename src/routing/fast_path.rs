@@ -17,7 +17,8 @@
 //!   ignored; a path with an empty segment (`//`, a trailing `/`) is never a key, so it misses;
 //! - no tracer is registered (a trace must show the search).
 //!
-//! Anything else — a miss, a 404 or a 405 — goes through the search, which decides as before.
+//! Anything else — a miss, a 404 or a 405 — goes through the search, which decides it as if
+//! there were no index.
 //!
 //! # Data flow
 //!
@@ -32,7 +33,7 @@
 //! the route's endpoint (its handlers and merged pipeline, see `pipeline.rs`), copied into the
 //! index when it is built, so a lookup need not walk down the tree to the route's node: that
 //! walk, a bounds-checked step per segment, and the check of the node's merged-pipeline cache
-//! cost about 40 instructions per call. Copying costs a few `Arc`s per route, once.
+//! would cost about 40 instructions per call. Copying costs a few `Arc`s per route, once.
 //!
 //! Ktor: `io.ktor.server.routing.RoutingPathTree` (the fast path of `RoutingResolveContext`)
 
@@ -99,8 +100,8 @@ impl ConstantIndex {
     }
 
     /// What the route answering `call` runs, if the fast path applies and knows it. Inlined
-    /// into `route_for`, its one caller: the call, and the answer passed through memory, cost
-    /// 24 instructions.
+    /// into `route_for`, its one caller: the call, and the answer passed through memory, would
+    /// cost 24 instructions.
     #[inline]
     pub(crate) fn lookup(&self, call: &ApplicationCall) -> Option<Endpoint<'_>> {
         let request = call.request();
