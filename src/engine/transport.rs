@@ -1,14 +1,17 @@
 //! What the connection loop needs from a socket, and what it shares with its engine.
 //!
-//! The protocol code (`connection.rs`) is written once and serves every engine. It asks three
-//! things of the byte stream under it, gathered in the [`Transport`] trait: read, write, and
-//! read *with a deadline*, because a server must not wait forever for a silent client. Each
-//! engine answers the deadline question its own way: the `Cio` engine arms a timer in its
-//! reactor next to the socket's readiness; the `Blocking` engine sets the socket's
-//! `SO_RCVTIMEO` and lets the kernel give up. A stream that can also try a read or a write
-//! without waiting (`Cio`'s can) saves the connection loop a future per read and per write:
-//! after a readiness wait the bytes are nearly always there, and a response nearly always fits
-//! the send buffer.
+//! The protocol code (`connection.rs`) is written once and serves every engine. What it asks
+//! of the byte stream under it is gathered in the [`Transport`] trait: to read and write
+//! (`AsyncRead`, `AsyncWrite`); to read *with a deadline* (`read_before`), and to wait with one
+//! until a read would find something (`readable_before`), because a server must not wait
+//! forever for a silent client; and to end its sending side (`shutdown_write`), for a close
+//! that loses no response. Each engine answers the deadline question its own way: the `Cio`
+//! engine arms a timer in its reactor next to the socket's readiness; the `Blocking` engine
+//! sets the socket's `SO_RCVTIMEO` and lets the kernel give up. Two more methods are optional:
+//! a stream that can try a read or a write without waiting (`try_read`, `try_write`; `Cio`'s
+//! can, while the defaults always answer `WouldBlock`) saves the connection loop a future per
+//! read and per write: after a readiness wait the bytes are nearly always there, and a
+//! response nearly always fits the send buffer.
 //!
 //! Between a connection and its engine sits a [`ConnectionState`]: the connection says when it
 //! is idle (waiting for the next request with nothing buffered), the engine says when the
@@ -139,7 +142,9 @@ impl Default for ConnectionConfig {
 /// stopping; `stop` says it is stopping, then looks for idle connections. Only sequentially
 /// consistent ordering guarantees that at least one of them sees the other's store (with
 /// release and acquire both could miss, and the connection would wait out the grace period).
-/// The price is one locked instruction per store, paid when a connection starts to wait.
+/// The price is one locked instruction per store. A connection stores `true` before each wait
+/// for a new request, and `false` after each read in `next_head`: one or two stores for a
+/// request whose head had to be read, none for one already buffered behind another.
 ///
 /// Ktor: the `ServerJob` cancellation and `CIOApplicationEngine`'s stop, which reach every
 /// connection coroutine
@@ -177,6 +182,8 @@ impl ConnectionState {
         self.stopping.load(Ordering::SeqCst)
     }
 
+    /// Says whether the connection is waiting for a new request with nothing buffered; see
+    /// the type's docs for the ordering.
     pub(crate) fn set_idle(&self, idle: bool) {
         self.idle.store(idle, Ordering::SeqCst);
     }

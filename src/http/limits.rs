@@ -18,6 +18,7 @@
 //! | 400 Bad Request | malformed syntax, ambiguous framing, bad Host |
 //! | 413 Content Too Large | body over `max_body` |
 //! | 414 URI Too Long | target over `max_target` |
+//! | 408 Request Timeout | (made by the engine) a request that did not arrive in time |
 //! | 417 Expectation Failed | an `Expect` other than `100-continue` |
 //! | 431 Request Header Fields Too Large | head over `max_head` or `max_headers` |
 //! | 501 Not Implemented | CONNECT, unknown transfer coding |
@@ -80,7 +81,8 @@ impl Default for Limits {
 /// Ktor: `io.ktor.http.cio.ParserException`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
-    /// The status to send: 400, 413, 414, 417, 431, 501 or 505.
+    /// The status to send: 400, 413, 414, 417, 431, 501 or 505 from the parsers, or 408 from
+    /// the engine when a request's head or body does not arrive within its time limit.
     pub status: HttpStatusCode,
     /// A short, fixed explanation, safe to show to the client.
     pub reason: &'static str,

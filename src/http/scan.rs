@@ -55,8 +55,9 @@
 
 use super::syntax::{self, FIELD, TARGET, TCHAR};
 
-/// `0x01` in every lane (the same in either byte order). Shared with the other word-at-a-time
-/// code of this module: `field_check.rs` and `url.rs`.
+/// `0x01` in every lane (the same in either byte order). Also used by `url.rs`'s
+/// word-at-a-time search; `field_check.rs` calls [`value_suspects`] and has sixteen-byte forms
+/// of these two of its own.
 pub(super) const ONES: u64 = u64::from_le_bytes([0x01; 8]);
 /// The high bit of every lane.
 pub(super) const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
