@@ -6,7 +6,10 @@
 //! advance: every constant selector has the highest quality, 1.0, so a route made only of
 //! constant segments and a method beats any other candidate for the same path (a parameter,
 //! wildcard or missing optional part scores less at the first position where they differ).
-//! Ktor 3.5 added the same shortcut (`RoutingPathTree`).
+//! Ktor's `RoutingPathTree` rests on the same idea and goes further: its tree of segments also
+//! follows plain parameters, wildcards, tailcards and transparent selectors (`authenticate`,
+//! say), and leaves to the search what it marks ambiguous. This index is the narrower version:
+//! constant routes only, found with one lookup of the whole path.
 //!
 //! The shortcut is taken only where that argument holds:
 //!
@@ -35,7 +38,7 @@
 //! walk, a bounds-checked step per segment, and the check of the node's merged-pipeline cache
 //! would cost about 40 instructions per call. Copying costs a few `Arc`s per route, once.
 //!
-//! Ktor: `io.ktor.server.routing.RoutingPathTree` (the fast path of `RoutingResolveContext`)
+//! Ktor: `io.ktor.server.routing.RoutingPathTree`, narrowed to constant routes
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -16,7 +16,8 @@
 //! `memcmp` and method search come to about 210 instructions a request in the pipelined
 //! benchmark (callgrind), where a lookup here costs about 85.
 //!
-//! Ktor: none of its own; the fast path it serves mirrors `RoutingPathTree` (see `fast_path.rs`).
+//! Ktor: none of its own; `RoutingPathTree`, whose narrower counterpart this table serves (see
+//! `fast_path.rs`), keeps a map of constant segments per node and walks it segment by segment.
 
 /// A perfect hash table: paths fixed when it is built, each in a slot of its own, so a lookup
 /// reads one slot and compares one path, with no probing.
