@@ -62,8 +62,12 @@ use expect::Deferred;
 #[derive(Clone, Copy, Debug)]
 pub struct Peer {
     /// The server's end.
+    ///
+    /// Ktor: `ServerIncomingConnection.localAddress`
     pub local: SocketAddr,
     /// The client's end.
+    ///
+    /// Ktor: `ServerIncomingConnection.remoteAddress`
     pub remote: SocketAddr,
 }
 

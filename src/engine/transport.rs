@@ -111,15 +111,21 @@ impl Transport for &TcpStream {
 #[derive(Clone, Debug)]
 pub struct ConnectionConfig {
     /// Request size limits.
+    ///
+    /// Ktor: none; CIO's limits are constants of its parser (see [`Limits`])
     pub limits: Limits,
     /// How long a keep-alive connection may wait for its next request before it is closed.
     /// Default 45 s, as Ktor CIO's `connectionIdleTimeoutSeconds`. It also bounds each wait
     /// for room to write: a client that stops reading a response is closed after it.
+    ///
+    /// Ktor: `CIOApplicationEngine.Configuration.connectionIdleTimeoutSeconds`
     pub idle_timeout: Duration,
     /// How long a request may take to arrive once it has started, its head and its body
     /// together; after that the client gets `408 Request Timeout` and the connection closes.
     /// (The body of an `Expect: 100-continue` request gets its own, from the `100 Continue`.)
     /// Default 10 s.
+    ///
+    /// Ktor: none; `connectionIdleTimeoutSeconds` is CIO's only timeout setting
     pub request_timeout: Duration,
 }
 

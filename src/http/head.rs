@@ -60,8 +60,12 @@ impl<T> Status<T> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Header<'b> {
     /// The field name as sent (a token; compare it case-insensitively).
+    ///
+    /// Ktor: `HttpHeadersMap.nameAt`.
     pub name: &'b str,
     /// The field value without surrounding whitespace.
+    ///
+    /// Ktor: `HttpHeadersMap.valueAt`.
     pub value: &'b [u8],
 }
 
@@ -79,16 +83,26 @@ pub const EMPTY_HEADER: Header<'static> = Header { name: "", value: b"" };
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RequestHead<'h, 'b> {
     /// The method token, e.g. `"GET"`; see [`HttpMethod::parse`](super::HttpMethod::parse).
+    ///
+    /// Ktor: `Request.method` (an `HttpMethod` there, parsed at once).
     pub method: &'b str,
     /// The request-target exactly as sent, e.g. `"/a%20b?q=1"`.
+    ///
+    /// Ktor: `Request.uri`.
     pub target: &'b str,
     /// `HTTP/1.0` or `HTTP/1.1`.
+    ///
+    /// Ktor: `Request.version` (the text there).
     pub version: HttpVersion,
     /// The field lines in the order received, duplicates included.
+    ///
+    /// Ktor: `Request.headers`, an `HttpHeadersMap`.
     pub headers: &'h [Header<'b>],
     /// The whole head as text, when it is UTF-8, as nearly every head is (a value with
     /// obs-text need not be): the parser checked it once, so values can be had as text by
     /// slicing it instead of checking each again; see [`value_text`](Self::value_text).
+    ///
+    /// Ktor: none public; a `Request` keeps its characters in a private `CharArrayBuilder`.
     pub text: Option<&'b str>,
     /// Which of the fields `framing.rs` looks for the parser saw, in `headers`.
     pub(crate) seen: FieldsSeen,

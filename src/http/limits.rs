@@ -44,18 +44,31 @@ use std::fmt;
 #[derive(Clone, Debug)]
 pub struct Limits {
     /// Longest request-target, in bytes (default 8 KiB); longer gives 414.
+    ///
+    /// Ktor: none of its own; CIO's `HTTP_LINE_LIMIT` (8192 characters, in
+    /// `HttpParser.kt`) bounds the whole request line, target included.
     pub max_target: usize,
     /// Longest head, request line to final empty line included (default
     /// 64 KiB); longer gives 431. Also bounds a chunked body's trailer.
+    ///
+    /// Ktor: none; CIO bounds each line (`HTTP_LINE_LIMIT`), not the head.
     pub max_head: usize,
     /// Most field lines in a head (default 100); more gives 431. The number
     /// of slots passed to [`parse_request`](super::parse_request) lowers it
     /// further. Also bounds a chunked body's trailer.
+    ///
+    /// Ktor: none; CIO has no setting for the number of header lines.
     pub max_headers: usize,
     /// Largest body, after chunked decoding (default 1 MiB); larger gives 413.
+    ///
+    /// Ktor: `RequestBodyLimitConfig.bodyLimit`, of the `RequestBodyLimit`
+    /// plugin (CIO itself sets none).
     pub max_body: u64,
     /// Longest chunk-size line, extensions included (default 128); longer
     /// gives 400.
+    ///
+    /// Ktor: CIO's `MAX_CHUNK_SIZE_LENGTH` (128, fixed, in
+    /// `ChunkedTransferEncoding.kt`).
     pub max_chunk_line: usize,
 }
 
@@ -83,8 +96,12 @@ impl Default for Limits {
 pub struct ParseError {
     /// The status to send: 400, 413, 414, 417, 431, 501 or 505 from the parsers, or 408 from
     /// the engine when a request's head or body does not arrive within its time limit.
+    ///
+    /// Ktor: none; a `ParserException` has no status, and CIO answers every one with 400.
     pub status: HttpStatusCode,
     /// A short, fixed explanation, safe to show to the client.
+    ///
+    /// Ktor: `ParserException.message`.
     pub reason: &'static str,
 }
 
