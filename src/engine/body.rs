@@ -147,10 +147,10 @@ async fn read_chunked<S: Transport>(
 /// when it is called, and a future would have nothing to do but say so. Yet the caller would
 /// build it, poll it and drop it, for every response: 70 instructions per pipelined request
 /// (callgrind), against a `match` in the caller. An `async fn` would even move all its
-/// arguments into its state first. Inlined into its two
-/// callers in `connection.rs` (the request loop and `refuse`): as a function of its own,
-/// which the compiler chose without the attribute, the call with seven arguments and the
-/// registers saved around it cost more than its work.
+/// arguments into its state first. Inlined, by attribute, into its two callers in
+/// `connection.rs` (the request loop and `refuse`): as a function of its own, which the
+/// compiler may make it without the attribute, the call with seven arguments and the
+/// registers saved around it would cost more than its work.
 #[inline(always)]
 pub(crate) fn write_response(
     output: &mut OutputBuffer,
