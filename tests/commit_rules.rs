@@ -1,5 +1,7 @@
-//! How a response is committed (research/ktor.md 2.4) and what answers a call nobody answered
-//! (2.6), one named case per rule.
+//! How a response is committed (`src/application/response.rs`; Ktor:
+//! `io.ktor.server.engine.BaseApplicationResponse`, `commitHeaders`) and what answers a call
+//! nobody answered (`respond_unhandled` in `src/application/mod.rs`; Ktor: the `Fallback`
+//! interceptor of `io.ktor.server.engine.BaseApplicationEngine`), one named case per rule.
 
 use mini_ktor::prelude::*;
 use mini_ktor::testing::{TestResponse, test_application};

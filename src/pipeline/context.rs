@@ -14,7 +14,8 @@
 //! index past it and awaits it; when that interceptor itself calls `proceed`, the same loop runs
 //! one level deeper and drains the rest. When the inner loop returns, the index is at the end,
 //! so the outer loop has nothing left to do: every interceptor runs exactly once. Three rules of
-//! Ktor's (research/ktor.md §1.3) fall out of that loop by themselves:
+//! Ktor's `Pipeline.execute` (in ktorio/ktor, `io.ktor.util.pipeline.DebugPipelineContext` is
+//! its plain-loop executor) fall out of that loop by themselves:
 //!
 //! - an interceptor that returns without calling `proceed` or `finish` does not stop anything:
 //!   the loop that called it simply moves on to the next one;

@@ -1,5 +1,5 @@
-//! Running a pipeline (research/ktor.md §1.3): the onion of `proceed`, `finish`, errors and the
-//! subject.
+//! Running a pipeline (`src/pipeline/context.rs`, which states the rules): the onion of
+//! `proceed`, `finish`, errors and the subject.
 
 use super::*;
 

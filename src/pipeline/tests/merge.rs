@@ -1,4 +1,5 @@
-//! Merging pipelines (research/ktor.md §1.5).
+//! Merging pipelines (`src/pipeline/merge.rs`; Ktor: `Pipeline.merge` in
+//! `io.ktor.util.pipeline.Pipeline`).
 
 use super::*;
 

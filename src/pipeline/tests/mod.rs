@@ -1,11 +1,12 @@
-//! The pipeline's rules, one named test each (research/ktor.md §1.2, §1.3, §1.5 and §1.6).
+//! The pipeline's rules, one named test each: those of Ktor's `io.ktor.util.pipeline.Pipeline`
+//! (ktorio/ktor, `ktor-utils/common/src/io/ktor/util/pipeline/`).
 //!
-//! | file | rules |
-//! |---|---|
-//! | `execution.rs` | running: `proceed`, `finish`, errors, the subject (§1.3) |
-//! | `phases.rs` | the phase order: `add_phase`, `insert_phase_*`, `intercept` (§1.2) |
-//! | `merge.rs` | `merge`, `merge_phases`, `reset_from` (§1.5) |
-//! | `sharing.rs` | clones and merged pipelines share lists, copy on write (§1.6) |
+//! | file | rules | code under test |
+//! |---|---|---|
+//! | `execution.rs` | running: `proceed`, `finish`, errors, the subject | `context.rs` |
+//! | `phases.rs` | the phase order: `add_phase`, `insert_phase_*`, `intercept` | `order.rs`, `mod.rs` |
+//! | `merge.rs` | `merge`, `merge_phases`, `reset_from` | `merge.rs` |
+//! | `sharing.rs` | clones and merged pipelines share lists, copy on write | `mod.rs` |
 //!
 //! The scenarios follow Ktor's own tests (`PipelineTest`, `PipelinePhasesTest`,
 //! `PipelineContractsTest`); the tables are ours.

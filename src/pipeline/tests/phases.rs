@@ -1,4 +1,5 @@
-//! Building the phase order (research/ktor.md §1.2).
+//! Building the phase order (`src/pipeline/order.rs`; Ktor: `addPhase`, `insertPhaseBefore` and
+//! `insertPhaseAfter` in `io.ktor.util.pipeline.Pipeline`).
 
 use super::*;
 

@@ -1,4 +1,5 @@
-//! Copy-on-write sharing of interceptor lists (research/ktor.md §1.6).
+//! Copy-on-write sharing of interceptor lists (the module docs of `src/pipeline/mod.rs`; Ktor:
+//! the `shared` flag of `io.ktor.util.pipeline.PhaseContent`).
 
 use super::*;
 
