@@ -86,7 +86,11 @@ pub mod prelude {
     pub use crate::{Error, Result};
 }
 
-/// Every Rust block of TUTORIAL.md, compiled and run by `cargo test` as a doctest.
+/// Every Rust block of TUTORIAL.md as a doctest: `cargo test` compiles each one and runs those
+/// not marked `no_run` (the servers). TUTORIAL.md gives the line of the `include_str!` below,
+/// which rustdoc counts a failing block's line from (`tests/tutorial_listings.rs` checks it).
+///
+/// Ktor: none; the tutorial is this crate's own
 #[cfg(doctest)]
 #[doc = include_str!("../TUTORIAL.md")]
 pub struct TutorialDoctests;
