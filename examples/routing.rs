@@ -62,7 +62,7 @@ pub fn module(app: &mut Application) {
         });
         route.get("/*/health", async |call| call.respond_text("ok").await);
         route.route("/admin", |admin| {
-            // Runs for /admin and everything below it, before their handlers.
+            // Runs for the calls routed into /admin's subtree, before their handlers.
             admin.intercept(ApplicationCallPipeline::PLUGINS, admin_guard);
             admin.get("/stats", async |call| call.respond_text("3 users").await);
         });
