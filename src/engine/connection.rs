@@ -25,22 +25,23 @@
 //! socket's write timeout): a client that stops reading its response is closed, not served
 //! for ever. A slow reader is not, since every write that gets through waits afresh.
 //!
-//! RFC 9112 §9.3 (persistence and pipelining), §9.6 (tear-down: the lingering close of
-//! `linger`, after every last response) and RFC 9110 §10.1.1 (`Expect`, in
+//! RFC 9112 §9.3 (persistence and pipelining), §9.6 (tear-down: the lingering close after
+//! every last response, in `connection/close.rs`) and RFC 9110 §10.1.1 (`Expect`, in
 //! `connection/expect.rs`) are the rules this loop follows.
 //!
 //! **Errors.** A request that cannot be parsed or framed gets its status (400, 408, 413, 414,
-//! 417, 431, 501, 505) with `Connection: close`, then the connection ends (`refuse`). Nothing
-//! after a framing error is read as a request, so a confused stream never answers the wrong
-//! request.
+//! 417, 431, 501, 505) with `Connection: close`, then the connection ends (`refuse`, in
+//! `connection/close.rs`). Nothing after a framing error is read as a request, so a confused
+//! stream never answers the wrong request.
 //!
 //! Ktor: `io.ktor.server.cio.backend.ServerPipeline` (`startServerConnectionPipeline`)
 
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+mod close;
 mod expect;
 
 use super::body::{BodyRead, Rest, read_body, write_response};
@@ -52,8 +53,9 @@ use super::spare;
 use super::storage::CallStorage;
 use super::transport::{ConnectionConfig, ConnectionState, Transport, must_wait};
 use crate::application::{Application, OutgoingContent};
-use crate::http::{BodyFraming, Headers, HttpHeaders, HttpStatusCode, HttpVersion, ParseError};
+use crate::http::{BodyFraming, HttpStatusCode, HttpVersion, ParseError};
 use crate::runtime::after;
+use close::connection_header;
 use expect::Deferred;
 
 /// The addresses of a connection's two ends, given to every request on it.
@@ -319,82 +321,9 @@ impl<S: Transport> Connection<'_, S> {
         }
     }
 
-    /// Answers a request that cannot be served with `error`'s status, then closes gracefully
-    /// ([`linger`](Self::linger)).
-    ///
-    /// The error's text is the body, except for a `HEAD` request, whose answer has none
-    /// (RFC 9110 §9.3.2), error or not.
-    async fn refuse(&mut self, error: ParseError, is_head: bool) -> io::Result<()> {
-        let mut headers = Headers::new();
-        headers.append(HttpHeaders::CONTENT_TYPE, "text/plain; charset=UTF-8");
-        let content = OutgoingContent::Bytes(error.reason.as_bytes().into());
-        // Known bytes: all of it goes into the output buffer, nothing is left to stream.
-        let _ = write_response(
-            &mut self.output,
-            error.status,
-            &headers,
-            content,
-            is_head,
-            HttpVersion::Http11,
-            true,
-        );
-        self.flush().await?;
-        self.linger().await
-    }
-
-    /// Closes after a last response, already written, without losing it (RFC 9112 §9.6).
-    ///
-    /// The client may still be sending: the rest of a too-large body, or requests pipelined
-    /// behind one answered with `Connection: close`. Closing a socket with unread input makes
-    /// the kernel send a reset, which can destroy the response before the client reads it. So
-    /// the write side is shut first, which the client sees as the end of the response, then
-    /// what it still sends is read and dropped until it closes, for at most 1 s and 1 MiB: a
-    /// "lingering close", as nginx and Apache do. Nothing read here is ever parsed. (Ktor CIO
-    /// closes at once.)
-    async fn linger(&mut self) -> io::Result<()> {
-        self.stream.shutdown_write()?;
-        let deadline = Instant::now() + Duration::from_secs(1);
-        let mut discarded = 0;
-        // On the heap: an array here would be part of every connection's future, errors or not.
-        let mut sink = vec![0u8; 4096];
-        while discarded < 1 << 20 {
-            match self.stream.read_before(&mut sink, deadline).await {
-                Ok(0) | Err(_) => break,
-                Ok(count) => discarded += count,
-            }
-        }
-        Ok(())
-    }
-
     async fn flush(&mut self) -> io::Result<()> {
         flush(self.stream, &mut self.output).await
     }
-}
-
-/// Decides the response's `Connection` header: a handler's `Connection` listing `close`
-/// (`close`, `Close, x`) closes the connection, RFC 9112 §9.6, and goes out as it is (the
-/// writer then adds no second one). A handler's other `Connection` (`keep-alive`, say) is
-/// replaced: by `close` when the connection closes anyway, rather than sent beside the
-/// writer's `close` to contradict it, and by `keep-alive` to an HTTP/1.0 client kept alive,
-/// which must be told so, since it assumes a close otherwise. Returns whether to close.
-fn connection_header(headers: &mut Headers, version: HttpVersion, close: bool) -> bool {
-    // `contains` first: it answers the usual case, no `Connection` at all, with one test.
-    // (`get_all` makes the same test, but behind an iterator's set-up, which measured about
-    // ten instructions more per response.)
-    let handler_said = headers.contains(HttpHeaders::CONNECTION);
-    let asked_close = handler_said
-        && headers
-            .get_all(HttpHeaders::CONNECTION)
-            .any(|value| crate::http::lists_close(value.as_bytes()));
-    if asked_close {
-        return true;
-    }
-    if close && handler_said {
-        headers.set(HttpHeaders::CONNECTION, "close");
-    } else if !close && version == HttpVersion::Http10 {
-        headers.set(HttpHeaders::CONNECTION, "keep-alive");
-    }
-    close
 }
 
 /// Writes out everything in `output`: in one try that does not wait, nearly always, and what
