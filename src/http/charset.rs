@@ -70,7 +70,7 @@ pub fn decode(bytes: Vec<u8>, charset: Option<&str>) -> Result<String, CharsetEr
         // Every byte is the code point of the same number: U+0000 to U+00FF.
         Ok(bytes.into_iter().map(char::from).collect())
     } else if is(US_ASCII) {
-        // ASCII is UTF-8 whose bytes are all below 0x80; the check makes the copy unneeded.
+        // ASCII is the part of UTF-8 below 0x80: checked as that, it needs no conversion.
         match bytes.is_ascii() {
             true => String::from_utf8(bytes).map_err(|_| CharsetError::Malformed),
             false => Err(CharsetError::Malformed),

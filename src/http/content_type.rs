@@ -145,12 +145,21 @@ impl ContentType {
 /// does not start a parameter; escapes in them are left as they are, since no charset name
 /// has one. RFC 9110 §5.6.6.
 fn parameter<'v>(value: &'v str, name: &str) -> Option<&'v str> {
+    const OWS: [char; 2] = [' ', '\t'];
     let mut rest = value.split_once(';')?.1;
     loop {
         rest = rest.trim_start_matches([' ', '\t', ';']);
-        let (this_name, after) = rest.split_once('=')?;
+        if rest.is_empty() {
+            return None;
+        }
+        let name_end = rest.find(['=', ';']).unwrap_or(rest.len());
+        let this_name = rest[..name_end].trim_end_matches(OWS);
+        let Some(after) = rest[name_end..].strip_prefix('=') else {
+            rest = &rest[name_end..]; // a parameter without a value is no parameter: skipped
+            continue;
+        };
         // RFC 9110 allows no whitespace around `=`; senders that put some are still understood.
-        let after = after.trim_start_matches([' ', '\t']);
+        let after = after.trim_start_matches(OWS);
         let (found, after_value) = match after.strip_prefix('"') {
             Some(quoted) => {
                 let end = quoted_end(quoted)?;
@@ -158,13 +167,13 @@ fn parameter<'v>(value: &'v str, name: &str) -> Option<&'v str> {
             }
             None => {
                 let end = after.find(';').unwrap_or(after.len());
-                (after[..end].trim_end_matches([' ', '\t']), &after[end..])
+                (after[..end].trim_end_matches(OWS), &after[end..])
             }
         };
-        if this_name.trim_end_matches([' ', '\t']).eq_ignore_ascii_case(name) {
+        if this_name.eq_ignore_ascii_case(name) {
             return Some(found);
         }
-        rest = after_value.split_once(';')?.1;
+        rest = after_value;
     }
 }
 
@@ -222,6 +231,10 @@ mod tests {
             ("text/plain; charset=\"unclosed", None),
             ("text/plain; format=flowed", None),
             ("text/plain; charsets=x", None),
+            ("text/plain; flowed; charset=utf-8", Some("utf-8")),
+            ("text/plain; =x; charset=utf-8", Some("utf-8")),
+            ("text/plain; a=\"b\"junk; charset=utf-8", Some("utf-8")),
+            ("text/plain; charset", None),
         ];
         for (value, charset) in cases {
             assert_eq!(ContentType::new(value).charset(), charset, "{value}");
