@@ -504,3 +504,26 @@ fn the_test_engine_follows_the_wire() {
     assert_eq!(interim.headers().get("X-Handler"), None);
     assert_eq!(interim.text(), "");
 }
+
+/// A header name with a line break, a space or a colon
+/// is refused as an error (500), like a value with one: the handler's own header call fails.
+#[test]
+fn header_name_injection_is_refused() {
+    for name in ["X-Evil\r\nSet-Cookie", "Bad Name", "Colon:", ""] {
+        let client = test_application(move |app| {
+            app.routing(move |route| {
+                route.get("/", async move |call| {
+                    call.response().header(name, "v")?;
+                    call.respond_text("unreachable").await
+                });
+            });
+        });
+        let response = client.get("/");
+        assert_eq!(
+            response.status(),
+            HttpStatusCode::INTERNAL_SERVER_ERROR,
+            "{name:?}"
+        );
+        assert!(response.header("Set-Cookie").is_none());
+    }
+}

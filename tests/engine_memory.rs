@@ -247,3 +247,21 @@ fn every_written_response_is_dated_now() {
     }
     assert!(writes[2].starts_with("HTTP/1.1 400 "), "{writes:#?}");
 }
+
+/// A refusal closes cleanly: the error is written, the
+/// write side is shut, and what the client still sends is read and dropped (never parsed)
+/// until it closes, as after a last response (RFC 9112 §9.6).
+#[test]
+fn a_refusal_lingers_before_closing() {
+    let mut stream = MemoryStream::new(&["GET / HTTP/1.1\r\nHost : x\r\n\r\n", &get("/")]);
+    serve_in_memory(&mut stream, hello::module);
+    stream.assert_kinds(&["read", "write", "shutdown", "read", "end"]);
+    let writes = stream.writes();
+    assert_eq!(
+        writes.len(),
+        1,
+        "the request after the refusal is not answered: {writes:#?}"
+    );
+    assert!(writes[0].starts_with("HTTP/1.1 400 "), "{writes:#?}");
+    assert!(writes[0].contains("\r\nConnection: close\r\n"), "{writes:#?}");
+}

@@ -35,12 +35,17 @@ macro_rules! engine_suite {
 
             type Server = EmbeddedServer<$engine>;
 
+            /// `module` on this engine, on a free port with two workers, not started yet.
+            fn unstarted(module: impl FnOnce(&mut Application) + 'static) -> Server {
+                embedded_server($engine, 0, module).workers(2)
+            }
+
             /// Starts `module` on a free port with two workers, configured by `configure`.
             fn start_with(
                 module: impl FnOnce(&mut Application) + 'static,
                 configure: impl FnOnce(Server) -> Server,
             ) -> (Server, SocketAddr) {
-                let mut server = configure(embedded_server($engine, 0, module).workers(2));
+                let mut server = configure(unstarted(module));
                 server.start(false).expect("server starts");
                 let address = server.local_address().expect("bound");
                 (server, address)
@@ -61,3 +66,36 @@ macro_rules! engine_suite {
 }
 
 engine_suite!(cio: Cio, blocking: Blocking);
+
+/// `workers(n)` gives `Cio` n event loops, and the acceptor deals connections out to each in
+/// turn: six connections to three workers are answered on three threads, each a worker's. The
+/// default is a worker per core. (`Blocking` has a thread per connection instead, and no
+/// workers.)
+#[test]
+fn cio_serves_on_the_workers_configured() {
+    let module = |app: &mut Application| {
+        app.routing(|route| {
+            route.get("/", async |call| {
+                let name = thread::current().name().unwrap_or("unnamed").to_string();
+                call.respond_text(name).await
+            });
+        });
+    };
+    let cores = thread::available_parallelism().map_or(1, |cores| cores.get());
+    assert_eq!(embedded_server(Cio, 0, module).config().workers, cores);
+
+    let mut server = embedded_server(Cio, 0, module).workers(3);
+    server.start(false).expect("server starts");
+    let address = server.local_address().expect("bound");
+    let mut threads = std::collections::BTreeSet::new();
+    let mut open = Vec::new(); // each request on a connection of its own, all kept open
+    for _ in 0..6 {
+        let mut stream = connect(address);
+        stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let body = read_response(&mut stream, &mut Vec::new()).body;
+        threads.insert(String::from_utf8(body).unwrap());
+        open.push(stream);
+    }
+    let workers = ["mini-ktor-worker-0", "mini-ktor-worker-1", "mini-ktor-worker-2"];
+    assert_eq!(threads, workers.map(String::from).into());
+}

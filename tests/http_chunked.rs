@@ -246,3 +246,22 @@ fn encode_decode_round_trip() {
     assert_eq!(body, data);
     assert_eq!(status, ChunkedStatus::Complete { consumed: wire.len() });
 }
+
+/// The default decoder, as the engine builds it with
+/// `from_limits`, holds size lines to the README's 128 bytes: 128 pass, 129 are a 400.
+#[test]
+fn size_line_limit_by_default() {
+    let line = |length: usize| {
+        [
+            b"5;".as_slice(),
+            &b"a".repeat(length - 2),
+            b"\r\nhello\r\n0\r\n\r\n",
+        ]
+        .concat()
+    };
+    assert_eq!(
+        decode_all(&line(128)).map(|(body, _)| body),
+        Ok(b"hello".to_vec())
+    );
+    assert_eq!(decode_all(&line(129)).map(|(_, status)| status), Err(400));
+}

@@ -342,4 +342,29 @@ mod tests {
             assert_eq!(text, imf_fixdate(unix_seconds(t)), "{nanos}");
         }
     }
+
+    /// Within one second the cached text is reused,
+    /// not formatted again: a sentinel put in the cache comes back for every instant of its
+    /// second, and the next second is formatted afresh.
+    #[test]
+    fn a_second_is_formatted_once() {
+        let base = UNIX_EPOCH + Duration::from_secs(784_111_777);
+        let (start, end) = second_bounds(784_111_777).unwrap();
+        let sentinel = *b"SENTINEL, not a formatted one";
+        CACHE.with(|cache| {
+            cache.set(CachedSecond {
+                start,
+                end,
+                text: sentinel,
+            })
+        });
+        for nanos in [0, 1, 500_000_000, 999_999_999] {
+            let mut text = [0; 29];
+            put_cached_date_at(base + Duration::from_nanos(nanos), &mut text);
+            assert_eq!(text, sentinel, "{nanos} ns into the cached second");
+        }
+        let mut text = [0; 29];
+        put_cached_date_at(base + Duration::from_secs(1), &mut text);
+        assert_eq!(&text, b"Sun, 06 Nov 1994 08:49:38 GMT");
+    }
 }

@@ -415,3 +415,33 @@ fn connections_on_one_worker_each_see_their_own_addresses() {
         }
     }
 }
+
+/// HEAD of a streamed response gets GET's head
+/// (`Transfer-Encoding: chunked`) and no body, not even the last chunk: the answer to the
+/// request pipelined behind it starts right after the head.
+#[test]
+fn head_of_a_streamed_response_has_no_body() {
+    let (_server, address) = start(|app| {
+        app.routing(|route| {
+            route.method(HttpMethod::Head, "/count", async |call| {
+                call.respond_bytes_writer(ContentType::TEXT_PLAIN, async |writer| {
+                    writer.write(b"1\n").await?;
+                    Ok(())
+                })
+                .await
+            });
+        });
+        hello::module(app);
+    });
+    let mut stream = connect(address);
+    stream
+        .write_all(b"HEAD /count HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut buffered = Vec::new();
+    let head = read_head(&mut stream, &mut buffered);
+    assert_eq!(head.status_line, "HTTP/1.1 200 OK");
+    assert_eq!(head.header("transfer-encoding"), Some("chunked"));
+    let next = read_response(&mut stream, &mut buffered);
+    assert_eq!(next.status_line, "HTTP/1.1 200 OK", "{next:?}");
+    assert_eq!(next.body, b"Hello World!");
+}

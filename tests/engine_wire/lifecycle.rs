@@ -19,6 +19,17 @@ fn host_is_the_address_bound() {
     assert_eq!(read_response(&mut stream, &mut buffered).body, b"Hello World!");
 }
 
+/// A host that is none of this machine's addresses cannot be bound: `start` fails with the
+/// system's error, rather than serving on another address. (192.0.2.1 is in TEST-NET-1,
+/// RFC 5737, kept for documentation: binding to it fails at once, and nothing is sent.)
+#[test]
+fn a_host_that_is_not_this_machines_fails_to_start() {
+    let mut server = unstarted(hello::module).host("192.0.2.1");
+    let error = server.start(false).expect_err("nothing is bound on 192.0.2.1");
+    assert_eq!(error.kind(), ErrorKind::AddrNotAvailable, "{error}");
+    assert_eq!(server.local_address(), None);
+}
+
 /// The lifecycle events come in Ktor's order: started, ready, stopping, stopped.
 #[test]
 fn lifecycle_events_in_order() {
@@ -125,4 +136,29 @@ fn stop_waits_for_a_connection_accepted_just_before_it() {
         }
     }
     assert!(answered > 0, "no request was accepted before its stop: the test tested nothing");
+}
+
+/// A request still in its handler when the grace period ends is not waited for: `stop` closes
+/// its connection at the end of the grace period, and the client gets no answer. (The handler
+/// would take 30 s; the test gives `stop` 10.)
+#[test]
+fn stop_closes_what_is_left_after_the_grace_period() {
+    let (mut server, address) = start(|app| {
+        app.routing(|route| {
+            route.get("/endless", async |call| {
+                sleep(Duration::from_secs(30)).await;
+                call.respond_text("too late").await
+            });
+        });
+    });
+    let mut busy = connect(address);
+    busy.write_all(b"GET /endless HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    thread::sleep(Duration::from_millis(50)); // the request is in its handler
+    let started = Instant::now();
+    server.stop(Duration::from_millis(300), Duration::from_millis(300));
+    assert!(started.elapsed() < Duration::from_secs(10), "stop waited for the handler");
+    let mut rest = Vec::new();
+    let closed = std::io::Read::read_to_end(&mut busy, &mut rest); // an end or a reset
+    assert!(closed.is_ok() || closed.is_err_and(|error| error.kind() != ErrorKind::WouldBlock));
+    assert!(rest.is_empty(), "{}", String::from_utf8_lossy(&rest));
 }
