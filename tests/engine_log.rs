@@ -2,7 +2,8 @@
 //! panic, a streamed body's producer failing) is logged; what a client does is not (a bad
 //! request, a body that never comes, a connection reset in the middle of a streamed response),
 //! or any client could fill the server's log at will. Ktor draws the same line with log
-//! levels: the second kind goes to DEBUG.
+//! levels: the second kind goes to DEBUG. A request that a stop cuts short is logged too: an
+//! accepted request never ends without a word.
 //!
 //! The server's stderr cannot be captured inside its own process, so each test runs itself
 //! again in a child process, which plays the scenario, and reads the child's stderr.
@@ -16,6 +17,7 @@ use std::time::Duration;
 
 use mini_ktor::engine::{ApplicationEngineFactory, EmbeddedServer};
 use mini_ktor::prelude::*;
+use mini_ktor::runtime;
 use support::{connect, read_response, read_to_close};
 
 /// Set in the child process: run the scenario instead of starting a child.
@@ -43,6 +45,41 @@ fn blocking_logs_server_failures_only() {
         return; // in the child, which played the scenario
     };
     check(&stderr);
+}
+
+#[test]
+fn cio_reports_a_request_cut_short_by_stop() {
+    let Some(stderr) = in_child("cio_reports_a_request_cut_short_by_stop", || {
+        stop_during_a_request(embedded_server(Cio, 0, module).workers(1))
+    }) else {
+        return; // in the child, which played the scenario
+    };
+    check_cut_short(&stderr);
+}
+
+#[test]
+fn blocking_reports_a_request_cut_short_by_stop() {
+    let Some(stderr) = in_child("blocking_reports_a_request_cut_short_by_stop", || {
+        stop_during_a_request(embedded_server(Blocking, 0, module))
+    }) else {
+        return; // in the child, which played the scenario
+    };
+    check_cut_short(&stderr);
+}
+
+/// A stop whose grace period ends during a request says so, once: an accepted request is
+/// never dropped without a word.
+fn check_cut_short(stderr: &str) {
+    let reports: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.contains("were closed"))
+        .collect();
+    assert_eq!(reports.len(), 1, "{stderr}");
+    assert!(
+        reports[0].starts_with("mini-ktor: 1 connection(s) still open after the 300ms grace period"),
+        "{stderr}"
+    );
+    assert!(reports[0].contains("cut short"), "{stderr}");
 }
 
 /// The child's stderr holds one line per server failure, and nothing about the clients'.
@@ -106,6 +143,10 @@ fn module(app: &mut Application) {
                 Err("the producer gave up".into())
             })
             .await
+        });
+        route.get("/sleepy", async |call| {
+            runtime::sleep(Duration::from_secs(30)).await;
+            call.respond_text("too late").await
         });
         route.get("/endless", async |call| {
             call.respond_bytes_writer(ContentType::TEXT_PLAIN, async |writer| {
@@ -173,6 +214,20 @@ fn scenario<E: ApplicationEngineFactory>(server: EmbeddedServer<E>) {
     // Stopping waits for every connection to end, the streaming ones among them, so all they
     // had to log is logged by now.
     server.stop(Duration::from_secs(5), Duration::from_secs(5));
+}
+
+/// In the child: a request still in its handler when a stop's 300 ms grace period ends.
+fn stop_during_a_request<E: ApplicationEngineFactory>(mut server: EmbeddedServer<E>) {
+    server.start(false).expect("server starts");
+    let address = server.local_address().expect("bound");
+    eprintln!("scenario starts");
+    let mut stream = connect(address);
+    stream
+        .write_all(b"GET /sleepy HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(50)); // the request is in its handler
+    server.stop(Duration::from_millis(300), Duration::from_millis(300));
+    assert!(read_to_close(&mut stream).is_empty(), "the request got no answer");
 }
 
 /// The status line of the answer to a GET with `request_line`'s method and target.

@@ -293,6 +293,19 @@ fn head_too_large_detected_incrementally() {
     assert_eq!(refused(&input, &limits), 431);
 }
 
+/// The default limit on the head, 64 KiB (README): a head still incomplete at 65,536 bytes
+/// may yet end, one byte more is 431.
+#[test]
+fn head_limit_by_default_is_64_kib() {
+    let limits = Limits::default();
+    assert_eq!(limits.max_head, 64 * 1024);
+    let mut input = b"GET / HTTP/1.1\r\nHost: h\r\nX: ".to_vec();
+    input.resize(64 * 1024, b'a');
+    assert_eq!(parse(&input, &limits).ok(), Some(None));
+    input.push(b'a');
+    assert_eq!(refused(&input, &limits), 431);
+}
+
 /// A complete head of exactly `max_head` bytes is accepted.
 #[test]
 fn head_at_limit_accepted() {
