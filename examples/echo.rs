@@ -33,7 +33,12 @@ pub fn module(app: &mut Application) {
         let call = ctx.call();
         let body = call.receive_bytes().await?; // taken once: the call owns it until then
         let request = call.request();
-        let method = request.method().as_str();
+        // A HEAD is answered with the head a GET would get (RFC 9110 §9.3.2), and its
+        // `Content-Length` must be that of GET's body (§8.6): the body, never sent, is GET's.
+        let method = match request.method() {
+            HttpMethod::Head => "GET",
+            method => method.as_str(),
+        };
         let target = request.uri(); // exactly as received, query and all
 
         // Size the answer up front: one allocation, however many headers there are.
