@@ -6,8 +6,14 @@
 //!
 //! ```text
 //! ApplicationStarting ─► (modules run) ─► ApplicationStarted ─► ServerReady ─► ... serving ...
-//!                                                       ApplicationStopping ─► ApplicationStopped
+//! ApplicationStopPreparing ─► (the engine stops: the grace period) ─► ApplicationStopping
+//!                                                                  ─► ApplicationStopped
 //! ```
+//!
+//! A stop is announced twice, as in Ktor: `ApplicationStopPreparing` when it begins, while
+//! requests in flight are still being answered, and `ApplicationStopping` once the engine has
+//! stopped and no application code runs for a request any more. So a pool closed on
+//! `ApplicationStopping` is not pulled from under a request of the grace period.
 //!
 //! `ApplicationStarting` is raised before the modules run, so only code that subscribed before
 //! them (an engine, in Ktor) sees it; a module's own subscriptions start with
@@ -44,7 +50,13 @@ pub struct ApplicationStarted;
 ///
 /// Ktor: `io.ktor.server.application.ServerReady`
 pub struct ServerReady;
-/// Raised when the server begins to stop.
+/// Raised when a stop begins, before the engine stops: requests in flight are still being
+/// answered.
+///
+/// Ktor: `io.ktor.server.application.ApplicationStopPreparing`
+pub struct ApplicationStopPreparing;
+/// Raised once the engine has stopped, before the application is let go: no request is being
+/// answered any more.
 ///
 /// Ktor: `io.ktor.server.application.ApplicationStopping`
 pub struct ApplicationStopping;
@@ -61,6 +73,9 @@ impl Event for ApplicationStarted {
 }
 impl Event for ServerReady {
     const NAME: &'static str = "ServerReady";
+}
+impl Event for ApplicationStopPreparing {
+    const NAME: &'static str = "ApplicationStopPreparing";
 }
 impl Event for ApplicationStopping {
     const NAME: &'static str = "ApplicationStopping";

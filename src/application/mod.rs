@@ -39,8 +39,8 @@ pub use call::ApplicationCall;
 pub use call_pipeline::ApplicationCallPipeline;
 pub use error::{HttpError, RequestAlreadyConsumed, ResponseAlreadySent};
 pub use events::{
-    ApplicationStarted, ApplicationStarting, ApplicationStopped, ApplicationStopping, Event, Events,
-    ServerReady,
+    ApplicationStarted, ApplicationStarting, ApplicationStopPreparing, ApplicationStopped,
+    ApplicationStopping, Event, Events, ServerReady,
 };
 pub use hooks::{CallFailed, CallSetup, Hook, ResponseBodyReadyForSend, ResponseSent};
 pub use plugin::{DuplicatePlugin, Plugin};

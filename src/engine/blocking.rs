@@ -28,7 +28,7 @@ use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::acceptor::{Acceptor, Handoff};
@@ -69,11 +69,16 @@ struct Running {
     connections: Arc<Connections>,
 }
 
-/// An open connection's socket, shared with its thread, and its state.
-type OpenConnection = (Arc<std::net::TcpStream>, Arc<ConnectionState>);
+/// An open connection, as `stop` sees it.
+struct OpenConnection {
+    /// Its socket, shared with its thread, to shut it down from outside.
+    stream: Arc<std::net::TcpStream>,
+    state: Arc<ConnectionState>,
+    /// Cancels what its thread runs, when sent or dropped (see `serve`); taken by `stop`.
+    cancel: Option<oneshot::Sender<()>>,
+}
 
-/// Every open connection: its socket (shared with its thread, to shut it down from outside) and
-/// its state.
+/// Every open connection, by the id it was registered with.
 #[derive(Default)]
 struct Connections {
     open: Mutex<HashMap<u64, OpenConnection>>,
@@ -108,38 +113,43 @@ impl ApplicationEngine for BlockingApplicationEngine {
         }
     }
 
-    /// Stops gracefully, as `Cio` does; connections still open after `grace` are shut down
-    /// (their threads then end on their own) and counted on stderr.
-    fn stop(&mut self, grace: Duration, _timeout: Duration) {
+    /// Stops gracefully, as `Cio` does. Connections still open after `grace` are shut down
+    /// and their threads' futures cancelled, which ends a handler at the `await` it waits in;
+    /// the requests cut short are counted on stderr. `stop` then waits for the threads to
+    /// let go of their connections, until `timeout` (see [`super::cancel_deadline`]): only a
+    /// handler blocking its thread without an `await` can outlast that, and is reported.
+    fn stop(&mut self, grace: Duration, timeout: Duration) {
         let Some(mut running) = self.running.take() else {
             return;
         };
+        let started = Instant::now();
         running.acceptor.stop();
         let connections = &running.connections;
         connections.stopping.store(true, Ordering::SeqCst); // SeqCst: see `ConnectionState`
-        let deadline = runtime::after(Instant::now(), grace);
         let mut open = connections
             .open
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        for (stream, state) in open.values() {
-            if state.is_idle() {
-                let _ = stream.shutdown(Shutdown::Read);
+        for connection in open.values() {
+            if connection.state.is_idle() {
+                let _ = connection.stream.shutdown(Shutdown::Read);
             }
         }
-        while !open.is_empty() {
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            if remaining.is_zero() {
-                super::report_closed_at_stop(open.len(), grace);
-                for (stream, _) in open.values() {
-                    let _ = stream.shutdown(Shutdown::Both);
-                }
-                break;
+        open = connections.wait_until_empty(open, runtime::after(started, grace));
+        if open.is_empty() {
+            return;
+        }
+        let cut_short = open.values().filter(|connection| connection.state.is_answering());
+        super::report_cut_short_at_stop(cut_short.count(), grace);
+        for connection in open.values_mut() {
+            let _ = connection.stream.shutdown(Shutdown::Both);
+            if let Some(cancel) = connection.cancel.take() {
+                let _ = cancel.send(());
             }
-            open = match connections.ended.wait_timeout(open, remaining) {
-                Ok((guard, _)) => guard,
-                Err(poisoned) => poisoned.into_inner().0,
-            };
+        }
+        let open = connections.wait_until_empty(open, super::cancel_deadline(started, grace, timeout));
+        if !open.is_empty() {
+            super::report_still_running_at_stop(timeout);
         }
     }
 }
@@ -168,6 +178,8 @@ struct Accepted {
     stream: Arc<std::net::TcpStream>,
     remote: SocketAddr,
     state: Arc<ConnectionState>,
+    /// Completes when `stop` cancels the connection.
+    cancelled: oneshot::Receiver<()>,
 }
 
 impl Handoff for ThreadPerConnection {
@@ -187,12 +199,13 @@ impl Handoff for ThreadPerConnection {
         // connection accepted just before a stop must be on the list by then. (Registered by
         // its thread instead, it would be missing until that thread took it, and `stop` could
         // return while its request was still being answered.)
-        let state = self.connections.register(id, &stream);
+        let (state, cancelled) = self.connections.register(id, &stream);
         let accepted = Accepted {
             id,
             stream,
             remote,
             state,
+            cancelled,
         };
         // `prepare` ran before this accept, so a thread is waiting; only a bug could have
         // ended it since.
@@ -251,6 +264,7 @@ async fn serve(
         stream,
         remote,
         state,
+        cancelled,
     } = accepted;
     let _registered = Registered {
         id,
@@ -263,8 +277,16 @@ async fn serve(
     let local = stream.local_addr().unwrap_or(remote);
     let mut stream = BlockingStream { stream };
     let peer = Peer { local, remote };
-    // Served, or ended by an I/O error: the client's affair.
-    let _ = connection::serve(&mut stream, application, peer, config, &state).await;
+    let served = connection::serve(&mut stream, application, peer, config, &state);
+    // Cancelled by `stop` once its grace period is over: the race drops `served`, and with it
+    // the handler's future wherever it waits, as `Cio`'s shutdown drops a task. (A thread
+    // cannot be stopped from outside; a future can, at its next `await`.)
+    let cancel = async {
+        let _ = cancelled.await;
+        Ok(())
+    };
+    // Served, cancelled, or ended by an I/O error, the client's affair: nothing to report.
+    let _ = runtime::race(served, cancel).await;
 }
 
 /// A connection on the list of open ones, for as long as it lives: dropped when it ends, or
@@ -283,12 +305,43 @@ impl Drop for Registered {
 }
 
 impl Connections {
-    /// Puts a new connection on the list, with its socket, for `stop` to shut it down.
-    fn register(&self, id: u64, stream: &Arc<std::net::TcpStream>) -> Arc<ConnectionState> {
+    /// Puts a new connection on the list, with its socket, for `stop` to shut it down, and
+    /// returns its state and what tells its thread that `stop` cancelled it.
+    fn register(
+        &self,
+        id: u64,
+        stream: &Arc<std::net::TcpStream>,
+    ) -> (Arc<ConnectionState>, oneshot::Receiver<()>) {
         let state = Arc::new(ConnectionState::new(Arc::clone(&self.stopping)));
+        let (cancel, cancelled) = oneshot::channel();
+        let connection = OpenConnection {
+            stream: Arc::clone(stream),
+            state: Arc::clone(&state),
+            cancel: Some(cancel),
+        };
         let mut open = self.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        open.insert(id, (Arc::clone(stream), Arc::clone(&state)));
-        state
+        open.insert(id, connection);
+        (state, cancelled)
+    }
+
+    /// Waits, holding `open`'s lock between wake-ups, until the list is empty or `deadline`
+    /// has passed.
+    fn wait_until_empty<'a>(
+        &self,
+        mut open: MutexGuard<'a, HashMap<u64, OpenConnection>>,
+        deadline: Instant,
+    ) -> MutexGuard<'a, HashMap<u64, OpenConnection>> {
+        while !open.is_empty() {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                break;
+            }
+            open = match self.ended.wait_timeout(open, remaining) {
+                Ok((guard, _)) => guard,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+        open
     }
 
     /// Takes an ended connection off the list, and tells a waiting `stop`.

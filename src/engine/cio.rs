@@ -106,22 +106,41 @@ impl ApplicationEngine for CioApplicationEngine {
 
     /// Stops gracefully: no new connections; idle ones close at once; busy ones answer their
     /// current request with `Connection: close` and close. Whatever is still open after `grace`
-    /// is closed when the workers shut down, and the count is reported on stderr. Shutting the
-    /// workers down is immediate, so `timeout` adds nothing to `grace` here.
-    fn stop(&mut self, grace: Duration, _timeout: Duration) {
+    /// ends when the workers shut down: each drops its tasks, which cancels a handler at the
+    /// `await` it is waiting in and closes its connection, and the requests cut short are
+    /// counted on stderr. Only a handler that blocks its worker's thread without an `await`
+    /// can hold the shutdown up; `stop` waits for that until `timeout`, then returns and
+    /// leaves the worker to end when the handler does.
+    fn stop(&mut self, grace: Duration, timeout: Duration) {
         let Some(mut running) = self.running.take() else {
             return;
         };
+        let started = Instant::now();
         running.acceptor.stop();
         running.stopping.store(true, Ordering::SeqCst); // SeqCst: see `ConnectionState`
-        let left = drain_workers(&running.workers, runtime::after(Instant::now(), grace));
-        super::report_closed_at_stop(left, grace);
-        running.workers.shutdown();
+        let cut_short = drain_workers(&running.workers, runtime::after(started, grace));
+        super::report_cut_short_at_stop(cut_short, grace);
+        // Joined on a thread of its own, so that the wait for it can be bounded: std has no
+        // join with a time limit.
+        let (done, shut_down) = std::sync::mpsc::channel();
+        let workers = running.workers;
+        std::thread::spawn(move || {
+            workers.shutdown();
+            let _ = done.send(());
+        });
+        let deadline = super::cancel_deadline(started, grace, timeout);
+        if shut_down
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .is_err()
+        {
+            super::report_still_running_at_stop(timeout);
+        }
     }
 }
 
 /// Asks every worker to close its idle connections and waits, until `deadline`, for all its
-/// connections to end. Returns how many were still open at the deadline.
+/// connections to end. Returns how many of those still open at the deadline may have had a
+/// request under way.
 fn drain_workers(workers: &Runtime, deadline: Instant) -> usize {
     let drains: Vec<_> = (0..workers.workers())
         .map(|index| workers.spawn_on(index, || async { drain::drain().await }))
@@ -131,7 +150,7 @@ fn drain_workers(workers: &Runtime, deadline: Instant) -> usize {
         for (index, drained) in drains.into_iter().enumerate() {
             let remaining = deadline.saturating_duration_since(Instant::now());
             if timeout(remaining, drained).await.is_err() {
-                let count = workers.spawn_on(index, || async { drain::open_connections() });
+                let count = workers.spawn_on(index, || async { drain::answering_connections() });
                 left += count.await.ok().and_then(Result::ok).unwrap_or(0);
             }
         }

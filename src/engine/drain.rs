@@ -92,7 +92,14 @@ pub(crate) async fn drain() {
     .await
 }
 
-/// How many connections the current worker still has open.
-pub(crate) fn open_connections() -> usize {
-    CONNECTIONS.with_borrow(|connections| connections.open.len())
+/// How many of the current worker's open connections may have a request under way (see
+/// [`ConnectionState::is_answering`]).
+pub(crate) fn answering_connections() -> usize {
+    CONNECTIONS.with_borrow(|connections| {
+        connections
+            .open
+            .values()
+            .filter(|(_, state)| state.is_answering())
+            .count()
+    })
 }

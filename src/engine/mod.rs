@@ -40,9 +40,11 @@ pub use transport::{ConnectionConfig, ConnectionState, Transport};
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crate::application::{Application, ApplicationStopped, ApplicationStopping, ServerReady};
+use crate::application::{
+    Application, ApplicationStopPreparing, ApplicationStopped, ApplicationStopping, ServerReady,
+};
 use crate::http::Limits;
 use crate::runtime;
 
@@ -241,7 +243,7 @@ impl<F: ApplicationEngineFactory> EmbeddedServer<F> {
             let address = engine.start(Arc::clone(&application))?;
             application.monitor().raise(ServerReady, &application);
             self.application = Some(application);
-            println!("Responding at http://{}:{}", self.config.host, address.port());
+            println!("{}", responding_at(&self.config.host, address.port()));
             self.local_address = Some(address);
             self.engine = Some(engine);
         }
@@ -260,16 +262,22 @@ impl<F: ApplicationEngineFactory> EmbeddedServer<F> {
     }
 
     /// Stops the engine gracefully: no new connections, requests in flight are answered
-    /// (for up to `grace`), then everything closes.
+    /// (for up to `grace`), then what is left is closed and its handlers cancelled, and `stop`
+    /// returns once they have ended (after `timeout` at most, counted from the start).
+    /// `ApplicationStopPreparing` is raised first, `ApplicationStopping` and
+    /// `ApplicationStopped` once the engine has stopped.
     ///
     /// Ktor: `EmbeddedServer.stop(gracePeriodMillis, timeoutMillis)`
     pub fn stop(&mut self, grace: Duration, timeout: Duration) {
         if let Some(mut engine) = self.engine.take() {
             let application = self.application.take();
             if let Some(application) = &application {
-                application.monitor().raise(ApplicationStopping, application);
+                application.monitor().raise(ApplicationStopPreparing, application);
             }
             engine.stop(grace, timeout);
+            if let Some(application) = &application {
+                application.monitor().raise(ApplicationStopping, application);
+            }
             if let Some(application) = &application {
                 application.monitor().raise(ApplicationStopped, application);
             }
@@ -284,6 +292,15 @@ impl<F: ApplicationEngineFactory> Drop for EmbeddedServer<F> {
     }
 }
 
+/// The line `start` prints once the server is ready. An IPv6 address, the only host with a
+/// colon, goes in brackets, as in any URL (RFC 3986 §3.2.2).
+fn responding_at(host: &str, port: u16) -> String {
+    match host.contains(':') {
+        true => format!("Responding at http://[{host}]:{port}"),
+        false => format!("Responding at http://{host}:{port}"),
+    }
+}
+
 /// Reads a number from the environment variable `name`, if it is set.
 fn env_number<T: std::str::FromStr>(name: &str) -> Option<T> {
     let text = std::env::var(name).ok()?;
@@ -293,15 +310,55 @@ fn env_number<T: std::str::FromStr>(name: &str) -> Option<T> {
     }
 }
 
-/// Says on stderr how many connections a graceful stop closed because they were still open at
-/// the end of the grace period, if any: a request cut short should not go unnoticed. The count
-/// is of open connections, not only busy ones: with little or no grace, an idle connection or
-/// one in its lingering close may not have ended yet either. Both engines' `stop` end with it.
-fn report_closed_at_stop(left: usize, grace: Duration) {
-    if left > 0 {
+/// When a stop gives up waiting for the handlers it cancelled at the end of the grace
+/// period: at `timeout` after it began, as Ktor's `stop(gracePeriod, timeout)` does, but not
+/// before a short moment after the grace period. Cancelling takes that moment (dropping the
+/// handlers' futures, closing their connections, ending threads); with a `timeout` equal to
+/// the grace period, a common call, no wait at all would report handlers that were about to
+/// end.
+fn cancel_deadline(started: Instant, grace: Duration, timeout: Duration) -> Instant {
+    const MOMENT: Duration = Duration::from_millis(100);
+    let at_timeout = crate::runtime::after(started, timeout);
+    at_timeout.max(crate::runtime::after(started, grace.saturating_add(MOMENT)))
+}
+
+/// Says on stderr how many requests a graceful stop cut short, if any: those still being
+/// answered when the grace period ended, whose connections were then closed. An accepted
+/// request should not end without a word. Connections that were idle, or closing after their
+/// last response, lose nothing and are not counted. Both engines' `stop` call it.
+fn report_cut_short_at_stop(cut_short: usize, grace: Duration) {
+    if cut_short > 0 {
         eprintln!(
-            "mini-ktor: {left} connection(s) still open after the {grace:?} grace period were closed \
-             (a request still being answered on one of them was cut short)"
+            "mini-ktor: {cut_short} request(s) still being answered at the end of the {grace:?} \
+             grace period were cut short, and their connections closed"
         );
+    }
+}
+
+/// Says on stderr that `stop` returns with handler code still running: a handler that blocks
+/// its thread without an `await` cannot be cancelled, and outlived the `timeout`.
+fn report_still_running_at_stop(timeout: Duration) {
+    eprintln!(
+        "mini-ktor: handler code still ran {timeout:?} after the stop began; it was left to end \
+         on its own thread"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Names and IPv4 addresses as they are, IPv6 addresses in brackets.
+    #[test]
+    fn the_ready_line_is_a_url() {
+        assert_eq!(
+            responding_at("127.0.0.1", 8080),
+            "Responding at http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            responding_at("localhost", 80),
+            "Responding at http://localhost:80"
+        );
+        assert_eq!(responding_at("::1", 8080), "Responding at http://[::1]:8080");
     }
 }

@@ -158,6 +158,8 @@ impl Default for ConnectionConfig {
 pub struct ConnectionState {
     /// Set by the connection while it waits for a new request with nothing buffered.
     idle: AtomicBool,
+    /// Set by the connection once its last response is written, for its lingering close.
+    closing: AtomicBool,
     /// Set by the engine, for every connection at once, when a graceful stop begins.
     stopping: Arc<AtomicBool>,
 }
@@ -169,6 +171,7 @@ impl ConnectionState {
     pub fn new(stopping: Arc<AtomicBool>) -> ConnectionState {
         ConnectionState {
             idle: AtomicBool::new(false),
+            closing: AtomicBool::new(false),
             stopping,
         }
     }
@@ -188,9 +191,24 @@ impl ConnectionState {
         self.stopping.load(Ordering::SeqCst)
     }
 
+    /// Whether a request may be under way on the connection: it is neither idle nor closing
+    /// after its last response. What a stop cuts short when it closes the connection.
+    ///
+    /// Ktor: none; its stop cancels connection coroutines without telling them apart
+    pub fn is_answering(&self) -> bool {
+        !self.is_idle() && !self.closing.load(Ordering::Relaxed)
+    }
+
     /// Says whether the connection is waiting for a new request with nothing buffered; see
     /// the type's docs for the ordering.
     pub(crate) fn set_idle(&self, idle: bool) {
         self.idle.store(idle, Ordering::SeqCst);
+    }
+
+    /// Says that the connection's last response is written and it is only waiting for the
+    /// client to close. Only the count at the end of a stop reads it, after the grace period,
+    /// so no ordering with the other flags is needed.
+    pub(crate) fn set_closing(&self) {
+        self.closing.store(true, Ordering::Relaxed);
     }
 }

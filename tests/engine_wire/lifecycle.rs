@@ -30,29 +30,47 @@ fn a_host_that_is_not_this_machines_fails_to_start() {
     assert_eq!(server.local_address(), None);
 }
 
-/// The lifecycle events come in Ktor's order: started, ready, stopping, stopped.
+/// The lifecycle events come in Ktor's order: started, ready; then, for a stop, preparing
+/// when it begins, and stopping and stopped once the engine has stopped, after the request
+/// that was in flight was answered.
 #[test]
 fn lifecycle_events_in_order() {
-    use mini_ktor::application::{ApplicationStarted, ApplicationStopped, ApplicationStopping, ServerReady};
-    use std::sync::{Arc, Mutex};
+    use mini_ktor::application::{
+        ApplicationStarted, ApplicationStopPreparing, ApplicationStopped, ApplicationStopping, ServerReady,
+    };
+    use std::sync::Mutex;
     let log = Arc::new(Mutex::new(Vec::new()));
     let seen = Arc::clone(&log);
-    let (mut server, _address) = start(move |app| {
+    let (mut server, address) = start(move |app| {
         let monitor = app.monitor_mut();
-        for (name, seen) in [("started", &seen), ("ready", &seen), ("stopping", &seen), ("stopped", &seen)] {
-            let seen = Arc::clone(seen);
+        let names = ["started", "ready", "preparing", "stopping", "stopped"];
+        for name in names {
+            let seen = Arc::clone(&seen);
             let push = move |_: &Application| seen.lock().unwrap().push(name);
             match name {
                 "started" => monitor.subscribe(ApplicationStarted, push),
                 "ready" => monitor.subscribe(ServerReady, push),
+                "preparing" => monitor.subscribe(ApplicationStopPreparing, push),
                 "stopping" => monitor.subscribe(ApplicationStopping, push),
                 _ => monitor.subscribe(ApplicationStopped, push),
             }
         }
+        app.routing(move |route| {
+            route.get("/slow", async move |call| {
+                sleep(Duration::from_millis(200)).await;
+                seen.lock().unwrap().push("answered");
+                call.respond_text("finished").await
+            });
+        });
     });
     assert_eq!(*log.lock().unwrap(), ["started", "ready"]);
-    server.stop(Duration::from_secs(1), Duration::from_secs(1));
-    assert_eq!(*log.lock().unwrap(), ["started", "ready", "stopping", "stopped"]);
+    let mut busy = connect(address);
+    busy.write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    thread::sleep(Duration::from_millis(50)); // the request is in its handler
+    server.stop(Duration::from_secs(5), Duration::from_secs(5));
+    let events = ["started", "ready", "preparing", "answered", "stopping", "stopped"];
+    assert_eq!(*log.lock().unwrap(), events);
+    assert!(read_to_close(&mut busy).ends_with(b"finished"));
 }
 
 /// Stopping the server closes the listener: new connections are refused.
@@ -139,13 +157,24 @@ fn stop_waits_for_a_connection_accepted_just_before_it() {
 }
 
 /// A request still in its handler when the grace period ends is not waited for: `stop` closes
-/// its connection at the end of the grace period, and the client gets no answer. (The handler
-/// would take 30 s; the test gives `stop` 10.)
+/// its connection at the end of the grace period and cancels the handler, whose future is
+/// dropped at the `await` it waits in, so no application code runs for it after `stop`
+/// returns; the client gets no answer. (The handler would take 30 s; the test gives `stop` 10.)
 #[test]
 fn stop_closes_what_is_left_after_the_grace_period() {
-    let (mut server, address) = start(|app| {
-        app.routing(|route| {
-            route.get("/endless", async |call| {
+    /// Dropped with the handler's future: says that the handler was cancelled.
+    struct Cancelled(Arc<AtomicUsize>);
+    impl Drop for Cancelled {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    let dropped = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&dropped);
+    let (mut server, address) = start(move |app| {
+        app.routing(move |route| {
+            route.get("/endless", async move |call| {
+                let _cancelled = Cancelled(Arc::clone(&seen));
                 sleep(Duration::from_secs(30)).await;
                 call.respond_text("too late").await
             });
@@ -157,6 +186,7 @@ fn stop_closes_what_is_left_after_the_grace_period() {
     let started = Instant::now();
     server.stop(Duration::from_millis(300), Duration::from_millis(300));
     assert!(started.elapsed() < Duration::from_secs(10), "stop waited for the handler");
+    assert_eq!(dropped.load(Ordering::SeqCst), 1, "the handler was cancelled before stop returned");
     let mut rest = Vec::new();
     let closed = std::io::Read::read_to_end(&mut busy, &mut rest); // an end or a reset
     assert!(closed.is_ok() || closed.is_err_and(|error| error.kind() != ErrorKind::WouldBlock));

@@ -66,6 +66,7 @@ impl<S: Transport> Connection<'_, S> {
     /// "lingering close", as nginx and Apache do. Nothing read here is ever parsed. (Ktor CIO
     /// closes at once.)
     pub(super) async fn linger(&mut self) -> io::Result<()> {
+        self.state.set_closing(); // nothing is lost if a stop closes it now
         self.stream.shutdown_write()?;
         let deadline = Instant::now() + Duration::from_secs(1);
         let mut discarded = 0;
