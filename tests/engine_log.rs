@@ -67,6 +67,42 @@ fn blocking_reports_a_request_cut_short_by_stop() {
     check_cut_short(&stderr);
 }
 
+#[test]
+fn cio_reports_a_handler_that_outlives_the_stop() {
+    let Some(stderr) = in_child("cio_reports_a_handler_that_outlives_the_stop", || {
+        stop_during_a_stuck_handler(embedded_server(Cio, 0, module).workers(1))
+    }) else {
+        return; // in the child, which played the scenario
+    };
+    check_outlived(&stderr);
+}
+
+#[test]
+fn blocking_reports_a_handler_that_outlives_the_stop() {
+    let Some(stderr) = in_child("blocking_reports_a_handler_that_outlives_the_stop", || {
+        stop_during_a_stuck_handler(embedded_server(Blocking, 0, module))
+    }) else {
+        return; // in the child, which played the scenario
+    };
+    check_outlived(&stderr);
+}
+
+/// A handler that blocks its thread cannot be cancelled: the stop says that its request was
+/// cut short, and that it returns with the handler still running.
+fn check_outlived(stderr: &str) {
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "mini-ktor: 1 request(s) still being answered at the end of the 100ms grace period \
+             were cut short, and their connections closed",
+            "mini-ktor: handler code still ran 300ms after the stop began; it was left to end on \
+             its own thread",
+        ],
+        "{stderr}"
+    );
+}
+
 /// A stop whose grace period ends during a request says so, once, and counts that request
 /// only: an accepted request is never dropped without a word, and a connection that had its
 /// answer and was only closing is not a request cut short.
@@ -143,6 +179,10 @@ fn module(app: &mut Application) {
                 Err("the producer gave up".into())
             })
             .await
+        });
+        route.get("/stuck", async |call| {
+            std::thread::sleep(Duration::from_millis(1500)); // blocks the thread: never do this
+            call.respond_text("unstuck").await
         });
         route.get("/nap", async |call| {
             runtime::sleep(Duration::from_millis(100)).await;
@@ -243,6 +283,20 @@ fn stop_during_a_request<E: ApplicationEngineFactory>(mut server: EmbeddedServer
     );
     let response = read_response(&mut answered, &mut Vec::new());
     assert_eq!(response.body, b"rested");
+}
+
+/// In the child: a handler that blocks its thread for 1.5 s (no `await`, so nothing can
+/// cancel it) when a stop with a 100 ms grace period and a 300 ms timeout begins.
+fn stop_during_a_stuck_handler<E: ApplicationEngineFactory>(mut server: EmbeddedServer<E>) {
+    server.start(false).expect("server starts");
+    let address = server.local_address().expect("bound");
+    eprintln!("scenario starts");
+    let mut stuck = connect(address);
+    stuck
+        .write_all(b"GET /stuck HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(50)); // the request is in its handler
+    server.stop(Duration::from_millis(100), Duration::from_millis(300));
 }
 
 /// The status line of the answer to a GET with `request_line`'s method and target.
