@@ -116,7 +116,7 @@ impl ApplicationEngine for BlockingApplicationEngine {
     /// Stops gracefully, as `Cio` does. Connections still open after `grace` are shut down
     /// and their threads' futures cancelled, which ends a handler at the `await` it waits in;
     /// the requests cut short are counted on stderr. `stop` then waits for the threads to
-    /// let go of their connections, until `timeout` (see [`super::cancel_deadline`]): only a
+    /// let go of their connections, until `timeout` (`cancel_deadline` in `engine/mod.rs`): only a
     /// handler blocking its thread without an `await` can outlast that, and is reported.
     fn stop(&mut self, grace: Duration, timeout: Duration) {
         let Some(mut running) = self.running.take() else {
