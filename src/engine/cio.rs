@@ -124,10 +124,14 @@ impl ApplicationEngine for CioApplicationEngine {
         // join with a time limit.
         let (done, shut_down) = std::sync::mpsc::channel();
         let workers = running.workers;
-        std::thread::spawn(move || {
+        let joiner = std::thread::Builder::new().name("mini-ktor-stop".to_string());
+        let spawned = joiner.spawn(move || {
             workers.shutdown();
             let _ = done.send(());
         });
+        if spawned.is_err() {
+            return; // no thread to spare: the closure, dropped, shut the workers down here
+        }
         let deadline = super::cancel_deadline(started, grace, timeout);
         if shut_down
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
