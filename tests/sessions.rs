@@ -256,6 +256,70 @@ fn directory_storage_keeps_files_and_refuses_escaping_ids() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// DirectoryStorage survives files it did not write: a file that is not UTF-8, or whose
+/// deadline is too large to be a time, is an expired session (no error, no panic), removed when
+/// read or purged; a purge leaves a write's temporary file, which is not a `.session` file, to
+/// its writer.
+#[test]
+fn directory_storage_treats_damaged_files_as_expired() {
+    let dir = std::env::temp_dir().join(format!("sessions-damaged-{}", std::process::id()));
+    let storage = DirectoryStorage::new(&dir).unwrap();
+    let fan_out = dir.join("ab");
+    std::fs::create_dir_all(&fan_out).unwrap();
+    std::fs::write(fan_out.join("abc.session"), b"-\n\xff").unwrap();
+    std::fs::write(fan_out.join("abd.session"), "18446744073709551615\nname=ana").unwrap();
+    assert_eq!(storage.read("abc").unwrap(), None);
+    assert!(
+        !fan_out.join("abc.session").exists(),
+        "the damaged file is removed"
+    );
+
+    let partial = fan_out.join("abe.partial-1-ThreadId(2)");
+    std::fs::write(&partial, "").unwrap();
+    assert_eq!(storage.purge_expired().unwrap(), 1, "abd only");
+    assert!(partial.exists(), "a write's temporary file is not the purge's");
+    assert_eq!(storage.read("abd").unwrap(), None);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A provider's name must be a token, and its cookie's attributes must not hold a `;` or a
+/// control character: either mistake stops the configuration, as Ktor's `assertCookieName`
+/// does, rather than give sessions that never come back or attributes the client reads as
+/// others.
+#[test]
+fn names_and_attributes_that_cannot_travel_are_refused() {
+    for name in ["MY SESSION", "a;b", "", "naïve"] {
+        let refused = std::panic::catch_unwind(|| {
+            test_application(|app| {
+                app.install(&Sessions, |sessions| {
+                    sessions.cookie::<String>(name);
+                });
+            })
+        });
+        assert!(refused.is_err(), "{name:?}");
+    }
+    for path in ["/a; Secure", "/a\nb", "/a\tb"] {
+        let refused = std::panic::catch_unwind(|| {
+            test_application(|app| {
+                app.install(&Sessions, |sessions| {
+                    sessions
+                        .cookie::<String>("S")
+                        .cookie(|cookie| cookie.path = Some(path.to_string()));
+                });
+            })
+        });
+        assert!(refused.is_err(), "{path:?}");
+    }
+    let accepted = test_application(|app| {
+        app.install(&Sessions, |sessions| {
+            sessions
+                .cookie::<String>("USER_1")
+                .cookie(|cookie| cookie.path = Some("/app".to_string()));
+        });
+    });
+    assert_eq!(accepted.get("/").status(), HttpStatusCode::NOT_FOUND);
+}
+
 /// Header transport by id: the id comes back in the response header of that name.
 #[test]
 fn header_session_by_id() {

@@ -45,9 +45,12 @@ use super::url::{decode_query_component, encode_uri_component};
 /// A name can repeat (a browser sends two cookies of one name set for different paths);
 /// every pair is kept, and [`cookie_value`] returns the first, which RFC 6265 §5.4 has
 /// browsers send for the longest, most specific path. Ktor differs here: its parser collects
-/// the pairs into a map, so the *last* one of a name wins. The first is the one the client
-/// meant for this path, and a cookie set by a sibling path on a shared domain cannot shadow
-/// it, so this crate keeps the first.
+/// the pairs into a map, so the *last* one of a name wins. Neither order is a defence: a
+/// page on another path, or another subdomain with `Domain` set, can plant a cookie of the
+/// same name that comes first or last, and RFC 6265 §4.2.2 tells servers not to rely on the
+/// order. What keeps a session safe is its signature (or its id's randomness); the order
+/// only decides which of two valid cookies is read, and the first is the one meant for the
+/// most specific path.
 ///
 /// ```
 /// use mini_ktor::http::parse_cookie_header;

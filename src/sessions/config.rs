@@ -45,7 +45,9 @@ impl SessionsConfig {
     ///
     /// # Panics
     ///
-    /// If a provider already has this name or this type.
+    /// If a provider already has this name or this type, or if `name` is not a token (RFC 6265
+    /// §4.1.1: a cookie named `my session` or `a;b` could be sent, but would never come back
+    /// as the same cookie).
     ///
     /// Ktor: `SessionsConfig.cookie<T>(name)`
     pub fn cookie<T: SessionValue>(&mut self, name: &str) -> &mut SessionProvider {
@@ -56,7 +58,8 @@ impl SessionsConfig {
     ///
     /// # Panics
     ///
-    /// If a provider already has this name or this type.
+    /// If a provider already has this name or this type, or if `name` is not a token (a field
+    /// name, RFC 9110 §5.1).
     ///
     /// Ktor: `SessionsConfig.header<T>(name)`
     pub fn header<T: SessionValue>(&mut self, name: &str) -> &mut SessionProvider {
@@ -67,6 +70,12 @@ impl SessionsConfig {
     ///
     /// Ktor: `SessionsConfig.register(provider)`
     fn register<T: SessionValue>(&mut self, name: &str, transport: Transport) -> &mut SessionProvider {
+        // Checked here, at start-up, like the other mistakes of configuration, rather than
+        // found out later as sessions that never come back. (Ktor: `assertCookieName`.)
+        assert!(
+            crate::http::is_valid_header_name(name),
+            "session provider name {name:?} is not a token: it cannot name a cookie or a header"
+        );
         if self.providers.iter().any(|p| p.name == name) {
             panic!("There is already registered session provider with name {name}");
         }
@@ -144,10 +153,29 @@ impl SessionProvider {
 
     /// Adjusts the cookie's attributes (nothing for a header provider).
     ///
+    /// # Panics
+    ///
+    /// If an attribute's name or value holds a `;` or a control character: it would end the
+    /// attribute and start another (`Path=/a; Secure`), or break the header. RFC 6265 §4.1.1
+    /// allows neither in a path, and a domain is a host name.
+    ///
     /// Ktor: `cookie<T>(name) { cookie.secure = true }`
     pub fn cookie(&mut self, configure: impl FnOnce(&mut CookieConfiguration)) -> &mut SessionProvider {
         if let Transport::Cookie(config) = &mut self.transport {
             configure(config);
+            let extensions = config.extensions.iter();
+            let texts = [&config.domain, &config.path]
+                .into_iter()
+                .flatten()
+                .chain(extensions.flat_map(|(name, value)| std::iter::once(name).chain(value)));
+            for text in texts {
+                let fits = text.bytes().all(|b| b != b';' && b >= 0x20 && b != 0x7F);
+                assert!(
+                    fits,
+                    "session {}: cookie attribute {text:?} holds a ';' or a control character",
+                    self.name
+                );
+            }
         }
         self
     }

@@ -77,7 +77,11 @@ impl DirectoryStorage {
         self.root.join(fan_out).join(format!("{id}.session"))
     }
 
-    /// Deletes every expired session file; returns how many were deleted.
+    /// Deletes every expired or damaged session file; returns how many it deleted.
+    ///
+    /// It may run while the server serves, on another thread: a file that another request
+    /// deletes or replaces meanwhile is passed over, and a write's temporary file, which is
+    /// not a `.session` file, is left to its writer.
     ///
     /// Ktor: none; its storages have no such method
     pub fn purge_expired(&self) -> io::Result<usize> {
@@ -89,9 +93,14 @@ impl DirectoryStorage {
             }
             for file in fs::read_dir(&subdirectory)? {
                 let file = file?.path();
-                let text = fs::read_to_string(&file)?;
-                if is_expired(split_file(&text).0) {
-                    remove_if_present(&file)?;
+                if file.extension().is_none_or(|extension| extension != "session") {
+                    continue;
+                }
+                let expired = match read_file(&file)? {
+                    None => continue, // gone meanwhile
+                    Some(text) => is_expired(split_file(&text).0),
+                };
+                if expired && remove_if_present(&file)? {
                     deleted += 1;
                 }
             }
@@ -100,21 +109,38 @@ impl DirectoryStorage {
     }
 }
 
-/// A file's deadline and text. A file without a valid first line counts as already expired.
+/// The text of a session file, `None` when there is none. A file that is not UTF-8 was not
+/// written by this storage: it reads as empty, so as expired (see [`split_file`]).
+fn read_file(file: &Path) -> io::Result<Option<String>> {
+    match fs::read_to_string(file) {
+        Ok(text) => Ok(Some(text)),
+        Err(error) if error.kind() == ErrorKind::NotFound => Ok(None),
+        Err(error) if error.kind() == ErrorKind::InvalidData => Ok(Some(String::new())),
+        Err(error) => Err(error),
+    }
+}
+
+/// A file's deadline and text. A file without a valid first line (a damaged one) counts as
+/// already expired, and so does a deadline too far away to be a time.
 fn split_file(text: &str) -> (Option<SystemTime>, &str) {
     let (first, value) = text.split_once('\n').unwrap_or(("0", ""));
     let deadline = match first {
         "-" => None,
-        seconds => Some(UNIX_EPOCH + Duration::from_secs(seconds.parse().unwrap_or(0))),
+        seconds => {
+            let seconds = seconds.parse().map(Duration::from_secs).unwrap_or_default();
+            Some(UNIX_EPOCH.checked_add(seconds).unwrap_or(UNIX_EPOCH))
+        }
     };
     (deadline, value)
 }
 
-/// Removes `file`; one that is already gone is fine (another thread got there first).
-fn remove_if_present(file: &Path) -> io::Result<()> {
+/// Removes `file`, and says whether it did: one that is already gone is fine (another thread
+/// got there first).
+fn remove_if_present(file: &Path) -> io::Result<bool> {
     match fs::remove_file(file) {
-        Err(error) if error.kind() != ErrorKind::NotFound => Err(error),
-        _ => Ok(()),
+        Ok(()) => Ok(true),
+        Err(error) if error.kind() == ErrorKind::NotFound => Ok(false),
+        Err(error) => Err(error),
     }
 }
 
@@ -136,8 +162,10 @@ impl SessionStorage for DirectoryStorage {
             }
         };
         // Write a neighbour, then rename over the file: a reader sees the old text or the new,
-        // never half of one.
-        let partial = file.with_extension(format!("partial-{:?}", std::thread::current().id()));
+        // never half of one. The neighbour's name is this thread's own, in this process, so no
+        // other writer shares it.
+        let writer = format!("partial-{}-{:?}", std::process::id(), std::thread::current().id());
+        let partial = file.with_extension(writer);
         fs::write(&partial, format!("{deadline}\n{value}"))?;
         fs::rename(&partial, &file)
     }
@@ -147,10 +175,8 @@ impl SessionStorage for DirectoryStorage {
             return Ok(None);
         }
         let file = self.file(id);
-        let text = match fs::read_to_string(&file) {
-            Ok(text) => text,
-            Err(error) if error.kind() == ErrorKind::NotFound => return Ok(None),
-            Err(error) => return Err(error),
+        let Some(text) = read_file(&file)? else {
+            return Ok(None);
         };
         let (deadline, value) = split_file(&text);
         if is_expired(deadline) {
@@ -164,6 +190,7 @@ impl SessionStorage for DirectoryStorage {
         if !is_valid_id(id) {
             return Ok(());
         }
-        remove_if_present(&self.file(id))
+        remove_if_present(&self.file(id))?;
+        Ok(())
     }
 }

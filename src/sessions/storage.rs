@@ -71,8 +71,11 @@ pub(crate) fn is_expired(expires: Option<SystemTime>) -> bool {
 /// processes. Good for development and tests, as Ktor's docs say of theirs.
 ///
 /// One `Mutex` guards the map. Each operation holds it for a map lookup or insert only, so
-/// contention stays low; `write` also sweeps out expired entries now and then, so ids that
-/// are never read again do not pile up.
+/// contention stays low; `write` also sweeps out expired entries now and then, so expired ids
+/// that are never read again do not pile up. Entries without a deadline (a header transport,
+/// or a cookie without `max_age_seconds`) stay until they are invalidated or the process
+/// ends: every client that gets a session adds one, so the map grows with the clients, as
+/// Ktor's in-memory storage does.
 ///
 /// ```
 /// use mini_ktor::sessions::{MemoryStorage, SessionStorage};
@@ -107,8 +110,8 @@ impl Entries {
     }
 }
 
-/// Sweep expired entries once every this many writes: often enough to bound the garbage,
-/// rarely enough that the O(n) sweep costs little per write.
+/// Sweep expired entries once every this many writes: often enough that expired entries do
+/// not outnumber live ones for long, rarely enough that the O(n) sweep costs little per write.
 const SWEEP_EVERY: usize = 64;
 
 impl MemoryStorage {
