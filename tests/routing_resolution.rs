@@ -198,3 +198,37 @@ fn handled_call_skips_the_handler() {
     assert_eq!(client.get("/").text(), "plugin");
     assert!(!*ran.lock().unwrap());
 }
+
+/// The constant-path shortcut answers as the search does, with or without a tracer (which
+/// turns the shortcut off), when two routes answer one constant path: the root declared both
+/// as `""` and as `"/"` (the search prefers `"/"`, one selector longer), and a method route
+/// with a route below it declared before an equal `get` (the first declared wins the tie).
+#[test]
+fn the_shortcut_agrees_with_the_search_on_routes_that_tie() {
+    let module = |traced: bool| {
+        move |app: &mut Application| {
+            app.routing(move |route| {
+                if traced {
+                    route.trace(|_| {});
+                }
+                route.get("", async |call| call.respond_text("empty").await);
+                route.get("/", async |call| call.respond_text("slash").await);
+                route.method_route(HttpMethod::Get).route("/b", |b| {
+                    b.handle(async |call| call.respond_text("method first").await)
+                });
+                route.get("/b", async |call| call.respond_text("get").await);
+            });
+        }
+    };
+    let searched = test_application(module(true));
+    assert_eq!(searched.get("/").text(), "slash");
+    assert_eq!(searched.get("/b").text(), "method first");
+    let fast = test_application(module(false));
+    assert_eq!(fast.get("/").text(), "slash");
+    assert_eq!(fast.get("/b").text(), "method first");
+    assert_eq!(
+        fast.get("/%62").text(),
+        "method first",
+        "an escaped path takes the search"
+    );
+}

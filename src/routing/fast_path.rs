@@ -14,8 +14,10 @@
 //! The shortcut is taken only where that argument holds:
 //!
 //! - the tree has no selector that could tie with a constant at 1.0 (a header, a query
-//!   parameter, a trailing-slash selector with more than method routes below it) — otherwise
-//!   the index is not built at all;
+//!   parameter, a trailing-slash selector with more than method routes below it, a method
+//!   with routes below it) — otherwise the index is not built at all;
+//! - one route only answers the path and method: two (`get("")` and `get("/")`, both the
+//!   root's) are ranked by the search, so their path and method are left out of the index;
 //! - the request's path needs no decoding (no `%`), and trailing slashes are not being
 //!   ignored; a path with an empty segment (`//`, a trailing `/`) is never a key, so it misses;
 //! - no tracer is registered (a trace must show the search).
@@ -91,9 +93,14 @@ impl ConstantIndex {
             }
         };
         let routes = found.into_iter().map(|(path, methods): (String, Found)| {
+            // A method found twice for one path (`get("")` and `get("/")` both answer `GET /`)
+            // is left to the search, which ranks the two by quality and order; the index
+            // would only know the first it met.
+            let once = |method: &HttpMethod| methods.iter().filter(|(m, _)| m == method).count() == 1;
             let methods = methods
-                .into_iter()
-                .map(|(method, indices)| (method, endpoint(&indices)))
+                .iter()
+                .filter(|(method, _)| once(method))
+                .map(|(method, indices)| (method.clone(), endpoint(indices)))
                 .collect();
             (path, methods)
         });
@@ -176,8 +183,11 @@ fn is_method_leaf(node: &Route) -> bool {
 fn qualifies(node: &Route) -> bool {
     node.children.iter().all(|child| {
         let below_constant = match child.selector {
+            // A method with routes below it (`method_route(GET).route("/b", ...)`) answers
+            // paths the index does not follow: one of them may tie with a constant route
+            // and come first.
+            RouteSelector::Method(_) => child.children.is_empty(),
             RouteSelector::Constant(_)
-            | RouteSelector::Method(_)
             | RouteSelector::Parameter { .. }
             | RouteSelector::OptionalParameter { .. }
             | RouteSelector::Wildcard
