@@ -89,6 +89,32 @@ fn call_logging_logs_failed_calls_with_the_engines_status() {
     assert_line(&lines[1], "404 Not Found: GET - /gone in ", "");
 }
 
+/// The path is logged as received, still encoded, as Ktor logs it: a client's `%0A` stays
+/// three characters and cannot start a forged line of its own. A 302 given a reason phrase of
+/// its own still says where it redirects.
+#[test]
+fn call_logging_logs_the_raw_path() {
+    let (client, lines) = logged(|app| {
+        app.routing(|route| {
+            route.get("/moved", async |call| {
+                call.response().header("Location", "/new")?;
+                let status = HttpStatusCode::new(302, "Moved Temporarily");
+                call.respond_status(status).await
+            });
+        });
+    });
+    client.get("/x%0A200%20OK:%20GET%20-%20/admin");
+    client.get("/moved");
+    let lines = lines.lock().unwrap();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_line(
+        &lines[0],
+        "404 Not Found: GET - /x%0A200%20OK:%20GET%20-%20/admin in ",
+        "",
+    );
+    assert_line(&lines[1], "302 Moved Temporarily: GET - /moved in ", " -> /new");
+}
+
 /// With filters, only the calls some filter accepts are logged.
 #[test]
 fn call_logging_filter_keeps_only_accepted_calls() {

@@ -167,16 +167,28 @@ impl ApplicationRequest {
 
     /// The path without the query, percent-decoded: `/a%20b?x=1` gives `/a b`.
     ///
-    /// Ktor's `path()` returns the path as received, still encoded, which here is the part
-    /// of [`uri`](Self::uri) before `?`. Decoded, `%2F` and `/` look the same, so code that
+    /// Ktor's `path()` returns the path as received, still encoded: that is
+    /// [`raw_path`](Self::raw_path) here. Decoded, `%2F` and `/` look the same, so code that
     /// must tell `/a%2Fb` from `/a/b` (as routing does, which splits the raw path first)
-    /// reads `uri`.
+    /// reads the raw path. So does code that writes the path where a line break would do
+    /// harm, a log above all: `%0A` decodes to one.
     ///
     /// Ktor: `ApplicationRequest.path()`, which does not decode
     pub fn path(&self) -> &str {
         match &self.decoded_path {
             Some(decoded) => decoded,
             None => &self.uri[self.path_range.clone()],
+        }
+    }
+
+    /// The path without the query, as received: still percent-encoded, so it holds no byte the
+    /// request line could not (no space, no control character).
+    ///
+    /// Ktor: `ApplicationRequest.path()`
+    pub fn raw_path(&self) -> &str {
+        match &self.uri[self.path_range.clone()] {
+            "" => "/", // an absolute-form target without a path, `http://host`
+            path => path,
         }
     }
 

@@ -114,7 +114,8 @@ pub(crate) fn failure_status(error: &Error) -> HttpStatusCode {
 
 /// Logs a failed call on stderr in the shape of Ktor's line for an unhandled exception,
 /// `500 Internal Server Error: GET - /path`, followed by `. Exception ` and the error, where
-/// Ktor prints the exception's stack trace.
+/// Ktor prints the exception's stack trace. The path is the raw one, as in Ktor: decoded, a
+/// client's `%0A` would start a line of its own.
 ///
 /// Only failures answered with a server error (5xx) are logged. A 4xx failure is the client's
 /// doing (a malformed body, one too large, one that never came), which Ktor logs at its DEBUG
@@ -130,7 +131,7 @@ pub(crate) fn log_failure(call: &ApplicationCall, status: HttpStatusCode, error:
     eprintln!(
         "{status}: {} - {}. Exception {error}",
         request.method(),
-        request.path()
+        request.raw_path()
     );
 }
 

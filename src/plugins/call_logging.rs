@@ -7,7 +7,9 @@
 //! 500 Internal Server Error: GET - /boom in 2ms
 //! ```
 //!
-//! That is the status (code and reason), the method, the decoded path and the time from the
+//! That is the status (code and reason), the method, the path as received (still
+//! percent-encoded, as Ktor logs it: decoded, a client's `%0A` would start a line of its own
+//! in the log) and the time from the
 //! start of the call until its response was committed, in whole milliseconds. A `302 Found`
 //! also shows where it redirects to.
 //!
@@ -153,9 +155,10 @@ fn format_line(call: &mut ApplicationCall, status: HttpStatusCode) -> String {
     let mut line = format!(
         "{status}: {} - {} in {elapsed}ms",
         request.method(),
-        request.path()
+        request.raw_path()
     );
-    if status == HttpStatusCode::FOUND
+    // By code: a 302 given a reason phrase of its own (`Moved Temporarily`) is still one.
+    if status.value == HttpStatusCode::FOUND.value
         && let Some(location) = call.response().headers().get(HttpHeaders::LOCATION)
     {
         line.push_str(" -> ");
