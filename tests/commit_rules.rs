@@ -121,3 +121,21 @@ fn routing_failure_is_sent_by_the_fallback() {
     assert_eq!(response.status(), HttpStatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(response.header("Allow"), Some("GET"));
 }
+
+/// Once committed, a response is what the client gets: a status set afterwards changes
+/// nothing, and a header added afterwards is an error (in Ktor both are on their way to the
+/// client by then).
+#[test]
+fn a_committed_response_no_longer_changes() {
+    let response = answer(async |call| {
+        call.respond_text("ok").await?;
+        call.response().set_status(HttpStatusCode::CONFLICT);
+        assert_eq!(call.response().status(), None, "the status stays the default");
+        let late = call.response().header("X-Late", "1");
+        assert!(late.is_err(), "a header after the commit is refused");
+        Ok(())
+    });
+    assert_eq!(response.status(), HttpStatusCode::OK);
+    assert_eq!(response.text(), "ok");
+    assert_eq!(response.header("X-Late"), None);
+}

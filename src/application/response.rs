@@ -75,11 +75,16 @@ impl ApplicationResponse {
         self.status
     }
 
-    /// Sets the status the response will have.
+    /// Sets the status the response will have. Once the response is committed (a `respond`
+    /// went through), its status is the one sent and this does nothing: in Ktor the response
+    /// is on its way to the client by then, and what a log line or a plugin read of it must
+    /// stay what the client gets.
     ///
     /// Ktor: `ApplicationResponse.status(value)`
     pub fn set_status(&mut self, status: HttpStatusCode) {
-        self.status = Some(status);
+        if !self.is_committed() {
+            self.status = Some(status);
+        }
     }
 
     /// The headers set so far.
@@ -92,10 +97,12 @@ impl ApplicationResponse {
     /// Appends a header. Names must be tokens and values may not contain CR, LF or other
     /// control characters: a handler that copies user input into a header cannot inject a
     /// second header or a second response. The framing headers (`Content-Length`,
-    /// `Transfer-Encoding`) and `Upgrade` belong to the engine and are refused.
+    /// `Transfer-Encoding`) and `Upgrade` belong to the engine and are refused, and so is any
+    /// header once the response is committed (its headers went out with it, in Ktor).
     ///
     /// Ktor: `ApplicationResponse.headers.append(name, value)`, which throws
-    /// `UnsafeHeaderException` for `Transfer-Encoding` and `Upgrade`
+    /// `UnsafeHeaderException` for `Transfer-Encoding` and `Upgrade`, and an
+    /// `IllegalStateException` once the headers are sent
     pub fn header(
         &mut self,
         name: impl Into<Cow<'static, str>>,
@@ -103,6 +110,11 @@ impl ApplicationResponse {
     ) -> Result<(), HttpError> {
         let (name, value) = (name.into(), value.into());
         let internal = |message: String| HttpError::new(HttpStatusCode::INTERNAL_SERVER_ERROR, message);
+        if self.is_committed() {
+            return Err(internal(format!(
+                "header {name} comes after the response was committed"
+            )));
+        }
         if !http::is_valid_header_name(&name) {
             return Err(internal(format!("invalid response header name {name:?}")));
         }
