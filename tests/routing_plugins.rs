@@ -206,3 +206,33 @@ fn a_route_then_the_application_is_a_duplicate() {
         assert_eq!(second.err().map(|duplicate| duplicate.name), Some("Labeller"));
     });
 }
+
+/// A route plugin's send hooks see every response of the calls routed to it, also one given
+/// by an interceptor that runs before the plugin's own: a guard installed first on the same
+/// route, answering 401 from its `on_call`, still gets the label. (Ktor merges a route's send
+/// pipeline into the call before any of the route's interceptors run.)
+#[test]
+fn send_hooks_see_a_response_from_a_guard_installed_first() {
+    let guard = create_route_scoped_plugin(
+        "Guard",
+        || (),
+        |plugin| {
+            plugin.on_call(async |call, _: &()| {
+                call.response().set_status(HttpStatusCode::UNAUTHORIZED);
+                call.respond_text("no").await
+            });
+        },
+    );
+    let client = test_application(move |app| {
+        app.routing(|root| {
+            root.route("/guarded", |guarded| {
+                guarded.install(&guard, |_| {});
+                guarded.install(&labeller(), |label| label.0 = "seen");
+                guarded.get("/x", async |call| call.respond_text("unreachable").await);
+            });
+        });
+    });
+    let response = client.get("/guarded/x");
+    assert_eq!(response.status(), HttpStatusCode::UNAUTHORIZED);
+    assert_eq!(response.header("X-Label"), Some("seen"));
+}

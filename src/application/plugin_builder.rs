@@ -193,9 +193,12 @@ impl<C: Send + Sync + 'static> ApplicationPlugin<C> {
 /// Where a plugin's handlers go: the application's pipelines, or one route installation's.
 ///
 /// On a route there is only a call pipeline (run for the calls routed into its subtree). A
-/// route plugin's receive and send handlers are therefore added, when such a call starts, to
-/// *that call's* copy of the receive or send pipeline, from an interceptor in the route's
-/// `Plugins` phase; other calls never see them.
+/// route plugin's receive and send handlers are therefore added to *that call's* copy of the
+/// receive or send pipeline, from an interceptor in the route pipeline's first phase, `Setup`;
+/// other calls never see them. `Setup` rather than `Plugins`, where the plugin's `on_call`
+/// runs: the handlers must be in place before any interceptor of the route can respond (a
+/// guard's 401, say, from another plugin installed before this one), as in Ktor, which merges
+/// a route's send and receive pipelines into the call before its route interceptors run.
 ///
 /// Ktor: `PluginBuilder`'s pipeline: the application's `ApplicationCallPipeline`, or for a
 /// route-scoped plugin the `RoutingNode` it is installed on
@@ -257,7 +260,7 @@ impl PluginTarget<'_> {
                 .intercept_shared(phase, interceptor),
             PluginTarget::Route(_) => {
                 let name = interceptor.name();
-                self.intercept_call(ApplicationCallPipeline::PLUGINS, name, async move |ctx| {
+                self.intercept_call(ApplicationCallPipeline::SETUP, name, async move |ctx| {
                     let own = ctx.call().send_pipeline_mut();
                     own.intercept_shared(phase, Arc::clone(&interceptor));
                     Ok(())
@@ -280,7 +283,7 @@ impl PluginTarget<'_> {
                 .intercept_shared(phase, interceptor),
             PluginTarget::Route(_) => {
                 let name = interceptor.name();
-                self.intercept_call(ApplicationCallPipeline::PLUGINS, name, async move |ctx| {
+                self.intercept_call(ApplicationCallPipeline::SETUP, name, async move |ctx| {
                     let own = ctx.call().receive_pipeline_mut();
                     own.intercept_shared(phase, Arc::clone(&interceptor));
                     Ok(())
