@@ -280,3 +280,24 @@ fn ignore_trailing_slash_merges_them() {
     assert_eq!(client.get("/docs/").text(), "docs");
     assert_eq!(client.get("/hello//").text(), "hello");
 }
+
+/// A 405's `Allow` lists every method the path is answered for, through a parameter route as
+/// well (RFC 9110 §15.5.6: the methods the resource supports): `DELETE /users/{id}` answers
+/// `/users/me` too. Whether the answer is a 405 at all is still decided by the constant routes
+/// alone, as in Ktor: a path answered only through a parameter, for other methods, is a 404.
+#[test]
+fn allow_lists_methods_answered_through_parameters_too() {
+    let client = test_application(|app| {
+        app.routing(|route| {
+            route.get("/users/me", async |call| call.respond_text("me").await);
+            route.delete("/users/{id}", async |call| call.respond_text("deleted").await);
+        });
+    });
+    let response = client.request(HttpMethod::Put, "/users/me").send();
+    assert_eq!(response.status(), HttpStatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(response.header("Allow"), Some("GET, DELETE"));
+    assert_eq!(client.delete("/users/me").text(), "deleted");
+    let other = client.request(HttpMethod::Put, "/users/42").send();
+    assert_eq!(other.status(), HttpStatusCode::NOT_FOUND);
+    assert_eq!(other.header("Allow"), None);
+}

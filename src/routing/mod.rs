@@ -45,10 +45,10 @@
 //!   interior mutability; the search carries the ancestors it walked through.
 //! - **The tree is frozen** once the application is shared, so each route's merged pipeline is
 //!   built once, on first use (`pipeline.rs`); Ktor rebuilds after changes at any time.
-//! - **A fast path for constant routes** (`fast_path.rs`), as in Ktor 3.5: a route made of
-//!   constant segments is found by one lookup, when the tree has nothing that could tie with
-//!   it; everything else, and every traced call, takes the search, which is the part worth
-//!   reading.
+//! - **A fast path for constant routes** (`fast_path.rs`), a narrower form of Ktor's
+//!   `RoutingPathTree`: a route made of constant segments is found by one lookup, when the
+//!   tree has nothing that could tie with it; everything else, and every traced call, takes
+//!   the search, which is the part worth reading.
 //! - **A 405 says what is allowed**: an `Allow` header lists the methods the path answers, which
 //!   RFC 9110 requires and Ktor omits.
 //! - **Route-scoped plugins** (`Route::install`) join a call's route pipeline from their

@@ -172,7 +172,10 @@ impl<'r> Resolver<'r, '_> {
     }
 
     /// A failure with every segment consumed: it replaces the one to report if the trail is all
-    /// constants and it ranks higher (see the module docs).
+    /// constants and it ranks higher (see the module docs). A method that failed adds itself to
+    /// the methods a 405 lists in `Allow`, whatever its trail: the path is answered for that
+    /// method, through a parameter (`DELETE /users/{id}` for `/users/me`) as well as through
+    /// constants, and RFC 9110 §15.5.6 asks for every method the resource supports.
     fn offer_failure(
         &mut self,
         selector: &RouteSelector,
@@ -183,16 +186,16 @@ impl<'r> Resolver<'r, '_> {
         let Some((current, _)) = self.failure else {
             return;
         };
+        if let RouteSelector::Method(method) = selector
+            && !self.allow.contains(method)
+        {
+            self.allow.push(method.clone());
+        }
         let constant_trail = trail
             .iter()
             .all(|step| step.quality == TRANSPARENT || step.quality == Evaluation::QUALITY_CONSTANT);
         if !constant_trail {
             return;
-        }
-        if let RouteSelector::Method(method) = selector
-            && !self.allow.contains(method)
-        {
-            self.allow.push(method.clone());
         }
         if current < quality || self.failure_depth < trail.len() {
             self.failure = Some((quality, status));
