@@ -181,8 +181,8 @@ impl ApplicationResponse {
             return Err(ResponseAlreadySent.into());
         }
         // Stored before the type is set, not after: `default_content_type` is a call, and the
-        // content kept across it took three more saved registers in the frame of every
-        // `respond_*` future this is inlined into (13 instructions per response).
+        // content kept across it would take three more saved registers in the frame of every
+        // `respond_*` future this is inlined into (13 instructions per response, measured).
         self.content = Some(content);
         if let Some(content_type) = content_type {
             self.default_content_type(content_type);
