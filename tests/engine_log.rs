@@ -27,65 +27,41 @@ const CHILD: &str = "MINI_KTOR_ENGINE_LOG_CHILD";
 /// many lines.
 const REPEATS: usize = 5;
 
-#[test]
-fn cio_logs_server_failures_only() {
-    let Some(stderr) = in_child("cio_logs_server_failures_only", || {
-        scenario(embedded_server(Cio, 0, module).workers(1))
-    }) else {
-        return; // in the child, which played the scenario
+/// A test that plays `$scenario` in a child process, on each engine, and hands the child's
+/// stderr to `$check`.
+macro_rules! child_tests {
+    ($cio:ident, $blocking:ident: $scenario:ident, $check:ident) => {
+        #[test]
+        fn $cio() {
+            if let Some(stderr) = in_child(stringify!($cio), || {
+                $scenario(embedded_server(Cio, 0, module).workers(1))
+            }) {
+                $check(&stderr);
+            } // else: this was the child, which played the scenario
+        }
+
+        #[test]
+        fn $blocking() {
+            if let Some(stderr) = in_child(stringify!($blocking), || {
+                $scenario(embedded_server(Blocking, 0, module))
+            }) {
+                $check(&stderr);
+            }
+        }
     };
-    check(&stderr);
 }
 
-#[test]
-fn blocking_logs_server_failures_only() {
-    let Some(stderr) = in_child("blocking_logs_server_failures_only", || {
-        scenario(embedded_server(Blocking, 0, module))
-    }) else {
-        return; // in the child, which played the scenario
-    };
-    check(&stderr);
-}
-
-#[test]
-fn cio_reports_a_request_cut_short_by_stop() {
-    let Some(stderr) = in_child("cio_reports_a_request_cut_short_by_stop", || {
-        stop_during_a_request(embedded_server(Cio, 0, module).workers(1))
-    }) else {
-        return; // in the child, which played the scenario
-    };
-    check_cut_short(&stderr);
-}
-
-#[test]
-fn blocking_reports_a_request_cut_short_by_stop() {
-    let Some(stderr) = in_child("blocking_reports_a_request_cut_short_by_stop", || {
-        stop_during_a_request(embedded_server(Blocking, 0, module))
-    }) else {
-        return; // in the child, which played the scenario
-    };
-    check_cut_short(&stderr);
-}
-
-#[test]
-fn cio_reports_a_handler_that_outlives_the_stop() {
-    let Some(stderr) = in_child("cio_reports_a_handler_that_outlives_the_stop", || {
-        stop_during_a_stuck_handler(embedded_server(Cio, 0, module).workers(1))
-    }) else {
-        return; // in the child, which played the scenario
-    };
-    check_outlived(&stderr);
-}
-
-#[test]
-fn blocking_reports_a_handler_that_outlives_the_stop() {
-    let Some(stderr) = in_child("blocking_reports_a_handler_that_outlives_the_stop", || {
-        stop_during_a_stuck_handler(embedded_server(Blocking, 0, module))
-    }) else {
-        return; // in the child, which played the scenario
-    };
-    check_outlived(&stderr);
-}
+child_tests!(cio_logs_server_failures_only, blocking_logs_server_failures_only: scenario, check);
+child_tests!(
+    cio_reports_a_request_cut_short_by_stop,
+    blocking_reports_a_request_cut_short_by_stop: stop_during_a_request,
+    check_cut_short
+);
+child_tests!(
+    cio_reports_a_handler_that_outlives_the_stop,
+    blocking_reports_a_handler_that_outlives_the_stop: stop_during_a_stuck_handler,
+    check_outlived
+);
 
 /// A handler that blocks its thread cannot be cancelled: the stop says that its request was
 /// cut short, and that it returns with the handler still running.
