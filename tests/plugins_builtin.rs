@@ -474,3 +474,11 @@ fn default_headers_date_replaces_the_engines_on_the_wire() {
     assert_eq!(dates, 1, "{:?}", response.headers);
     assert_eq!(response.header("server"), Some("mini-ktor"));
 }
+
+/// `Upgrade`, which `ApplicationResponse::header` refuses as the engine's, is refused at
+/// start-up: accepted, it would make every response a 500.
+#[test]
+#[should_panic(expected = "header Upgrade is controlled by the engine")]
+fn default_headers_refuses_upgrade_at_start_up() {
+    with_default_headers(|config| config.header("Upgrade", "h2c"));
+}

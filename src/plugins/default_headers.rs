@@ -53,6 +53,15 @@ use crate::http::{self, HttpHeaders, http_date_now};
 /// The `Server` header's value unless configured otherwise.
 const SERVER: &str = "mini-ktor";
 
+/// The names the engine writes itself, which `ApplicationResponse::header` refuses: a
+/// configured one would make every response a 500, so [`DefaultHeadersConfig::header`] refuses
+/// it at start-up. The same three as the list in `ApplicationResponse::header`.
+const ENGINE_OWNED: [&str; 3] = [
+    HttpHeaders::CONTENT_LENGTH,
+    HttpHeaders::TRANSFER_ENCODING,
+    HttpHeaders::UPGRADE,
+];
+
 /// Adds `Date`, `Server` and configured headers to every response that lacks them.
 ///
 /// ```
@@ -88,8 +97,10 @@ impl DefaultHeadersConfig {
     /// # Panics
     ///
     /// If `name` is not a valid header name, `value` holds a line break or another control
-    /// character, or `name` is `Content-Length` or `Transfer-Encoding` (the engine's): a
-    /// mistake in the module, better found at start-up than as a 500 on every call.
+    /// character, or `name` is one the engine writes itself (`Content-Length`,
+    /// `Transfer-Encoding`, `Upgrade`), which
+    /// [`ApplicationResponse::header`](crate::application::ApplicationResponse::header) refuses:
+    /// a mistake in the module, better found at start-up than as a 500 on every call.
     ///
     /// Ktor: `DefaultHeadersConfig.header(name, value)`
     pub fn header(&mut self, name: impl Into<Cow<'static, str>>, value: impl Into<Cow<'static, str>>) {
@@ -100,8 +111,7 @@ impl DefaultHeadersConfig {
             "invalid value for header {name}"
         );
         assert!(
-            !name.eq_ignore_ascii_case(HttpHeaders::CONTENT_LENGTH)
-                && !name.eq_ignore_ascii_case(HttpHeaders::TRANSFER_ENCODING),
+            !ENGINE_OWNED.iter().any(|owned| name.eq_ignore_ascii_case(owned)),
             "header {name} is controlled by the engine"
         );
         self.headers.push((name, value));
