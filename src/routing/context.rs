@@ -47,8 +47,9 @@ pub struct RoutingResolveContext<'c> {
 }
 
 impl<'c> RoutingResolveContext<'c> {
-    /// The context for `call`'s request. A path whose segments are not valid percent-encoded
-    /// UTF-8 is a `400 Bad Request`, as in Ktor.
+    /// The context for `call`'s request. A segment with a broken escape (`%zz`, or a `%`
+    /// without two hex digits) is a `400 Bad Request`, as in Ktor; escapes that decode to bytes
+    /// that are not UTF-8 become U+FFFD, as Ktor's decoding does too.
     ///
     /// Ktor: `RoutingResolveContext(routing, call, tracers)`
     pub fn new(call: &'c ApplicationCall) -> Result<RoutingResolveContext<'c>, HttpError> {
