@@ -257,7 +257,7 @@ impl ApplicationRequest {
     ///
     /// The path and query ranges and the decoded path are left as they are: `start` sets all
     /// three for the next request before anything reads them, and resetting them here as well
-    /// cost 5 instructions per request. (A decoded path, rare, is therefore dropped by the
+    /// would cost 5 instructions per request. (A decoded path, rare, is therefore dropped by the
     /// next `start`, not here.)
     #[inline]
     pub(crate) fn recycle(&mut self) {
@@ -269,10 +269,10 @@ impl ApplicationRequest {
         }
         // Emptied rather than marked taken: the next request's body is then in place for the
         // requests that have none, nearly all, and `start` need not set it (setting it there
-        // as well cost a second drop of the old value, 20 instructions per request). A body
-        // still empty, as nearly all are, is left as it is: dropping one to assign another
-        // tests which of three kinds it is, about 10 instructions per request more than
-        // testing its capacity.
+        // as well would cost a second drop of the old value, 20 instructions per request). A
+        // body still empty, as nearly all are, is left as it is: dropping one to assign
+        // another tests which of three kinds it is, about 10 instructions per request more
+        // than testing its capacity.
         if !matches!(&self.body, RequestBody::Ready(body) if body.capacity() == 0) {
             self.body = RequestBody::Ready(Vec::new());
         }
