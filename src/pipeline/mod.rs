@@ -97,6 +97,7 @@
 //! | `order.rs` | `add_phase`, `insert_phase_before`, `insert_phase_after` |
 //! | `merge.rs` | `merge`, `merge_phases`, `reset_from` |
 //! | `context.rs` | [`PipelineContext`]: `proceed`, `proceed_with`, `finish` |
+//! | `trace.rs` | [`PipelineTrace`], [`TraceEntry`], [`Outcome`]: what a traced call went through |
 //!
 //! Ktor: `io.ktor.util.pipeline.Pipeline`
 
