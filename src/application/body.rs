@@ -21,7 +21,8 @@
 //! reader and the call, and a receive-pipeline phase that writes `100 Continue` on first read.
 //!
 //! Ktor: `io.ktor.server.cio.CIOApplicationRequest.receiveChannel` and the
-//! `ExpectedHeaderPhase` of `io.ktor.server.cio.backend`
+//! `ExpectedHeaderPhase` that `io.ktor.server.cio.CIOApplicationEngine.addHandlerForExpectedHeader`
+//! inserts
 
 use std::cell::RefCell;
 use std::future::poll_fn;
