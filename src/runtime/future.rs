@@ -12,8 +12,9 @@
 //!
 //! Kotlin counterparts: `kotlinx.coroutines.selects.select` (first clause to complete wins)
 //! and `kotlinx.coroutines.yield`. The `futures` crate offers `select`, `join` and many more;
-//! the engine needs only `race` (in its acceptor) and `timeout` (in `timer.rs`, used by the CIO
-//! engine's graceful stop); `yield_now` serves applications and the runtime's own tests.
+//! the engines need only `race` (in the acceptor, and in the Blocking engine to cancel a
+//! connection at stop) and `timeout` (in `timer.rs`, used by the CIO engine's graceful stop);
+//! `yield_now` serves applications and the runtime's own tests.
 
 use std::future::{Future, poll_fn};
 use std::pin::Pin;

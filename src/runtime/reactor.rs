@@ -108,8 +108,10 @@ impl Default for Source {
 
 /// One worker's reactor. Created by `block_on`, reached through [`current`].
 ///
-/// Every field is a `RefCell` because the reactor is shared (`Rc`) by the run loop, the
-/// sockets and the timers of one thread. No borrow is held across a poll, so they never clash.
+/// The reactor is shared (`Rc`) by the run loop, the sockets and the timers of one thread, so
+/// what changes behind that shared reference is in `RefCell`s: the events buffer, the sources
+/// and the timers. No borrow is held across a poll, so they never clash. `epoll` needs none:
+/// its methods take `&self`, since the kernel keeps the state they change.
 ///
 /// Ktor: `io.ktor.network.selector.SelectorManager`
 pub(crate) struct Reactor {

@@ -40,7 +40,8 @@ use super::reactor::{self, Reactor};
 pub(crate) enum Direction {
     /// Waiting for bytes to read (or an incoming connection, or EOF).
     Read,
-    /// Waiting for room in the send buffer (or a finished connect).
+    /// Waiting for room in the send buffer. (A non-blocking connect would wait here too, but
+    /// `TcpStream::connect` connects blocking, before the socket is registered.)
     Write,
 }
 

@@ -43,11 +43,13 @@ const EPOLLET: u32 = 1 << 31;
 /// The C `struct epoll_event`: an event mask and 64 bits of user data.
 ///
 /// The gotcha: on x86_64 (and only there) the kernel declares this struct
-/// `__attribute__((packed))`, so it is 12 bytes with `data` at offset 4. On aarch64 and every
-/// other target it has normal C layout: 16 bytes, `data` at offset 8. A struct with the wrong
-/// layout would make the kernel write tokens where we do not read them. And because a packed
-/// field may sit at an unaligned address, Rust forbids taking a reference to it: always copy a
-/// field out (`let data = event.data;`) instead of writing `&event.data`.
+/// `__attribute__((packed))`, so it is 12 bytes with `data` at offset 4. Every other target
+/// gives it the normal C layout, which depends on how `u64` is aligned there: 16 bytes with
+/// `data` at offset 8 where it is 8-aligned (aarch64), 12 bytes with `data` at offset 4 where it
+/// is 4-aligned (i686). `repr(C)` follows the target's C rules, so it matches both. A struct
+/// with the wrong layout would make the kernel write tokens where we do not read them. And
+/// because a packed field may sit at an unaligned address, Rust forbids taking a reference to
+/// it: always copy a field out (`let data = event.data;`) instead of writing `&event.data`.
 #[cfg_attr(target_arch = "x86_64", repr(C, packed))]
 #[cfg_attr(not(target_arch = "x86_64"), repr(C))]
 #[derive(Clone, Copy)]
