@@ -13,7 +13,7 @@
 //! ```text
 //! app.install(&MyPlugin, |config| config.level = 2)
 //!   ├─ registry: is "MyPlugin" there already?  → panic naming it (Ktor: DuplicatePluginException)
-//!   ├─ config = MyPlugin::Config::default(); configure(&mut config)
+//!   ├─ config = plugin.create_config(); configure(&mut config)
 //!   ├─ instance = plugin.install(app, config)   ← intercepts phases
 //!   └─ registry["MyPlugin"] = instance
 //! ```
