@@ -13,6 +13,12 @@
 //!
 //! Not chosen: a `HashMap<usize, T>` with a counter would never reuse keys but costs a hash per
 //! lookup; the `slab` crate (used by Tokio and smol) is this same idea with more features.
+//!
+//! Ktor: none; on the JVM a task or a socket is an object found by reference, so there is no
+//! key to look up. kotlinx.coroutines queues continuations themselves, and ktor-network's
+//! `SelectorManagerSupport` registers each channel with its `Selectable` as the
+//! `SelectionKey`'s attachment and reads it back from the key the selector returns (the table
+//! from descriptor to key is inside the JDK's selector).
 
 /// A vector of optional values with a free list. See the module docs.
 pub(crate) struct Slab<T> {

@@ -16,6 +16,11 @@
 //! must sleep in exactly one place, and that place is the kernel's epoll.
 //!
 //! Counterpart: mio's `Waker` (an eventfd on Linux) and the `polling` crate's notifier.
+//!
+//! Ktor: none of its own; `io.ktor.network.selector.ActorSelectorManager` wakes the coroutine
+//! blocked in `select` with `java.nio.channels.Selector.wakeup()`, which the JDK's epoll
+//! selector implements the same way: a descriptor its epoll watches (an eventfd or a pipe,
+//! depending on the JDK), written to wake it.
 
 use std::ffi::{c_int, c_uint};
 use std::fs::File;

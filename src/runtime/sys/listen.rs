@@ -8,6 +8,11 @@
 //! kernel caps the value at `/proc/sys/net/core/somaxconn` (4096 on current kernels).
 //!
 //! Tokio's `TcpListener::bind` uses 1024, and so do we.
+//!
+//! Ktor: `SocketOptions.AcceptorOptions.backlogSize` (`io.ktor.network.sockets`), 511 unless
+//! set, which ktor-network's JVM `bind` passes to the server socket; the CIO engine's
+//! `httpServer` binds without setting it. The JVM sets the backlog at bind time, so Ktor needs
+//! no second `listen`.
 
 use std::ffi::c_int;
 use std::io;
