@@ -206,8 +206,9 @@ impl ApplicationCall {
     ///
     /// Every field is named below, so a field added to the call cannot be forgotten here: it
     /// would not compile. Ktor allocates a call per request and lets the JVM's young
-    /// generation make that cheap; an allocation and copying a call of some 600 bytes around
-    /// are not as cheap, and were about a tenth of a small request's cost.
+    /// generation make that cheap. Here an allocation, and copying a call of some 600 bytes
+    /// around, would cost about 325 instructions per request (callgrind, pipelined requests:
+    /// 5,160 instructions each that way, 4,835 with the call kept and emptied).
     pub(crate) fn recycle(&mut self) {
         let ApplicationCall {
             application: _, // the same application serves every call of a connection
@@ -228,8 +229,8 @@ impl ApplicationCall {
         *routing_failure = None;
         // Two fields nearly every call leaves empty are tested first: assigning drops the old
         // value, which here is a loop over the parameters and a capacity check, and for the
-        // receive pipeline a call the compiler keeps out of line (16 instructions per request
-        // more than the tests, measured).
+        // receive pipeline a call the compiler keeps out of line; assigning without the tests
+        // costs 16 instructions per request more (callgrind, pipelined `hello`).
         if !path_parameters.is_empty() {
             *path_parameters = CallParameters::default();
         }

@@ -31,7 +31,8 @@
 //! - `failed`: it returned an error.
 //!
 //! The trace is recorded only when asked for (see `Application::trace_pipelines`): a run without
-//! it takes the same path as before, plus one `Option` check per interceptor.
+//! it calls each interceptor directly, as a pipeline with no trace at all would, after one
+//! `Option` check per interceptor (see `PipelineContext::proceed`).
 //!
 //! Ktor: none; Ktor has no pipeline trace (the nearest is routing's `trace { }`)
 

@@ -187,7 +187,7 @@ fn a_write_timeout_gives_up_on_a_peer_that_does_not_read() {
             assert_eq!(error.kind(), io::ErrorKind::TimedOut);
 
             // A reader that takes a little at a time: every write waits far less than the
-            // timeout (longer now, so that a busy machine's pauses cannot reach it).
+            // timeout, 2 s so that a busy machine's pauses cannot reach it.
             server.set_write_timeout(Some(Duration::from_secs(2)));
             let reader = spawn(async move {
                 let mut buf = vec![0u8; 256 * 1024];
