@@ -50,6 +50,7 @@ pub use plugin_builder::{
 };
 pub use receive_pipeline::{ApplicationReceivePipeline, ReceiveSubject};
 pub use request::ApplicationRequest;
+pub(crate) use response::is_engine_owned;
 pub use response::{ApplicationResponse, OutgoingContent};
 pub use send_pipeline::{ApplicationSendPipeline, ResponseMessage};
 pub use stream::{BodyWriter, ByteSink, StreamBody};

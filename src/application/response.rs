@@ -121,12 +121,7 @@ impl ApplicationResponse {
         if !http::is_valid_header_value(&value) {
             return Err(internal(format!("invalid value for response header {name}")));
         }
-        let engine_owned = [
-            HttpHeaders::CONTENT_LENGTH,
-            HttpHeaders::TRANSFER_ENCODING,
-            HttpHeaders::UPGRADE,
-        ];
-        if engine_owned.iter().any(|owned| name.eq_ignore_ascii_case(owned)) {
+        if is_engine_owned(&name) {
             return Err(internal(format!("header {name} is controlled by the engine")));
         }
         self.headers.append(name, value);
@@ -254,6 +249,18 @@ impl ApplicationResponse {
     pub(crate) fn headers_mut(&mut self) -> &mut Headers {
         &mut self.headers
     }
+}
+
+/// Whether the engine writes the header `name` itself, so that a handler or a plugin may not:
+/// the framing headers, which must say how the body is actually sent, and `Upgrade`, which
+/// would promise a protocol switch the engine does not make.
+pub(crate) fn is_engine_owned(name: &str) -> bool {
+    let owned = [
+        HttpHeaders::CONTENT_LENGTH,
+        HttpHeaders::TRANSFER_ENCODING,
+        HttpHeaders::UPGRADE,
+    ];
+    owned.iter().any(|owned| name.eq_ignore_ascii_case(owned))
 }
 
 /// Text bodies: a `&'static str` stays borrowed, a `String` is moved, never copied.

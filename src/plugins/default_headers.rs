@@ -47,20 +47,11 @@
 
 use std::borrow::Cow;
 
-use crate::application::{Application, Plugin, PluginInstance, create_application_plugin};
+use crate::application::{Application, Plugin, PluginInstance, create_application_plugin, is_engine_owned};
 use crate::http::{self, HttpHeaders, http_date_now};
 
 /// The `Server` header's value unless configured otherwise.
 const SERVER: &str = "mini-ktor";
-
-/// The names the engine writes itself, which `ApplicationResponse::header` refuses: a
-/// configured one would make every response a 500, so [`DefaultHeadersConfig::header`] refuses
-/// it at start-up. The same three as the list in `ApplicationResponse::header`.
-const ENGINE_OWNED: [&str; 3] = [
-    HttpHeaders::CONTENT_LENGTH,
-    HttpHeaders::TRANSFER_ENCODING,
-    HttpHeaders::UPGRADE,
-];
 
 /// Adds `Date`, `Server` and configured headers to every response that lacks them.
 ///
@@ -111,7 +102,7 @@ impl DefaultHeadersConfig {
             "invalid value for header {name}"
         );
         assert!(
-            !ENGINE_OWNED.iter().any(|owned| name.eq_ignore_ascii_case(owned)),
+            !is_engine_owned(&name), // as `ApplicationResponse::header` would refuse it
             "header {name} is controlled by the engine"
         );
         self.headers.push((name, value));
