@@ -8,9 +8,9 @@
 //! not, which is the reason event loops such as `Cio` exist.
 //!
 //! The protocol code is the very same as `Cio`'s: the thread runs [`connection::serve`] on a
-//! [`BlockingStream`], whose "async" reads and writes simply block, inside `block_on`. Time limits
-//! use the socket's own receive timeout (`SO_RCVTIMEO`) instead of the reactor's timers, since a
-//! blocked thread cannot watch a timer.
+//! [`BlockingStream`] (`blocking/stream.rs`), whose "async" reads and writes simply block,
+//! inside `block_on`. Time limits use the socket's own receive timeout (`SO_RCVTIMEO`) instead
+//! of the reactor's timers, since a blocked thread cannot watch a timer.
 //!
 //! A connection's thread is started before the connection is accepted (see
 //! [`ThreadPerConnection`]), so a server out of threads or file descriptors leaves new clients
@@ -20,23 +20,28 @@
 //!
 //! Graceful stop works as in `Cio`, with a shared list instead of one per worker: idle
 //! connections get their read side shut down (their blocked `read` returns end-of-stream), busy
-//! ones answer with `Connection: close`.
+//! ones answer with `Connection: close`, and those still open when the grace period ends are
+//! shut down and their handlers cancelled (`serve`).
 //!
 //! Ktor: the servlet-based engines, `io.ktor.server.tomcat.Tomcat` and `io.ktor.server.jetty.Jetty`
 
 use std::collections::HashMap;
-use std::io::{self, Read, Write};
+use std::io;
 use std::net::{Shutdown, SocketAddr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+mod stream;
+
+pub use stream::BlockingStream;
+
 use super::acceptor::{Acceptor, Handoff};
 use super::connection::{self, Peer};
-use super::transport::{ConnectionConfig, ConnectionState, Transport};
+use super::transport::{ConnectionConfig, ConnectionState};
 use super::{ApplicationEngine, ApplicationEngineFactory, EngineConfig};
 use crate::application::Application;
-use crate::runtime::{self, AsyncRead, AsyncWrite, oneshot};
+use crate::runtime::{self, oneshot};
 
 /// The thread-per-connection engine factory: `embedded_server(Blocking, port, module)`.
 ///
@@ -350,108 +355,5 @@ impl Connections {
         open.remove(&id);
         drop(open);
         self.ended.notify_all();
-    }
-}
-
-/// A blocking socket behind our async traits: each call blocks its thread until done.
-///
-/// Ktor: the servlet container's blocking `ServletInputStream` / `ServletOutputStream`
-pub struct BlockingStream {
-    stream: Arc<std::net::TcpStream>,
-}
-
-impl AsyncRead for BlockingStream {
-    async fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.stream.set_read_timeout(None)?;
-        (&*self.stream).read(buf)
-    }
-}
-
-impl AsyncWrite for BlockingStream {
-    async fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match (&*self.stream).write(buf) {
-            // An expired SO_SNDTIMEO comes back as EAGAIN; say what it means, as Cio does.
-            Err(error) if error.kind() == io::ErrorKind::WouldBlock => Err(io::ErrorKind::TimedOut.into()),
-            other => other,
-        }
-    }
-}
-
-impl BlockingStream {
-    /// Reads what the kernel already holds, `WouldBlock` if nothing. The socket is non-blocking
-    /// only for this one read, which happens only once time is up: at a stop, or in the last
-    /// reads of a lingering close (`Connection::linger`). Both are rare and bounded, so the two
-    /// extra system calls do not matter; every other read blocks.
-    fn read_without_waiting(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.stream.set_nonblocking(true)?;
-        let read = (&*self.stream).read(buf);
-        self.stream.set_nonblocking(false)?;
-        read
-    }
-}
-
-impl Transport for BlockingStream {
-    async fn read_before(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        let read = if remaining.is_zero() {
-            // Out of time to wait, but not to take what has already arrived: a stopping server
-            // reads with a deadline of now, and a request sent just before the stop must still
-            // be answered. (The Cio engine's reads likewise try before they wait.)
-            self.read_without_waiting(buf)
-        } else {
-            self.stream.set_read_timeout(Some(remaining))?;
-            (&*self.stream).read(buf)
-        };
-        match read {
-            // Nothing arrived in time: the kernel reports an expired SO_RCVTIMEO as EAGAIN, as
-            // it does an empty non-blocking read.
-            Err(error) if error.kind() == io::ErrorKind::WouldBlock => Err(io::ErrorKind::TimedOut.into()),
-            other => other,
-        }
-    }
-
-    /// A blocking socket cannot wait without reading; the read that follows does the waiting.
-    async fn readable_before(&mut self, _deadline: Instant) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn shutdown_write(&mut self) -> io::Result<()> {
-        self.stream.shutdown(Shutdown::Write)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::net::{TcpListener, TcpStream};
-
-    use super::*;
-
-    /// A read whose deadline has passed still returns bytes that have already arrived (a
-    /// request sent just before a stop), and times out only when there are none.
-    #[test]
-    fn an_expired_read_takes_what_has_arrived() {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-        let (server, _) = listener.accept().unwrap();
-        server.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        let mut stream = BlockingStream {
-            stream: Arc::new(server),
-        };
-        let mut buf = [0; 16];
-
-        client.write_all(b"GET /").unwrap();
-        // Wait (bounded, by the timeout above) until the bytes are in the server's socket.
-        assert_eq!(stream.stream.peek(&mut buf).unwrap(), 5);
-        let past = Instant::now();
-        let read = runtime::block_on(stream.read_before(&mut buf, past));
-        assert_eq!(read.unwrap(), 5);
-        assert_eq!(&buf[..5], b"GET /");
-
-        let read = runtime::block_on(stream.read_before(&mut buf, past));
-        assert_eq!(read.unwrap_err().kind(), io::ErrorKind::TimedOut);
-        // The socket blocks again afterwards: a read with time left waits for the next bytes.
-        client.write_all(b"x").unwrap();
-        let later = Instant::now() + Duration::from_secs(5);
-        assert_eq!(runtime::block_on(stream.read_before(&mut buf, later)).unwrap(), 1);
     }
 }
