@@ -11,7 +11,7 @@
 mod support;
 
 use std::io::{Read, Write};
-use std::net::{Shutdown, SocketAddr};
+use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::process::Command;
 use std::time::Duration;
 
@@ -240,17 +240,9 @@ fn scenario<E: ApplicationEngineFactory>(server: EmbeddedServer<E>) {
 /// one answered during the grace period, whose client keeps its connection open: the server's
 /// side of it is then in its lingering close.
 fn stop_during_a_request<E: ApplicationEngineFactory>(mut server: EmbeddedServer<E>) {
-    server.start(false).expect("server starts");
-    let address = server.local_address().expect("bound");
-    eprintln!("scenario starts");
-    let mut endless = connect(address);
-    endless
-        .write_all(b"GET /sleepy HTTP/1.1\r\nHost: x\r\n\r\n")
-        .unwrap();
-    let mut answered = connect(address);
-    answered
-        .write_all(b"GET /nap HTTP/1.1\r\nHost: x\r\n\r\n")
-        .unwrap();
+    let address = begin(&mut server);
+    let mut endless = requesting(address, "/sleepy");
+    let mut answered = requesting(address, "/nap");
     std::thread::sleep(Duration::from_millis(50)); // both requests are in their handlers
     server.stop(Duration::from_millis(300), Duration::from_millis(300));
     assert!(
@@ -264,15 +256,26 @@ fn stop_during_a_request<E: ApplicationEngineFactory>(mut server: EmbeddedServer
 /// In the child: a handler that blocks its thread for 1.5 s (no `await`, so nothing can
 /// cancel it) when a stop with a 100 ms grace period and a 300 ms timeout begins.
 fn stop_during_a_stuck_handler<E: ApplicationEngineFactory>(mut server: EmbeddedServer<E>) {
-    server.start(false).expect("server starts");
-    let address = server.local_address().expect("bound");
-    eprintln!("scenario starts");
-    let mut stuck = connect(address);
-    stuck
-        .write_all(b"GET /stuck HTTP/1.1\r\nHost: x\r\n\r\n")
-        .unwrap();
+    let address = begin(&mut server);
+    let _stuck = requesting(address, "/stuck");
     std::thread::sleep(Duration::from_millis(50)); // the request is in its handler
     server.stop(Duration::from_millis(100), Duration::from_millis(300));
+}
+
+/// Starts `server` and marks the start of the scenario on stderr (what `in_child` keeps
+/// follows the mark); returns the address it is bound to.
+fn begin<E: ApplicationEngineFactory>(server: &mut EmbeddedServer<E>) -> SocketAddr {
+    server.start(false).expect("server starts");
+    eprintln!("scenario starts");
+    server.local_address().expect("bound")
+}
+
+/// A connection that has sent a GET of `path`.
+fn requesting(address: SocketAddr, path: &str) -> TcpStream {
+    let mut stream = connect(address);
+    let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    stream
 }
 
 /// The status line of the answer to a GET with `request_line`'s method and target.
