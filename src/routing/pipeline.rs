@@ -46,6 +46,10 @@
 //! pipelines: each installation keeps its own pipeline on its node (`Route::plugins`), and a
 //! merged pipeline takes only the nearest installation's interceptors (below), so a plugin
 //! installed again lower in the tree replaces the one above for that subtree, as in Ktor.
+//! Within one node, in one phase, the node's own interceptors come before its plugins', in
+//! the order the plugins were installed, whichever was declared first; Ktor keeps one list per
+//! node, in declaration order. Keeping each installation's pipeline apart is what lets the
+//! nearest one win by a comparison of names when the pipelines are merged.
 //!
 //! Ktor: `RoutingNode.buildPipeline` (and `RoutingNode` being an `ApplicationCallPipeline`)
 
