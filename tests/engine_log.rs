@@ -11,14 +11,14 @@
 mod support;
 
 use std::io::{Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::net::{Shutdown, SocketAddr};
 use std::process::Command;
 use std::time::Duration;
 
 use mini_ktor::engine::{ApplicationEngineFactory, EmbeddedServer};
 use mini_ktor::prelude::*;
 use mini_ktor::runtime;
-use support::{connect, read_response, read_to_close};
+use support::{connect, read_response, read_to_close, requesting};
 
 /// Set in the child process: run the scenario instead of starting a child.
 const CHILD: &str = "MINI_KTOR_ENGINE_LOG_CHILD";
@@ -268,14 +268,6 @@ fn begin<E: ApplicationEngineFactory>(server: &mut EmbeddedServer<E>) -> SocketA
     server.start(false).expect("server starts");
     eprintln!("scenario starts");
     server.local_address().expect("bound")
-}
-
-/// A connection that has sent a GET of `path`.
-fn requesting(address: SocketAddr, path: &str) -> TcpStream {
-    let mut stream = connect(address);
-    let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n");
-    stream.write_all(request.as_bytes()).unwrap();
-    stream
 }
 
 /// The status line of the answer to a GET with `request_line`'s method and target.

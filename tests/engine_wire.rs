@@ -25,7 +25,7 @@ use mini_ktor::engine::EmbeddedServer;
 use mini_ktor::http::Limits;
 use mini_ktor::prelude::*;
 use mini_ktor::runtime::sleep;
-use support::{connect, fill, read_head, read_response, read_to_close};
+use support::{connect, fill, read_head, read_response, read_to_close, requesting};
 
 /// The same cases, once per engine.
 macro_rules! engine_suite {

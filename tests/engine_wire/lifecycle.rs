@@ -64,8 +64,7 @@ fn lifecycle_events_in_order() {
         });
     });
     assert_eq!(*log.lock().unwrap(), ["started", "ready"]);
-    let mut busy = connect(address);
-    busy.write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut busy = requesting(address, "/slow");
     thread::sleep(Duration::from_millis(50)); // the request is in its handler
     server.stop(Duration::from_secs(5), Duration::from_secs(5));
     let events = ["started", "ready", "preparing", "answered", "stopping", "stopped"];
@@ -97,13 +96,11 @@ fn graceful_stop_finishes_requests_in_flight() {
             });
         });
     });
-    let mut idle = connect(address);
-    idle.write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut idle = requesting(address, "/slow");
     let mut buffered = Vec::new();
     assert_eq!(read_response(&mut idle, &mut buffered).body, b"finished"); // now idle
 
-    let mut busy = connect(address);
-    busy.write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut busy = requesting(address, "/slow");
     thread::sleep(Duration::from_millis(50)); // the request is in its handler
     let started = Instant::now();
     server.stop(Duration::from_secs(5), Duration::from_secs(5));
@@ -136,8 +133,7 @@ fn stop_waits_for_a_connection_accepted_just_before_it() {
                 });
             });
         });
-        let mut client = connect(address);
-        client.write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let mut client = requesting(address, "/slow");
         // Read on another thread, so that the lingering close after the answer ends as soon
         // as the answer is read.
         let reader = thread::spawn(move || {
@@ -180,8 +176,7 @@ fn stop_closes_what_is_left_after_the_grace_period() {
             });
         });
     });
-    let mut busy = connect(address);
-    busy.write_all(b"GET /endless HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut busy = requesting(address, "/endless");
     thread::sleep(Duration::from_millis(50)); // the request is in its handler
     let started = Instant::now();
     server.stop(Duration::from_millis(300), Duration::from_millis(300));

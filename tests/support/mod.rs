@@ -5,7 +5,7 @@
 
 #![allow(dead_code)] // each test file uses its own subset
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
@@ -13,6 +13,14 @@ use std::time::Duration;
 pub fn connect(address: SocketAddr) -> TcpStream {
     let stream = TcpStream::connect(address).expect("connect");
     stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream
+}
+
+/// A connection that has sent a GET of `path`, its response not read yet.
+pub fn requesting(address: SocketAddr, path: &str) -> TcpStream {
+    let mut stream = connect(address);
+    let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n");
+    stream.write_all(request.as_bytes()).expect("request sent");
     stream
 }
 
